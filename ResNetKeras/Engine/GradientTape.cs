@@ -1,0 +1,145 @@
+namespace ResNetKeras.Engine;
+
+/// <summary>
+/// Computes input gradients from an output gradient for one recorded op. <paramref name="needsGradient"/>[i]
+/// says whether input i is on a path to a watched tensor; an entry may be null when it is not needed.
+/// </summary>
+public delegate Tensor?[] BackwardFunction(Tensor outputGradient, bool[] needsGradient);
+
+/// <summary>
+/// Reverse-mode autodiff (TensorFlow's <c>tf.GradientTape</c>). While a tape is active on the current
+/// thread, each op whose inputs include a watched tensor records its backward function; with no tape
+/// active (inference) ops record nothing.
+/// </summary>
+/// <example><code>
+/// using (var tape = new GradientTape())
+/// {
+///     tape.Watch(w.Value);
+///     var loss = Op.Mean(Op.Relu(Op.MatMul(x, w.Value)));
+///     var grads = tape.Gradient(loss, [w.Value]);
+/// }
+/// </code></example>
+public sealed class GradientTape : IDisposable
+{
+    [ThreadStatic] private static GradientTape? current;
+
+    private readonly GradientTape? previous;
+    private readonly List<TapeEntry> records = new();
+    private readonly HashSet<Tensor> tracked = new(ReferenceEqualityComparer.Instance);
+    private bool disposed;
+    private bool used;
+
+    private sealed record TapeEntry(Tensor Output, Tensor[] Inputs, BackwardFunction Backward);
+
+    /// <summary>Starts recording on the current thread (tapes nest; the innermost records).</summary>
+    public GradientTape()
+    {
+        previous = current;
+        current = this;
+    }
+
+    /// <summary>Whether an active tape exists on this thread.</summary>
+    public static bool IsRecording => current is not null;
+
+    /// <summary>Tracks <paramref name="tensor"/> so that gradients with respect to it can be taken.</summary>
+    public void Watch(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        tracked.Add(tensor);
+    }
+
+    /// <summary>Tracks every tensor of <paramref name="tensors"/>.</summary>
+    public void Watch(IEnumerable<Tensor> tensors)
+    {
+        foreach (var t in tensors) Watch(t);
+    }
+
+    /// <summary>
+    /// Called by ops after computing <paramref name="output"/>: records the backward function when any
+    /// input is tracked by the active tape. Cheap when no tape is active.
+    /// </summary>
+    public static void Record(Tensor output, Tensor[] inputs, BackwardFunction backward)
+    {
+        var tape = current;
+        if (tape is null) return;
+        bool any = false;
+        foreach (var t in inputs)
+            if (t is not null && tape.tracked.Contains(t)) { any = true; break; }
+        if (!any) return;
+        tape.tracked.Add(output);
+        tape.records.Add(new TapeEntry(output, inputs, backward));
+    }
+
+    /// <summary>Whether the active tape (if any) tracks <paramref name="tensor"/>; ops use it to skip work.</summary>
+    public static bool IsTracked(Tensor tensor) => current is { } tape && tape.tracked.Contains(tensor);
+
+    /// <summary>
+    /// Gradients of <paramref name="target"/> with respect to each source (a zero tensor for a source the
+    /// target does not depend on). A non-scalar target is seeded with ones, as TensorFlow does.
+    /// The tape can be asked once (TensorFlow's non-persistent tape).
+    /// </summary>
+    public Tensor[] Gradient(Tensor target, IReadOnlyList<Tensor> sources)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(sources);
+        if (used) throw new InvalidOperationException("GradientTape.Gradient can only be called once on a non-persistent tape.");
+        used = true;
+        // Stop recording while differentiating: backward functions run ops' kernels directly.
+        var saved = current;
+        current = null;
+        try
+        {
+            var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance)
+            {
+                [target] = Tensor.Full(target.Shape, 1f),
+            };
+            var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
+            for (int r = records.Count - 1; r >= 0; r--)
+            {
+                var rec = records[r];
+                if (!grads.TryGetValue(rec.Output, out var g)) continue;
+                if (!sourceSet.Contains(rec.Output)) grads.Remove(rec.Output);
+                var needs = new bool[rec.Inputs.Length];
+                for (int i = 0; i < needs.Length; i++) needs[i] = rec.Inputs[i] is not null && tracked.Contains(rec.Inputs[i]);
+                var inGrads = rec.Backward(g, needs);
+                for (int i = 0; i < rec.Inputs.Length; i++)
+                {
+                    if (!needs[i] || inGrads[i] is null) continue;
+                    var input = rec.Inputs[i];
+                    var gi = inGrads[i]!;
+                    if (!ShapeUtil.SameShape(gi.ShapeSpan, input.ShapeSpan))
+                        throw new InvalidOperationException($"GradientTape: gradient of shape {ShapeUtil.Format(gi.ShapeSpan)} for an input of shape {ShapeUtil.Format(input.ShapeSpan)}.");
+                    grads[input] = grads.TryGetValue(input, out var existing) ? Sum(existing, gi) : gi;
+                }
+            }
+            var result = new Tensor[sources.Count];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = grads.TryGetValue(sources[i], out var gs) ? gs : Tensor.Zeros(sources[i].Shape);
+            return result;
+        }
+        finally
+        {
+            current = saved;
+            records.Clear();
+        }
+    }
+
+    // Accumulation allocates a fresh tensor: a backward function may hand the same gradient
+    // tensor to several inputs (Add does), so adding in place could corrupt a sibling's gradient.
+    private static Tensor Sum(Tensor a, Tensor b)
+    {
+        var r = new float[a.Size];
+        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, r);
+        return new Tensor(r, a.Shape);
+    }
+
+    /// <summary>Stops recording and restores the enclosing tape.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        if (ReferenceEquals(current, this)) current = previous;
+        records.Clear();
+        tracked.Clear();
+    }
+}
