@@ -1,6 +1,6 @@
 using ResNetKeras.Engine;
 
-namespace ResNetKeras.Keras.Utils;
+namespace ResNetKeras.Keras;
 
 /// <summary>
 /// A source of batches for <c>Model.Fit</c> (Keras's <c>keras.utils.Sequence</c>):
