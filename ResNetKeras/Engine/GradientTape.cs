@@ -76,13 +76,16 @@ public sealed class GradientTape : IDisposable
     /// <summary>
     /// Gradients of <paramref name="target"/> with respect to each source (a zero tensor for a source the
     /// target does not depend on). A non-scalar target is seeded with ones, as TensorFlow does.
-    /// The tape can be asked once (TensorFlow's non-persistent tape).
+    /// The tape can be asked once (TensorFlow's non-persistent tape). <paramref name="outputGradient"/>
+    /// replaces the seed (TensorFlow's <c>output_gradients</c>).
     /// </summary>
-    public Tensor[] Gradient(Tensor target, IReadOnlyList<Tensor> sources)
+    public Tensor[] Gradient(Tensor target, IReadOnlyList<Tensor> sources, Tensor? outputGradient = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
         if (used) throw new InvalidOperationException("GradientTape.Gradient can only be called once on a non-persistent tape.");
+        if (outputGradient is not null && !ShapeUtil.SameShape(outputGradient.ShapeSpan, target.ShapeSpan))
+            throw new ArgumentException($"GradientTape.Gradient: outputGradient of shape {ShapeUtil.Format(outputGradient.ShapeSpan)} does not match the target of shape {ShapeUtil.Format(target.ShapeSpan)}.", nameof(outputGradient));
         used = true;
         // Stop recording while differentiating: backward functions run ops' kernels directly.
         var saved = current;
@@ -91,7 +94,7 @@ public sealed class GradientTape : IDisposable
         {
             var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance)
             {
-                [target] = Tensor.Full(target.Shape, 1f),
+                [target] = outputGradient ?? Tensor.Full(target.Shape, 1f),
             };
             var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
             for (int r = records.Count - 1; r >= 0; r--)

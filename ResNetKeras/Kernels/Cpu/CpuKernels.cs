@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace ResNetKeras.Kernels.Cpu;
+
+/// <summary>
+/// The CPU implementation of <see cref="IKernels"/>: vector loops (System.Numerics) and work split
+/// through <see cref="CpuParallel"/> into thread-independent items. Reductions over the batch are
+/// summed per fixed-size chunk and then in chunk order, so the result does not depend on how many
+/// threads ran.
+/// </summary>
+public sealed partial class CpuKernels : IKernels
+{
+    /// <summary>Rows per chunk for per-channel reductions (fixed so results do not depend on threads).</summary>
+    internal const int RowChunk = 512;
+
+    /// <inheritdoc/>
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float[] a, float[] b, float[] c)
+    {
+        CpuParallel.For(m, i =>
+        {
+            var ci = c.AsSpan(i * n, n);
+            ci.Clear();
+            if (!transA && !transB)
+                for (int p = 0; p < k; p++) VectorMath.Axpy(a[i * k + p], b.AsSpan(p * n, n), ci);
+            else if (!transA && transB)
+            {
+                var ai = a.AsSpan(i * k, k);
+                for (int j = 0; j < n; j++) ci[j] = VectorMath.Dot(ai, b.AsSpan(j * k, k));
+            }
+            else if (transA && !transB)
+                for (int p = 0; p < k; p++) VectorMath.Axpy(a[p * m + i], b.AsSpan(p * n, n), ci);
+            else
+                for (int j = 0; j < n; j++)
+                {
+                    float s = 0;
+                    for (int p = 0; p < k; p++) s += a[p * m + i] * b[j * k + p];
+                    ci[j] = s;
+                }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void BiasAdd(float[] x, float[] bias, float[] y, int channels)
+    {
+        int rows = x.Length / channels;
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
+        {
+            int end = Math.Min(rows, (ch + 1) * RowChunk);
+            for (int r = ch * RowChunk; r < end; r++)
+                TensorPrimitives.Add(x.AsSpan(r * channels, channels), bias, y.AsSpan(r * channels, channels));
+        });
+    }
+
+    /// <inheritdoc/>
+    public void ColumnSum(float[] dy, float[] db, int channels)
+    {
+        int rows = dy.Length / channels;
+        var partial = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
+        {
+            for (int r = r0; r < r1; r++)
+                for (int c = 0; c < channels; c++) acc[c] += dy[r * channels + c];
+        });
+        for (int c = 0; c < channels; c++) db[c] = (float)partial[c];
+    }
+
+    /// <summary>
+    /// Sums per-channel quantities over row chunks: each chunk fills its own double accumulators
+    /// (<paramref name="width"/> arrays of <paramref name="channels"/>), then chunks are added in order.
+    /// </summary>
+    internal static double[] ChunkedColumnSums(int rows, int channels, int width, Action<int, int, double[]> chunkBody)
+    {
+        int chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
+        var parts = new double[chunks][];
+        CpuParallel.For(chunks, ch =>
+        {
+            var acc = new double[channels * width];
+            chunkBody(ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk), acc);
+            parts[ch] = acc;
+        });
+        var total = new double[channels * width];
+        foreach (var p in parts)
+            for (int i = 0; i < total.Length; i++) total[i] += p[i];
+        return total;
+    }
+
+    /// <inheritdoc/>
+    public void ChannelMoments(float[] x, int channels, float[] mean, float[] variance)
+    {
+        int rows = x.Length / channels;
+        var sums = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
+        {
+            for (int r = r0; r < r1; r++)
+                for (int c = 0; c < channels; c++) acc[c] += x[r * channels + c];
+        });
+        var mu = new double[channels];
+        for (int c = 0; c < channels; c++) mu[c] = rows == 0 ? 0 : sums[c] / rows;
+        // Two passes: the centred second moment avoids the cancellation of E[x²] − E[x]².
+        var sq = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
+        {
+            for (int r = r0; r < r1; r++)
+                for (int c = 0; c < channels; c++)
+                {
+                    double d = x[r * channels + c] - mu[c];
+                    acc[c] += d * d;
+                }
+        });
+        for (int c = 0; c < channels; c++)
+        {
+            mean[c] = (float)mu[c];
+            variance[c] = rows == 0 ? 0 : (float)(sq[c] / rows);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels)
+    {
+        int rows = x.Length / channels;
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
+        {
+            int end = Math.Min(rows, (ch + 1) * RowChunk);
+            for (int r = ch * RowChunk; r < end; r++)
+            {
+                int o = r * channels;
+                for (int c = 0; c < channels; c++)
+                    y[o + c] = (x[o + c] - mean[c]) * scale[c] + shift[c];
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat)
+    {
+        int rows = x.Length / channels;
+        var s = ChunkedColumnSums(rows, channels, 2, (r0, r1, acc) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                int o = r * channels;
+                for (int c = 0; c < channels; c++)
+                {
+                    double g = dy[o + c];
+                    acc[c] += g;
+                    acc[channels + c] += g * (x[o + c] - mean[c]) * invStd[c];
+                }
+            }
+        });
+        for (int c = 0; c < channels; c++)
+        {
+            sumDy[c] = (float)s[c];
+            sumDyXhat[c] = (float)s[channels + c];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx)
+    {
+        int rows = x.Length / channels;
+        float invM = rows == 0 ? 0 : 1f / rows;
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
+        {
+            int end = Math.Min(rows, (ch + 1) * RowChunk);
+            for (int r = ch * RowChunk; r < end; r++)
+            {
+                int o = r * channels;
+                for (int c = 0; c < channels; c++)
+                {
+                    float xhat = (x[o + c] - mean[c]) * invStd[c];
+                    dx[o + c] = gamma[c] * invStd[c] * (dy[o + c] - sumDy[c] * invM - xhat * sumDyXhat[c] * invM);
+                }
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void Unary(UnaryKind kind, float[] x, float[] y)
+    {
+        switch (kind)
+        {
+            case UnaryKind.Relu: TensorPrimitives.Max(x, 0f, y); break;
+            case UnaryKind.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryKind.Tanh: TensorPrimitives.Tanh(x, y); break;
+            default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary kernel.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void UnaryGrad(UnaryKind kind, float[] x, float[] y, float[] dy, float[] dx)
+    {
+        switch (kind)
+        {
+            case UnaryKind.Relu:
+                // TF's ReluGrad: gradient 1 where x > 0, else 0 (0 at x = 0).
+                for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                break;
+            case UnaryKind.Sigmoid:
+                for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
+                break;
+            case UnaryKind.Tanh:
+                for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary kernel.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Softmax(float[] x, float[] y, int classes)
+    {
+        int rows = classes == 0 ? 0 : x.Length / classes;
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.AsSpan(r * classes, classes);
+            var yr = y.AsSpan(r * classes, classes);
+            float max = TensorPrimitives.Max(xr);
+            TensorPrimitives.Subtract(xr, max, yr);
+            TensorPrimitives.Exp(yr, yr);
+            float sum = TensorPrimitives.Sum(yr);
+            TensorPrimitives.Divide(yr, sum, yr);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AddN(IReadOnlyList<float[]> xs, float[] y)
+    {
+        xs[0].AsSpan().CopyTo(y);
+        for (int i = 1; i < xs.Count; i++) TensorPrimitives.Add(y, xs[i], y);
+    }
+
+    /// <inheritdoc/>
+    public void Scale(float[] x, float a, float[] y) => TensorPrimitives.Multiply(x, a, y);
+
+    /// <inheritdoc/>
+    public void Multiply(float[] x, float[] m, float[] y) => TensorPrimitives.Multiply(x, m, y);
+
+    /// <inheritdoc/>
+    public void ZeroPad2D(float[] x, float[] y, int n, int h, int w, int c, int top, int bottom, int left, int right)
+    {
+        int ph = h + top + bottom, pw = w + left + right;
+        Array.Clear(y);
+        CpuParallel.For(n, b =>
+        {
+            for (int i = 0; i < h; i++)
+                x.AsSpan(((b * h + i) * w) * c, w * c).CopyTo(y.AsSpan(((b * ph + i + top) * pw + left) * c, w * c));
+        });
+    }
+
+    /// <inheritdoc/>
+    public void Crop2D(float[] y, float[] x, int n, int h, int w, int c, int top, int bottom, int left, int right)
+    {
+        int ph = h + top + bottom, pw = w + left + right;
+        CpuParallel.For(n, b =>
+        {
+            for (int i = 0; i < h; i++)
+                y.AsSpan(((b * ph + i + top) * pw + left) * c, w * c).CopyTo(x.AsSpan(((b * h + i) * w) * c, w * c));
+        });
+    }
+
+    internal static float[] Rent(int n)
+    {
+        var a = ArrayPool<float>.Shared.Rent(n);
+        Array.Clear(a, 0, n);
+        return a;
+    }
+
+    internal static void Return(float[] a) => ArrayPool<float>.Shared.Return(a);
+}

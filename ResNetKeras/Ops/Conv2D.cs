@@ -1,0 +1,47 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Kernels;
+
+namespace ResNetKeras.Ops;
+
+/// <summary>Differentiable primitives over float32 tensors (Keras 3's <c>keras.ops</c>); each runs on <see cref="Backend.Current"/>.</summary>
+public static partial class Op
+{
+    /// <summary>
+    /// 2-D cross-correlation of NHWC <paramref name="x"/> with an HWIO <paramref name="kernel"/>, no bias
+    /// (<c>tf.nn.conv2d</c>); "same" pads as TensorFlow (odd pixel bottom/right), "valid" does not pad.
+    /// </summary>
+    public static Tensor Conv2D(Tensor x, Tensor kernel, int strideH, int strideW, string padding)
+    {
+        const string op = "Conv2D";
+        OpCheck.Rank(op, "x", x, 4, "(batch, height, width, channels)");
+        OpCheck.Rank(op, "kernel", kernel, 4, "(kernel_h, kernel_w, in_channels, filters)");
+        OpCheck.Positive(op, "strideH", strideH);
+        OpCheck.Positive(op, "strideW", strideW);
+        bool same = OpCheck.IsSame(op, padding);
+        int n = x.Dim(0), h = x.Dim(1), w = x.Dim(2), c = x.Dim(3);
+        int kh = kernel.Dim(0), kw = kernel.Dim(1), kc = kernel.Dim(2), f = kernel.Dim(3);
+        if (kc != c)
+            throw new ArgumentException($"{op}: input of shape {ShapeUtil.Format(x.ShapeSpan)} has {c} channels but kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} expects {kc}.", nameof(kernel));
+        if (!same && (kh > h || kw > w))
+            throw new ArgumentException($"{op}: kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected kernel_h <= {h} and kernel_w <= {w}.", nameof(kernel));
+        var g = ConvGeometry.Create(n, h, w, c, kh, kw, f, strideH, strideW, same);
+        var y = Tensor.Zeros(n, g.OutH, g.OutW, f);
+        Backend.Current.Conv2DForward(x.Data, kernel.Data, y.Data, g);
+        GradientTape.Record(y, [x, kernel], (dy, needs) =>
+        {
+            Tensor? dx = null, dk = null;
+            if (needs[0])
+            {
+                dx = OpCheck.Like(x);
+                Backend.Current.Conv2DBackwardData(dy.Data, kernel.Data, dx.Data, g);
+            }
+            if (needs[1])
+            {
+                dk = OpCheck.Like(kernel);
+                Backend.Current.Conv2DBackwardFilter(x.Data, dy.Data, dk.Data, g);
+            }
+            return [dx, dk];
+        });
+        return y;
+    }
+}

@@ -1,0 +1,16 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Ops;
+
+public static partial class Op
+{
+    /// <summary>Same elements, new shape (one dimension may be -1); shares storage (<c>tf.reshape</c>; Flatten is Reshape(x, N, -1)).</summary>
+    public static Tensor Reshape(Tensor x, params int[] shape)
+    {
+        OpCheck.NotNull("Reshape", "x", x);
+        var resolved = ShapeUtil.ResolveReshape(x.ShapeSpan, shape);
+        var y = new Tensor(x.Data, resolved);
+        GradientTape.Record(y, [x], (dy, needs) => [new Tensor(dy.Data, x.Shape)]);
+        return y;
+    }
+}
