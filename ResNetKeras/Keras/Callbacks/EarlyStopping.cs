@@ -1,0 +1,90 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.callbacks.EarlyStopping</c> with Keras 2.6's rule: each epoch wait += 1, an improvement resets it,
+/// and training stops once wait ≥ patience (checked after an improvement too, so patience 0 stops after epoch 1).
+/// </summary>
+public sealed class EarlyStopping : Callback
+{
+    private readonly bool max;
+    private double best;
+    private int wait;
+    private int stoppedEpoch;
+    private List<float[]>? bestWeights;
+
+    /// <summary>Keras's signature with its defaults.</summary>
+    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
+        double? baseline = null, bool restoreBestWeights = false)
+    {
+        if (patience < 0) throw new ArgumentException($"Invalid value for argument `patience`. Expected a value >= 0. Received patience={patience}.", nameof(patience));
+        Monitor = monitor;
+        Patience = patience;
+        Verbose = verbose;
+        Baseline = baseline;
+        RestoreBestWeights = restoreBestWeights;
+        max = ResolveMax(mode, monitor, nameof(EarlyStopping));
+        MinDelta = max ? Math.Abs(minDelta) : -Math.Abs(minDelta);
+    }
+
+    /// <summary>Monitored log key.</summary>
+    public string Monitor { get; }
+    /// <summary>Signed minimum change (positive for max mode).</summary>
+    public double MinDelta { get; }
+    /// <summary>Epochs without improvement before stopping.</summary>
+    public int Patience { get; }
+    /// <summary>Prints the stop when &gt; 0.</summary>
+    public int Verbose { get; }
+    /// <summary>Value the monitor must beat.</summary>
+    public double? Baseline { get; }
+    /// <summary>Whether the best weights are restored at the stop.</summary>
+    public bool RestoreBestWeights { get; }
+    /// <summary>Epoch (0-based) at which training stopped; 0 when it did not.</summary>
+    public int StoppedEpoch => stoppedEpoch;
+
+    private bool Improved(double current, double reference) => max ? current - MinDelta > reference : current - MinDelta < reference;
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(Dictionary<string, double> logs)
+    {
+        wait = 0;
+        stoppedEpoch = 0;
+        best = Baseline ?? (max ? double.NegativeInfinity : double.PositiveInfinity);
+        bestWeights = null;
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(int epoch, Dictionary<string, double> logs)
+    {
+        if (!TryGetMonitor(logs, Monitor, out double current))
+        {
+            Console.WriteLine($"WARNING: Early stopping conditioned on metric `{Monitor}` which is not available. Available metrics are: {string.Join(",", logs.Keys)}");
+            return;
+        }
+        wait++;
+        if (Improved(current, best))
+        {
+            best = current;
+            if (RestoreBestWeights) bestWeights = Model!.GetWeights().Select(w => (float[])w.Float32Data.Clone()).ToList();
+            if (Baseline is null || Improved(current, Baseline.Value)) wait = 0;
+        }
+        if (wait >= Patience)
+        {
+            stoppedEpoch = epoch;
+            Model!.StopTraining = true;
+            if (RestoreBestWeights && bestWeights is not null)
+            {
+                if (Verbose > 0) Console.WriteLine("Restoring model weights from the end of the best epoch.");
+                var ws = Model.GetWeights();
+                Model.SetWeights(bestWeights.Select((w, i) => new NDArray(w, ws[i].Shape)).ToList());
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void OnTrainEnd(Dictionary<string, double> logs)
+    {
+        if (stoppedEpoch > 0 && Verbose > 0) Console.WriteLine($"{EpochLabel(stoppedEpoch)}: early stopping");
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// Session-wide Keras state (<c>keras.backend</c>): the layer-name counters and the random source for
+/// weight initialization.
+/// </summary>
+public static partial class Backend
+{
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, int> NameCounts = new();
+    private static RandomState random = new();
+
+    /// <summary>Resets name counters (<c>keras.backend.clear_session()</c>): the next Conv2D is <c>conv2d</c> again.</summary>
+    public static void ClearSession()
+    {
+        lock (Gate) NameCounts.Clear();
+    }
+
+    /// <summary>Seeds weight initialization and other library randomness (<c>keras.utils.set_random_seed</c>).</summary>
+    public static void SetRandomSeed(uint seed)
+    {
+        lock (Gate) random = new RandomState(seed);
+    }
+
+    /// <summary>A seed for a new random stream drawn from the session generator.</summary>
+    public static uint NextSeed()
+    {
+        lock (Gate) return random.NextSeed();
+    }
+
+    /// <summary>Keras's unique_object_name: zero-based for layers (<c>conv2d</c>, <c>conv2d_1</c>), one-based when asked (<c>input_1</c>).</summary>
+    internal static string UniqueName(string baseName, bool zeroBased = true)
+    {
+        lock (Gate)
+        {
+            NameCounts.TryGetValue(baseName, out int n);
+            NameCounts[baseName] = n + 1;
+            if (zeroBased) return n == 0 ? baseName : $"{baseName}_{n}";
+            return $"{baseName}_{n + 1}";
+        }
+    }
+
+    /// <summary>Keras's generic_utils.to_snake_case: <c>Conv2D</c> → <c>conv2d</c>, <c>AveragePooling2D</c> → <c>average_pooling2d</c>.</summary>
+    public static string ToSnakeCase(string name)
+    {
+        var intermediate = FirstCap().Replace(name, "$1_$2");
+        var insecure = AllCap().Replace(intermediate, "$1_$2").ToLowerInvariant();
+        return insecure[0] != '_' ? insecure : "private" + insecure;
+    }
+
+    [GeneratedRegex("(.)([A-Z][a-z0-9]+)")]
+    private static partial Regex FirstCap();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex AllCap();
+}

@@ -1,0 +1,27 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>Keras's activation identifiers (<c>keras.activations.get</c>).</summary>
+public static class Activations
+{
+    /// <summary>Checks and normalizes an identifier; null and "linear" mean none.</summary>
+    public static string Normalize(string? name) => name switch
+    {
+        null or "linear" => "linear",
+        "relu" or "softmax" or "sigmoid" or "tanh" => name,
+        _ => throw new ArgumentException($"Unknown activation function: '{name}'. Expected one of linear, relu, softmax, sigmoid, tanh.", nameof(name)),
+    };
+
+    /// <summary>Applies the activation through ops.</summary>
+    public static Tensor Apply(string name, Tensor x) => name switch
+    {
+        "linear" => x,
+        "relu" => Op.Relu(x),
+        "softmax" => Op.Softmax(x),
+        "sigmoid" => Op.Sigmoid(x),
+        "tanh" => Op.Tanh(x),
+        _ => throw new ArgumentException($"Unknown activation function: '{name}'.", nameof(name)),
+    };
+}

@@ -1,0 +1,128 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.layers.Conv2D</c> over NHWC inputs with an HWIO kernel (kh, kw, in, filters) and bias
+/// (filters,); Keras's defaults: strides 1, padding "valid", no activation, glorot_uniform kernel, zero bias.
+/// </summary>
+public sealed class Conv2D : Layer
+{
+    private Variable? kernel, bias;
+
+    /// <summary>Keras's signature with its defaults.</summary>
+    public Conv2D(int filters, IntPair kernelSize, IntPair? strides = null, string padding = "valid", string? activation = null,
+        bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, string? name = null, bool trainable = true)
+        : base(name, trainable)
+    {
+        if (filters <= 0)
+            throw new ArgumentException($"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.", nameof(filters));
+        Filters = filters;
+        KernelSize = kernelSize.Positive(Name, "kernel_size");
+        Strides = (strides ?? 1).Positive(Name, "strides");
+        Padding = NormalizePadding(padding);
+        Activation = Activations.Normalize(activation);
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+    }
+
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+    /// <summary>Window (kh, kw).</summary>
+    public IntPair KernelSize { get; }
+    /// <summary>Strides (sh, sw).</summary>
+    public IntPair Strides { get; }
+    /// <summary>"valid" or "same".</summary>
+    public string Padding { get; }
+    /// <summary>Activation identifier ("linear" when none).</summary>
+    public string Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Kernel initializer.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Bias initializer.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Kernel regularizer, if any.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Bias regularizer, if any.</summary>
+    public Regularizer? BiasRegularizer { get; }
+
+    internal static string NormalizePadding(string padding)
+    {
+        var p = padding?.ToLowerInvariant();
+        if (p is not ("valid" or "same"))
+            throw new ArgumentException($"Invalid value for argument `padding`. Expected one of {{\"valid\", \"same\"}}. Received padding={padding}.", nameof(padding));
+        return p;
+    }
+
+    /// <inheritdoc/>
+    protected override void Build(int[][] inputShapes)
+    {
+        ExpectInputs(inputShapes, 1);
+        var s = inputShapes[0];
+        if (s.Length != 4) throw ShapeError("min_ndim=4, max_ndim=4 (batch, height, width, channels)", s);
+        kernel = AddWeight("kernel", [KernelSize.First, KernelSize.Second, s[3], Filters], KernelInitializer, regularizer: KernelRegularizer);
+        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+    }
+
+    /// <inheritdoc/>
+    protected override int[] ComputeOutputShape(int[][] inputShapes)
+    {
+        ExpectInputs(inputShapes, 1);
+        var s = inputShapes[0];
+        if (s.Length != 4) throw ShapeError("min_ndim=4, max_ndim=4 (batch, height, width, channels)", s);
+        if (s[3] != kernel!.Value.Dim(2))
+            throw ShapeError($"axis -1 of input shape to have value {kernel.Value.Dim(2)}", s);
+        return [s[0], OutLength(s[1], KernelSize.First, Strides.First, s), OutLength(s[2], KernelSize.Second, Strides.Second, s), Filters];
+    }
+
+    private int OutLength(int n, int k, int stride, int[] s)
+    {
+        if (Padding == "same") return (n + stride - 1) / stride;
+        if (n < k)
+            throw new ArgumentException($"Layer \"{Name}\": the kernel size {KernelSize.First}x{KernelSize.Second} is larger than the input of shape {KerasTensor.FormatShape(s)} with padding \"valid\".", "inputs");
+        return (n - k) / stride + 1;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training) =>
+        Activations.Apply(Activation, ForwardLinear(inputs[0]));
+
+    private Tensor ForwardLinear(Tensor x)
+    {
+        var y = Op.Conv2D(x, kernel!.Value, Strides.First, Strides.Second, Padding);
+        return bias is null ? y : Op.BiasAdd(y, bias.Value);
+    }
+
+    internal override bool OutputsSoftmax => Activation == "softmax";
+
+    internal override Tensor ForwardLogits(IReadOnlyList<Tensor> inputs, bool training) => ForwardLinear(inputs[0]);
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["filters"] = Filters;
+        c["kernel_size"] = KernelSize.ToList();
+        c["strides"] = Strides.ToList();
+        c["padding"] = Padding;
+        c["data_format"] = "channels_last";
+        c["dilation_rate"] = new object[] { 1, 1 };
+        c["groups"] = 1;
+        c["activation"] = Activation;
+        c["use_bias"] = UseBias;
+        c["kernel_initializer"] = Serialization.Serialize(KernelInitializer);
+        c["bias_initializer"] = Serialization.Serialize(BiasInitializer);
+        c["kernel_regularizer"] = Serialization.Serialize(KernelRegularizer);
+        c["bias_regularizer"] = Serialization.Serialize(BiasRegularizer);
+        c["activity_regularizer"] = null;
+        c["kernel_constraint"] = null;
+        c["bias_constraint"] = null;
+        return c;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+
+namespace ResNetKeras.Keras;
+
+public sealed partial class Model
+{
+    /// <summary>
+    /// Prints Keras 2.6's summary table (format A): 98 columns with stops at 32/53/65/98 and a
+    /// "Connected to" column for graphs with merges, or 65 columns with stops 29/55/65 for a
+    /// sequential-like graph; then the parameter totals with thousands separators.
+    /// </summary>
+    public void Summary(Action<string>? printFn = null)
+    {
+        printFn ??= Console.WriteLine;
+        foreach (var line in SummaryLines()) printFn(line);
+    }
+
+    /// <summary>The summary as text, lines ended with \n.</summary>
+    public string SummaryText() => string.Join("\n", SummaryLines()) + "\n";
+
+    private bool IsSequentialLike()
+    {
+        var byDepth = executionOrder.GroupBy(n => NodeDepths[n]);
+        foreach (var g in byDepth)
+            if (g.Count() > 1 || g.First().Inputs.Length > 1) return false;
+        return Layers.All(l => l.InboundNodes.Count(n => executionOrder.Contains(n)) <= 1);
+    }
+
+    private List<string> SummaryLines()
+    {
+        bool sequential = IsSequentialLike();
+        int lineLength = sequential ? 65 : 98;
+        int[] positions = sequential
+            ? [(int)(lineLength * 0.45), (int)(lineLength * 0.85), lineLength]
+            : [(int)(lineLength * 0.33), (int)(lineLength * 0.55), (int)(lineLength * 0.67), lineLength];
+        string[] header = sequential ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
+        var lines = new List<string>
+        {
+            $"Model: \"{Name}\"",
+            new string('_', lineLength),
+            Row(header, positions),
+            new string('=', lineLength),
+        };
+        var relevant = new HashSet<Node>(executionOrder, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var layer = Layers[i];
+            var nodes = layer.InboundNodes.Where(relevant.Contains).ToList();
+            string outShape = layer is InputLayer il
+                ? "[" + KerasTensor.FormatShape(il.BatchShape) + "]"
+                : nodes.Count == 1 ? nodes[0].Output.ShapeText : "multiple";
+            string fields0 = $"{layer.Name} ({layer.ClassName})";
+            string parameters = layer.CountParams().ToString(CultureInfo.InvariantCulture);
+            if (sequential) lines.Add(Row([fields0, outShape, parameters], positions));
+            else
+            {
+                var connections = new List<string>();
+                foreach (var node in nodes)
+                    foreach (var t in node.Inputs)
+                        connections.Add($"{t.Node!.Layer.Name}[{t.Node.NodeIndex}][0]");
+                lines.Add(Row([fields0, outShape, parameters, connections.Count > 0 ? connections[0] : ""], positions));
+                for (int c = 1; c < connections.Count; c++) lines.Add(Row(["", "", "", connections[c]], positions));
+            }
+            lines.Add(new string(i == Layers.Count - 1 ? '=' : '_', lineLength));
+        }
+        long trainable = TrainableWeights.Sum(w => (long)w.Value.Size);
+        long nonTrainable = NonTrainableWeights.Sum(w => (long)w.Value.Size);
+        lines.Add($"Total params: {trainable + nonTrainable:N0}");
+        lines.Add($"Trainable params: {trainable:N0}");
+        lines.Add($"Non-trainable params: {nonTrainable:N0}");
+        lines.Add(new string('_', lineLength));
+        return lines.Select(l => l.Replace('\u00A0', ',')).ToList();
+    }
+
+    /// <summary>Keras's print_row: each field replaces the last character so far by a space, then is cut and padded to its stop.</summary>
+    private static string Row(string[] fields, int[] positions)
+    {
+        var line = new StringBuilder();
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (i > 0) line.Length -= 1;
+            if (i > 0) line.Append(' ');
+            line.Append(fields[i]);
+            if (line.Length > positions[i]) line.Length = positions[i];
+            line.Append(' ', positions[i] - line.Length);
+        }
+        return line.ToString();
+    }
+}

@@ -1,0 +1,396 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+public sealed partial class Model
+{
+    private string? lossName;
+    private string[] metricNames = [];
+
+    /// <summary>The optimizer set by <see cref="Compile(Optimizer, string, string[])"/>.</summary>
+    public Optimizer? Optimizer { get; private set; }
+
+    /// <summary>The loss identifier set by Compile.</summary>
+    public string? Loss => lossName;
+
+    /// <summary>The compiled metric identifiers, as given.</summary>
+    public IReadOnlyList<string> Metrics => metricNames;
+
+    /// <summary><c>model.metrics_names</c>: <c>loss</c> then the metrics in compile order (<c>accuracy</c> or <c>acc</c> as spelled).</summary>
+    public IReadOnlyList<string> MetricsNames => new[] { "loss" }.Concat(metricNames).ToList();
+
+    /// <summary>
+    /// <c>model.compile(optimizer, loss, metrics)</c>. Losses: categorical_crossentropy, sparse_categorical_crossentropy.
+    /// Metrics: accuracy / acc (resolved by label and output shapes as tf.keras), categorical_accuracy, sparse_categorical_accuracy.
+    /// </summary>
+    public void Compile(Optimizer optimizer, string loss, string[]? metrics = null)
+    {
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        lossName = loss switch
+        {
+            "categorical_crossentropy" or "CategoricalCrossentropy" => "categorical_crossentropy",
+            "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => "sparse_categorical_crossentropy",
+            _ => throw new ArgumentException($"Unknown loss function: '{loss}'. Expected one of categorical_crossentropy, sparse_categorical_crossentropy.", nameof(loss)),
+        };
+        foreach (var m in metrics ?? [])
+            if (m is not ("accuracy" or "acc" or "categorical_accuracy" or "sparse_categorical_accuracy"))
+                throw new ArgumentException($"Unknown metric function: '{m}'. Expected one of accuracy, acc, categorical_accuracy, sparse_categorical_accuracy.", nameof(metrics));
+        metricNames = (metrics ?? []).ToArray();
+    }
+
+    /// <summary><c>model.compile</c> with an optimizer identifier: "adam" or "sgd" with Keras's defaults.</summary>
+    public void Compile(string optimizer, string loss, string[]? metrics = null) =>
+        Compile(optimizer switch
+        {
+            "adam" or "Adam" => new Adam(),
+            "sgd" or "SGD" => new SGD(),
+            _ => throw new ArgumentException($"Unknown optimizer: '{optimizer}'. Expected one of adam, sgd.", nameof(optimizer)),
+        }, loss, metrics);
+
+    private void EnsureCompiled()
+    {
+        if (Optimizer is null || lossName is null)
+            throw new InvalidOperationException("You must compile your model before training/testing. Use `model.Compile(optimizer, loss)`.");
+    }
+
+    // ------------------------------------------------------------------ one batch
+
+    private sealed class Accumulator
+    {
+        public double LossSum;
+        public long Seen;
+        public long Correct;
+    }
+
+    private int OutputUnits => Output.Shape[^1];
+
+    /// <summary>Labels of a batch as the loss needs them: a float tensor for categorical, class indices for sparse.</summary>
+    private (Tensor? Dense, int[]? Sparse) PrepareLabels(NDArray y)
+    {
+        if (lossName == "sparse_categorical_crossentropy")
+        {
+            var flat = y.Reshape(-1);
+            var idx = new int[flat.Size];
+            for (int i = 0; i < idx.Length; i++) idx[i] = (int)flat.GetFlat(i);
+            return (null, idx);
+        }
+        return (Tensor.FromNDArray(y.DType == DType.Float32 ? y : y.AsType(DType.Float32)), null);
+    }
+
+    private void CheckLabels(NDArray x, NDArray y, string yParam)
+    {
+        if (y.Shape[0] != x.Shape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, y sizes: {y.Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
+        var outShape = Output.Shape;
+        if (lossName == "sparse_categorical_crossentropy")
+        {
+            if (!(y.Rank == 1 || (y.Rank == 2 && y.Shape[1] == 1)))
+                throw new ArgumentException($"Invalid labels `{yParam}` of shape {ShapeUtil.Format(y.ShapeSpan)} for sparse_categorical_crossentropy: expected integer class indices of shape (N,) or (N, 1) for outputs of shape {KerasTensor.FormatShape(outShape)}.", yParam);
+            for (int i = 0; i < y.Size; i++)
+            {
+                double v = y.GetFlat(i);
+                if (v < 0 || v >= OutputUnits || v != Math.Floor(v))
+                    throw new ArgumentException($"Invalid labels `{yParam}`: label {v} at index {i} is not a class index in [0, {OutputUnits}).", yParam);
+            }
+        }
+        else if (y.Rank != outShape.Length || !y.ShapeSpan[1..].SequenceEqual(outShape.AsSpan(1)))
+            throw new ArgumentException($"Shapes are incompatible: labels `{yParam}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outShape)} for {lossName}; one-hot labels of shape (N, {OutputUnits}) were expected (see Utils.ToCategorical).", yParam);
+    }
+
+    private Tensor PerSampleLoss(Tensor output, Tensor? logits, (Tensor? Dense, int[]? Sparse) labels) => (logits, labels.Sparse) switch
+    {
+        (not null, null) => Op.SoftmaxCrossEntropyWithLogits(logits, labels.Dense!),
+        (null, null) => Op.CategoricalCrossentropy(output, labels.Dense!),
+        (not null, not null) => Op.SparseSoftmaxCrossEntropyWithLogits(logits, labels.Sparse),
+        _ => Op.SparseCategoricalCrossentropy(output, labels.Sparse!),
+    };
+
+    private Tensor TotalLoss(Tensor perSample)
+    {
+        var terms = new List<Tensor> { Op.Mean(perSample) };
+        foreach (var layer in Layers)
+            if (layer.HasRegularizers) terms.AddRange(layer.Losses());
+        return terms.Count == 1 ? terms[0] : Op.AddN(terms);
+    }
+
+    private long CountCorrect(Tensor output, (Tensor? Dense, int[]? Sparse) labels)
+    {
+        int k = OutputUnits, n = output.Size / k;
+        long correct = 0;
+        for (int r = 0; r < n; r++)
+        {
+            int o = r * k;
+            if (k == 1)
+            {
+                float truth = labels.Sparse is { } s1 ? s1[r] : labels.Dense!.Data[r];
+                if ((output.Data[o] > 0.5f ? 1f : 0f) == truth) correct++;
+                continue;
+            }
+            int pred = 0;
+            for (int j = 1; j < k; j++) if (output.Data[o + j] > output.Data[o + pred]) pred = j;
+            int truthIdx;
+            if (labels.Sparse is { } s) truthIdx = s[r];
+            else
+            {
+                truthIdx = 0;
+                for (int j = 1; j < k; j++) if (labels.Dense!.Data[o + j] > labels.Dense.Data[o + truthIdx]) truthIdx = j;
+            }
+            if (pred == truthIdx) correct++;
+        }
+        return correct;
+    }
+
+    private void TrainStep(NDArray xb, NDArray yb, Accumulator acc)
+    {
+        var x = Tensor.FromNDArray(xb);
+        var labels = PrepareLabels(yb);
+        var vars = TrainableWeights;
+        Tensor output, total;
+        Tensor[] grads;
+        using (var tape = new GradientTape())
+        {
+            foreach (var v in vars) tape.Watch(v.Value);
+            Tensor? logits;
+            (output, logits) = Run(x, training: true, wantLogits: true);
+            total = TotalLoss(PerSampleLoss(output, logits, labels));
+            grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
+        }
+        Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
+        int n = xb.Shape[0];
+        acc.LossSum += (double)total.Item() * n;
+        acc.Seen += n;
+        if (metricNames.Length > 0) acc.Correct += CountCorrect(output, labels);
+    }
+
+    private void TestStep(NDArray xb, NDArray yb, Accumulator acc)
+    {
+        var labels = PrepareLabels(yb);
+        var (output, logits) = Run(Tensor.FromNDArray(xb), training: false, wantLogits: true);
+        var total = TotalLoss(PerSampleLoss(output, logits, labels));
+        int n = xb.Shape[0];
+        acc.LossSum += (double)total.Item() * n;
+        acc.Seen += n;
+        if (metricNames.Length > 0) acc.Correct += CountCorrect(output, labels);
+    }
+
+    private Dictionary<string, double> Logs(Accumulator acc, string prefix = "")
+    {
+        var logs = new Dictionary<string, double> { [prefix + "loss"] = acc.LossSum / Math.Max(1, acc.Seen) };
+        foreach (var m in metricNames) logs[prefix + m] = (double)(float)((double)acc.Correct / Math.Max(1, acc.Seen));
+        return logs;
+    }
+
+    private static NDArray AsFloatBatch(NDArray x) => x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
+
+    private static void CheckBatchSize(int? batchSize, string param = "batchSize")
+    {
+        if (batchSize is <= 0)
+            throw new ArgumentException($"Invalid value for argument `batch_size`. Expected a strictly positive integer. Received {param}={batchSize}.", param);
+    }
+
+    // ------------------------------------------------------------------ fit
+
+    /// <summary>
+    /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, initial_epoch)</c>
+    /// over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from <paramref name="seed"/>,
+    /// or the session's random source), the last partial batch kept.
+    /// </summary>
+    public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckBatchSize(batchSize);
+        CheckEpochs(epochs, initialEpoch);
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
+        CheckInput(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        if (validationSplit > 0)
+        {
+            int split = (int)(x.Shape[0] * (1 - validationSplit));
+            validationData = (x.Slice(split, x.Shape[0]), y.Slice(split, y.Shape[0]));
+            x = x.Slice(0, split);
+            y = y.Slice(0, split);
+        }
+        if (validationData is { } vd)
+        {
+            CheckInput(vd.X.ShapeSpan, "validationData.X");
+            CheckLabels(vd.X, vd.Y, "validationData.Y");
+        }
+        int b = batchSize ?? 32;
+        int n = x.Shape[0];
+        int steps = (n + b - 1) / b;
+        var rng = new RandomState(seed ?? Backend.NextSeed());
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, b, epoch =>
+        {
+            var order = shuffle ? rng.Permutation(n) : Enumerable.Range(0, n).ToArray();
+            return Enumerable.Range(0, steps).Select(s =>
+            {
+                var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
+                return (AsFloatBatch(x.Take(idx)), y.Take(idx));
+            });
+        }, onEpochEnd: null);
+    }
+
+    /// <summary>
+    /// <c>model.fit(sequence, ...)</c> over a <see cref="Sequence"/> such as <c>ImageDataGenerator.Flow</c>: steps per epoch
+    /// = <paramref name="stepsPerEpoch"/> or the sequence length (batch indices cycle when more are asked); the batch order
+    /// is shuffled each epoch when <paramref name="shuffle"/>; <paramref name="workers"/> threads prepare up to
+    /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch.
+    /// </summary>
+    public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        CheckEpochs(epochs, initialEpoch);
+        if (stepsPerEpoch is <= 0)
+            throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
+        CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
+        int len = x.Count;
+        if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
+        if (validationData is { } vd)
+        {
+            CheckInput(vd.X.ShapeSpan, "validationData.X");
+            CheckLabels(vd.X, vd.Y, "validationData.Y");
+        }
+        int steps = stepsPerEpoch ?? len;
+        var rng = new RandomState(seed ?? Backend.NextSeed());
+        var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
+        bool checkedFirst = false;
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, epoch =>
+        {
+            var perm = shuffle ? rng.Permutation(len) : Enumerable.Range(0, len).ToArray();
+            var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
+            return enqueuer.GetEpoch(order).Select(batch =>
+            {
+                var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
+                if (!checkedFirst)
+                {
+                    CheckInput(batch.X.ShapeSpan, nameof(x));
+                    CheckLabels(batch.X, yb, "y (from the sequence)");
+                    checkedFirst = true;
+                }
+                return (AsFloatBatch(batch.X), yb);
+            });
+        }, onEpochEnd: x.OnEpochEnd);
+    }
+
+    private static void CheckEpochs(int epochs, int initialEpoch)
+    {
+        if (epochs < 0) throw new ArgumentException($"Invalid value for argument `epochs`. Expected a value >= 0. Received epochs={epochs}.", nameof(epochs));
+        if (initialEpoch < 0) throw new ArgumentException($"Invalid value for argument `initial_epoch`. Expected a value >= 0. Received initial_epoch={initialEpoch}.", nameof(initialEpoch));
+    }
+
+    private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
+        (NDArray X, NDArray Y)? validationData, int validationBatchSize, Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
+    {
+        var history = new History();
+        var list = new List<Callback>();
+        if (verbose > 0) list.Add(new ProgbarLogger());
+        list.AddRange(callbacks ?? []);
+        list.Add(history);
+        var parameters = new Dictionary<string, object> { ["verbose"] = verbose, ["epochs"] = epochs, ["steps"] = steps };
+        foreach (var c in list)
+        {
+            c.SetModel(this);
+            c.SetParams(parameters);
+        }
+        StopTraining = false;
+        var trainLogs = new Dictionary<string, double>();
+        foreach (var c in list) c.OnTrainBegin(trainLogs);
+        Dictionary<string, double> epochLogs = new();
+        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        {
+            foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
+            var acc = new Accumulator();
+            int step = 0;
+            foreach (var (xb, yb) in epochBatches(epoch))
+            {
+                var batchLogs = new Dictionary<string, double>();
+                foreach (var c in list) c.OnTrainBatchBegin(step, batchLogs);
+                TrainStep(xb, yb, acc);
+                batchLogs = Logs(acc);
+                foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
+                step++;
+                if (StopTraining) break;
+            }
+            epochLogs = Logs(acc);
+            if (validationData is { } vd)
+            {
+                var val = EvaluateLogs(vd.X, vd.Y, validationBatchSize);
+                foreach (var (k, v) in val) epochLogs["val_" + k] = v;
+            }
+            foreach (var c in list) c.OnEpochEnd(epoch, epochLogs);
+            onEpochEnd?.Invoke();
+        }
+        foreach (var c in list) c.OnTrainEnd(epochLogs);
+        return history;
+    }
+
+    // ------------------------------------------------------------------ evaluate / predict
+
+    private Dictionary<string, double> EvaluateLogs(NDArray x, NDArray y, int batchSize)
+    {
+        var acc = new Accumulator();
+        int n = x.Shape[0];
+        for (int s = 0; s < n; s += batchSize)
+        {
+            int e = Math.Min(n, s + batchSize);
+            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), acc);
+        }
+        return Logs(acc);
+    }
+
+    /// <summary><c>model.evaluate(x, y, batch_size=32, verbose=1)</c>: <c>[loss, metrics...]</c> in inference mode; the loss includes regularization.</summary>
+    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckBatchSize(batchSize);
+        CheckInput(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        int b = batchSize ?? 32, n = x.Shape[0];
+        int steps = Math.Max(1, (n + b - 1) / b);
+        var bar = verbose > 0 ? new Progbar(steps, verbose: verbose, statefulMetrics: MetricsNames) : null;
+        var acc = new Accumulator();
+        int step = 0;
+        for (int s = 0; s < n; s += b)
+        {
+            int e = Math.Min(n, s + b);
+            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), acc);
+            step++;
+            bar?.Update(step, Logs(acc).ToList(), finalize: step == steps);
+        }
+        return Logs(acc).Values.ToArray();
+    }
+
+    /// <summary><c>model.predict(x, batch_size=32)</c>: inference-mode outputs of all batches, concatenated.</summary>
+    public NDArray Predict(NDArray x, int? batchSize = null, int verbose = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckBatchSize(batchSize);
+        CheckInput(x.ShapeSpan, nameof(x));
+        int b = batchSize ?? 32, n = x.Shape[0];
+        var outShape = Output.Shape;
+        outShape[0] = n;
+        var result = NDArray.Zeros(outShape);
+        int rowSize = result.Size / Math.Max(1, n);
+        int steps = Math.Max(1, (n + b - 1) / b);
+        var bar = verbose > 0 ? new Progbar(steps, verbose: verbose) : null;
+        int step = 0;
+        for (int s = 0; s < n; s += b)
+        {
+            int e = Math.Min(n, s + b);
+            var y = Run(Tensor.FromNDArray(AsFloatBatch(x.Slice(s, e))), training: false, wantLogits: false).Output;
+            Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            bar?.Update(++step, null, finalize: step == steps);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,70 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.optimizers.Adam</c> (defaults lr 0.001, β1 0.9, β2 0.999, ε 1e-7): α_t = lr·√(1−β2^t)/(1−β1^t),
+/// m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2), θ ← θ − α_t·m/(√v + ε), in float32 as TensorFlow's ApplyAdam.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Keras's signature with its defaults.</summary>
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
+        : base(name, learningRate)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received beta_1={beta1}.", nameof(beta1));
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received beta_2={beta2}.", nameof(beta2));
+        if (!(epsilon >= 0)) throw new ArgumentException($"Invalid value for argument `epsilon`. Expected a non-negative float. Received epsilon={epsilon}.", nameof(epsilon));
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Amsgrad = amsgrad;
+    }
+
+    /// <summary>β1.</summary>
+    public double Beta1 { get; }
+    /// <summary>β2.</summary>
+    public double Beta2 { get; }
+    /// <summary>ε.</summary>
+    public double Epsilon { get; }
+    /// <summary>Whether AMSGrad's running maximum of v is used.</summary>
+    public bool Amsgrad { get; }
+
+    /// <inheritdoc/>
+    protected override string[] SlotNames => Amsgrad ? ["m", "v", "vhat"] : ["m", "v"];
+
+    /// <inheritdoc/>
+    protected override void Update(Variable variable, float[] g)
+    {
+        var s = Slots(variable);
+        float[] m = s[0].Value.Data, v = s[1].Value.Data, theta = variable.Value.Data;
+        float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Epsilon, lr = (float)LearningRate;
+        float t = Iterations + 1;
+        float alpha = lr * MathF.Sqrt(1 - MathF.Pow(b2, t)) / (1 - MathF.Pow(b1, t));
+        float[]? vhat = Amsgrad ? s[2].Value.Data : null;
+        for (int i = 0; i < theta.Length; i++)
+        {
+            m[i] += (g[i] - m[i]) * (1 - b1);
+            v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+            float denomV = v[i];
+            if (vhat is not null)
+            {
+                vhat[i] = Math.Max(vhat[i], v[i]);
+                denomV = vhat[i];
+            }
+            theta[i] -= alpha * m[i] / (MathF.Sqrt(denomV) + eps);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetConfig() => new()
+    {
+        ["name"] = Name,
+        ["learning_rate"] = LearningRate,
+        ["decay"] = 0.0,
+        ["beta_1"] = Beta1,
+        ["beta_2"] = Beta2,
+        ["epsilon"] = Epsilon,
+        ["amsgrad"] = Amsgrad,
+    };
+}

@@ -1,0 +1,56 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.optimizers.SGD</c> (defaults lr 0.01, momentum 0, nesterov false): with momentum μ,
+/// v ← μ·v − lr·g, θ ← θ + v (Nesterov: θ ← θ + μ·v − lr·g); without, θ ← θ − lr·g.
+/// </summary>
+public sealed class SGD : Optimizer
+{
+    /// <summary>Keras's signature with its defaults.</summary>
+    public SGD(double learningRate = 0.01, double momentum = 0.0, bool nesterov = false, string name = "SGD")
+        : base(name, learningRate)
+    {
+        if (!(momentum >= 0 && momentum <= 1))
+            throw new ArgumentException($"Invalid value for argument `momentum`. Expected a float in [0, 1]. Received momentum={momentum}.", nameof(momentum));
+        Momentum = momentum;
+        Nesterov = nesterov;
+    }
+
+    /// <summary>μ.</summary>
+    public double Momentum { get; }
+    /// <summary>Whether the Nesterov form is used.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc/>
+    protected override string[] SlotNames => Momentum > 0 ? ["momentum"] : [];
+
+    /// <inheritdoc/>
+    protected override void Update(Variable variable, float[] g)
+    {
+        float lr = (float)LearningRate, mu = (float)Momentum;
+        var theta = variable.Value.Data;
+        if (Momentum == 0)
+        {
+            for (int i = 0; i < theta.Length; i++) theta[i] -= lr * g[i];
+            return;
+        }
+        var v = Slots(variable)[0].Value.Data;
+        for (int i = 0; i < theta.Length; i++)
+        {
+            v[i] = mu * v[i] - lr * g[i];
+            theta[i] += Nesterov ? mu * v[i] - lr * g[i] : v[i];
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetConfig() => new()
+    {
+        ["name"] = Name,
+        ["learning_rate"] = LearningRate,
+        ["decay"] = 0.0,
+        ["momentum"] = Momentum,
+        ["nesterov"] = Nesterov,
+    };
+}
