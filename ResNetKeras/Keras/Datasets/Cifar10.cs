@@ -1,0 +1,146 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.datasets.cifar10</c>: 50,000 training and 10,000 test 32x32 colour images in 10 classes, as uint8
+/// NHWC images and uint8 (N, 1) labels.
+/// </summary>
+public static class Cifar10
+{
+    /// <summary>Where Keras downloads the Python version from.</summary>
+    public const string Origin = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz";
+
+    /// <summary>SHA-256 of that archive (Keras's file_hash).</summary>
+    public const string Sha256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce";
+
+    /// <summary>Class names, index 0..9.</summary>
+    public static readonly string[] ClassNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+
+    private const int Pixels = 32 * 32 * 3;
+
+    /// <summary>
+    /// <c>cifar10.load_data()</c>: downloads the Python version into the Keras cache (once), verifies it and returns
+    /// ((xTrain, yTrain), (xTest, yTest)). With <paramref name="path"/>, loads a folder or .tar.gz archive of the
+    /// Python version (<c>cifar-10-batches-py</c>) or of the binary version (<c>data_batch_1.bin</c> ... <c>test_batch.bin</c>).
+    /// </summary>
+    public static ((NDArray XTrain, NDArray YTrain), (NDArray XTest, NDArray YTest)) LoadData(string? path = null)
+    {
+        if (path is null) return LoadFromCache(new Uri(Origin), GetFile.CacheDir(), Sha256);
+        if (File.Exists(path)) return LoadArchive(path);
+        if (!Directory.Exists(path))
+            throw new FileNotFoundException($"Cifar10.LoadData: '{path}' is neither a folder nor a .tar.gz archive of CIFAR-10.", path);
+        return LoadFolder(path);
+    }
+
+    /// <summary>The download path of <see cref="LoadData"/>, with the address, cache and hash injectable.</summary>
+    internal static ((NDArray, NDArray), (NDArray, NDArray)) LoadFromCache(Uri origin, string cacheDir, string? sha256, TextWriter? progress = null)
+    {
+        string folder = Path.Combine(cacheDir, "cifar-10-batches-py");
+        if (!File.Exists(Path.Combine(folder, "test_batch")))
+        {
+            string archive = GetFile.Download(origin, "cifar-10-batches-py.tar.gz", cacheDir, sha256, progress);
+            GetFile.ExtractTarGz(archive, cacheDir);
+        }
+        return LoadFolder(folder);
+    }
+
+    private static ((NDArray, NDArray), (NDArray, NDArray)) LoadArchive(string archive)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"cifar10_{Guid.NewGuid():N}");
+        try
+        {
+            GetFile.ExtractTarGz(archive, temp);
+            return LoadFolder(temp);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static ((NDArray, NDArray), (NDArray, NDArray)) LoadFolder(string folder)
+    {
+        foreach (var candidate in new[] { folder, Path.Combine(folder, "cifar-10-batches-py"), Path.Combine(folder, "cifar-10-batches-bin") })
+        {
+            if (File.Exists(Path.Combine(candidate, "data_batch_1")))
+                return Load(candidate, "", ReadPythonBatch);
+            if (File.Exists(Path.Combine(candidate, "data_batch_1.bin")))
+                return Load(candidate, ".bin", ReadBinaryBatch);
+        }
+        throw new FileNotFoundException(
+            $"Cifar10.LoadData: '{folder}' holds neither the Python version (data_batch_1 ... data_batch_5, test_batch) nor the binary version (data_batch_1.bin ... test_batch.bin) of CIFAR-10.", folder);
+    }
+
+    private static ((NDArray, NDArray), (NDArray, NDArray)) Load(string dir, string suffix, Func<string, (byte[] Planes, byte[] Labels)> read)
+    {
+        var train = Enumerable.Range(1, 5).Select(i => read(Require(dir, $"data_batch_{i}{suffix}"))).ToList();
+        var test = read(Require(dir, $"test_batch{suffix}"));
+        return (ToArrays(train), ToArrays([test]));
+    }
+
+    private static string Require(string dir, string name)
+    {
+        string p = Path.Combine(dir, name);
+        return File.Exists(p) ? p : throw new FileNotFoundException($"Cifar10.LoadData: missing batch file '{p}'.", p);
+    }
+
+    /// <summary>Planes (N, 3, 32, 32) to channels-last (N, 32, 32, 3), as Keras's transpose(0, 2, 3, 1).</summary>
+    private static (NDArray X, NDArray Y) ToArrays(IReadOnlyList<(byte[] Planes, byte[] Labels)> batches)
+    {
+        int n = batches.Sum(b => b.Labels.Length);
+        var x = new byte[n * Pixels];
+        var y = new byte[n];
+        int at = 0;
+        foreach (var (planes, labels) in batches)
+        {
+            for (int i = 0; i < labels.Length; i++, at++)
+            {
+                y[at] = labels[i];
+                int src = i * Pixels, dst = at * Pixels;
+                for (int p = 0; p < 1024; p++)
+                    for (int k = 0; k < 3; k++)
+                        x[dst + p * 3 + k] = planes[src + k * 1024 + p];
+            }
+        }
+        return (new NDArray(x, n, 32, 32, 3), new NDArray(y, n, 1));
+    }
+
+    /// <summary>Binary version: records of 1 label byte and 3072 pixel bytes, any number per file.</summary>
+    internal static (byte[] Planes, byte[] Labels) ReadBinaryBatch(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length % (Pixels + 1) != 0)
+            throw new InvalidDataException($"{path}: size {bytes.Length} is not a multiple of the 3073-byte CIFAR-10 record (1 label byte + 3072 pixels); the file is truncated or not a CIFAR-10 binary batch.");
+        int n = bytes.Length / (Pixels + 1);
+        var planes = new byte[n * Pixels];
+        var labels = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = bytes[i * (Pixels + 1)];
+            if (labels[i] > 9) throw new InvalidDataException($"{path}: record {i} has label {labels[i]}; CIFAR-10 labels are 0..9.");
+            Buffer.BlockCopy(bytes, i * (Pixels + 1) + 1, planes, i * Pixels, Pixels);
+        }
+        return (planes, labels);
+    }
+
+    /// <summary>Python version: a pickled dict with <c>data</c> (N×3072 uint8) and <c>labels</c> (N ints).</summary>
+    internal static (byte[] Planes, byte[] Labels) ReadPythonBatch(string path)
+    {
+        var obj = SafeUnpickler.Load(File.ReadAllBytes(path), path);
+        if (obj is not Dictionary<object, object?> d)
+            throw new InvalidDataException($"{path}: expected a pickled dict, found {obj?.GetType().Name ?? "None"}.");
+        if (!d.TryGetValue("data", out var data) || data is not SafeUnpickler.PickledArray a)
+            throw new InvalidDataException($"{path}: the batch has no 'data' array.");
+        if (!d.TryGetValue("labels", out var lab) || lab is not List<object?> labels)
+            throw new InvalidDataException($"{path}: the batch has no 'labels' list.");
+        if (a.DType != "u1" || a.Fortran || a.Shape.Length != 2 || a.Shape[1] != Pixels || a.Data.Length != (long)a.Shape[0] * Pixels)
+            throw new InvalidDataException($"{path}: 'data' must be a C-order uint8 array of shape (N, 3072); found dtype '{a.DType}', shape ({string.Join(", ", a.Shape)}), {a.Data.Length} bytes.");
+        if (labels.Count != a.Shape[0])
+            throw new InvalidDataException($"{path}: {labels.Count} labels for {a.Shape[0]} images.");
+        var y = new byte[labels.Count];
+        for (int i = 0; i < y.Length; i++)
+            y[i] = labels[i] is long l && l >= 0 && l <= 9 ? (byte)l : throw new InvalidDataException($"{path}: label {i} is {labels[i] ?? "None"}; CIFAR-10 labels are integers 0..9.");
+        return (a.Data, y);
+    }
+}
