@@ -4,7 +4,7 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// <c>keras.preprocessing.image.ImageDataGenerator</c>: real-time augmentation with every argument of
-/// keras_preprocessing 1.1. <paramref name="semantics"/> picks the generation: <c>"keras"</c> (default; the
+/// keras_preprocessing 1.1. The <c>semantics</c> argument picks the generation: <c>"keras"</c> (default; the
 /// in-tree copy of Keras 2.9–2.15 that Keras 3 keeps as its legacy class) or <c>"keras_preprocessing"</c>
 /// (1.1.x, used by TF 2.4–2.8, the tutorial's era). They differ in the affine centre and axes, ZCA, brightness
 /// and whether <c>Fit</c> applies <c>rescale</c>.
