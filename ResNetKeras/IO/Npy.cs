@@ -185,6 +185,9 @@ public static partial class Npy
         });
     }
 
+    /// <summary>Fault-injection point for tests: runs after the temporary file is complete, before the rename.</summary>
+    internal static Action<string>? BeforeRename;
+
     internal static void WriteAtomically(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -197,6 +200,7 @@ public static partial class Npy
                 write(fs);
                 fs.Flush(flushToDisk: true);
             }
+            BeforeRename?.Invoke(full);
             File.Move(temp, full, overwrite: true);
         }
         finally

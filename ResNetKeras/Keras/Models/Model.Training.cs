@@ -223,10 +223,10 @@ public sealed partial class Model
         int b = batchSize ?? 32;
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
-        var rng = new RandomState(seed ?? Backend.NextSeed());
+        uint baseSeed = seed ?? Backend.NextSeed();
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, b, epoch =>
         {
-            var order = shuffle ? rng.Permutation(n) : Enumerable.Range(0, n).ToArray();
+            var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
             return Enumerable.Range(0, steps).Select(s =>
             {
                 var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
@@ -259,12 +259,12 @@ public sealed partial class Model
             CheckLabels(vd.X, vd.Y, "validationData.Y");
         }
         int steps = stepsPerEpoch ?? len;
-        var rng = new RandomState(seed ?? Backend.NextSeed());
+        uint baseSeed = seed ?? Backend.NextSeed();
         var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
         bool checkedFirst = false;
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, epoch =>
         {
-            var perm = shuffle ? rng.Permutation(len) : Enumerable.Range(0, len).ToArray();
+            var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
             var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
             return enqueuer.GetEpoch(order).Select(batch =>
             {
@@ -279,6 +279,12 @@ public sealed partial class Model
             });
         }, onEpochEnd: x.OnEpochEnd);
     }
+
+    /// <summary>
+    /// The shuffle of epoch e depends only on (seed, e), so training resumed with <c>initialEpoch</c> from a saved model
+    /// sees the same batches as uninterrupted training.
+    /// </summary>
+    private static RandomState EpochRandom(uint seed, int epoch) => new(unchecked(seed + (uint)epoch * 0x9E3779B9u));
 
     private static void CheckEpochs(int epochs, int initialEpoch)
     {

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using ResNetKeras.Engine;
+using ResNetKeras.IO.Hdf5;
+
+namespace ResNetKeras.Keras;
+
+public sealed partial class Model
+{
+    /// <summary>The Keras version written into files; readers check nothing beyond it being present.</summary>
+    public const string KerasVersion = "2.6.0";
+
+    /// <summary>Keras's HDF5_OBJECT_HEADER_LIMIT: longer name lists are split into name0, name1, ...</summary>
+    private const int AttributeLimit = 64512;
+
+    /// <summary><c>model.save_weights(path)</c> in tf.keras 2.x's HDF5 layout (§13a); written to a temporary file and renamed.</summary>
+    public void SaveWeights(string path)
+    {
+        var w = new H5Writer();
+        WriteWeightsGroup(w.Root);
+        w.Save(path);
+    }
+
+    private void WriteWeightsGroup(H5WriterGroup g)
+    {
+        SetNames(g, "layer_names", Layers.Select(l => l.Name).ToList());
+        g.SetAttribute("backend", "tensorflow");
+        g.SetAttribute("keras_version", KerasVersion);
+        foreach (var layer in Layers)
+        {
+            var lg = g.CreateGroup(layer.Name);
+            var weights = layer.Weights;
+            SetNames(lg, "weight_names", weights.Select(v => v.Name).ToList());
+            foreach (var v in weights) lg.CreateDataset(v.Name, v.Numpy());
+        }
+    }
+
+    /// <summary>save_attributes_to_hdf5_group: split into the fewest nearly equal parts that fit the object-header limit.</summary>
+    private static void SetNames(H5WriterGroup g, string name, IReadOnlyList<string> values)
+    {
+        int longest = values.Count == 0 ? 0 : values.Max(v => System.Text.Encoding.UTF8.GetByteCount(v));
+        long bytes = (long)values.Count * Math.Max(1, longest);
+        if (bytes <= AttributeLimit)
+        {
+            g.SetAttribute(name, values);
+            return;
+        }
+        int parts = 1;
+        while ((long)Math.Ceiling((double)values.Count / parts) * longest > AttributeLimit) parts++;
+        int start = 0;
+        for (int k = 0; k < parts; k++)
+        {
+            int len = values.Count / parts + (k < values.Count % parts ? 1 : 0);
+            g.SetAttribute($"{name}{k}", values.Skip(start).Take(len).ToList());
+            start += len;
+        }
+    }
+
+    internal static string[] ReadNames(H5Group g, string name)
+    {
+        if (g.Attributes.TryGetValue(name, out var a)) return a.ReadStrings();
+        var all = new List<string>();
+        for (int k = 0; g.Attributes.TryGetValue($"{name}{k}", out var part); k++) all.AddRange(part.ReadStrings());
+        if (all.Count == 0 && !g.Attributes.ContainsKey($"{name}0"))
+            throw new InvalidDataException($"{g.Path}: attribute '{name}' is missing; this is not a Keras weights file.");
+        return all.ToArray();
+    }
+
+    /// <summary>
+    /// <c>model.load_weights(path, by_name=False, skip_mismatch=False)</c>: positional by default (layers with weights, in
+    /// order), or by layer name. Accepts a weights file or a full model file (its <c>model_weights</c> group).
+    /// </summary>
+    public void LoadWeights(string path, bool byName = false, bool skipMismatch = false)
+    {
+        var root = H5File.Open(path).Root;
+        if (!root.Attributes.ContainsKey("layer_names") && !root.Attributes.ContainsKey("layer_names0") && root.Contains("model_weights"))
+            root = root.Group("model_weights");
+        LoadWeightsFromGroup(root, byName, skipMismatch, path);
+    }
+
+    private void LoadWeightsFromGroup(H5Group root, bool byName, bool skipMismatch, string path)
+    {
+        var fileLayers = ReadNames(root, "layer_names");
+        NDArray[] ReadLayer(string name)
+        {
+            if (!root.Contains(name)) throw new InvalidDataException($"{path}: layer '{name}' is listed in layer_names but has no group.");
+            var g = root.Group(name);
+            return ReadNames(g, "weight_names").Select(w => g.Dataset(w).Read()).ToArray();
+        }
+        if (byName)
+        {
+            var fileSet = new HashSet<string>(fileLayers);
+            foreach (var layer in Layers)
+            {
+                if (!fileSet.Contains(layer.Name)) continue;
+                var values = ReadLayer(layer.Name);
+                var weights = layer.Weights;
+                if (values.Length != weights.Count)
+                {
+                    string msg = $"Layer \"{layer.Name}\" expects {weights.Count} weight(s), but the saved weights have {values.Length} element(s).";
+                    if (skipMismatch) { Console.Error.WriteLine("WARNING: Skipping loading of weights: " + msg); continue; }
+                    throw new ArgumentException(msg, nameof(path));
+                }
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (!values[i].Shape.SequenceEqual(weights[i].Shape))
+                    {
+                        string msg = $"Shape mismatch in layer \"{layer.Name}\" for weight {weights[i].Name}. Weight expects shape {ShapeUtil.Format(weights[i].Shape)}. Received saved weight with shape {ShapeUtil.Format(values[i].Shape)}.";
+                        if (skipMismatch) { Console.Error.WriteLine("WARNING: Skipping loading of weights: " + msg); goto nextLayer; }
+                        throw new ArgumentException(msg, nameof(path));
+                    }
+                }
+                for (int i = 0; i < values.Length; i++) weights[i].Assign(values[i]);
+            nextLayer:;
+            }
+            return;
+        }
+        var withWeights = Layers.Where(l => l.Weights.Count > 0).ToList();
+        var fileWithWeights = fileLayers.Where(n => root.Contains(n) && ReadNames(root.Group(n), "weight_names").Length > 0).ToList();
+        if (withWeights.Count != fileWithWeights.Count)
+            throw new ArgumentException($"Layer count mismatch when loading weights from file. Model expected {withWeights.Count} layers, found {fileWithWeights.Count} saved layers.", nameof(path));
+        var all = new List<(Variable, NDArray)>();
+        for (int k = 0; k < withWeights.Count; k++)
+        {
+            var layer = withWeights[k];
+            var values = ReadLayer(fileWithWeights[k]);
+            var weights = layer.Weights;
+            if (values.Length != weights.Count)
+                throw new ArgumentException($"Layer #{k} (named \"{layer.Name}\" in the current model) was found to correspond to layer {fileWithWeights[k]} in the save file. However the new layer {layer.Name} expects {weights.Count} weights, but the saved weights have {values.Length} elements.", nameof(path));
+            for (int i = 0; i < values.Length; i++)
+                if (!values[i].Shape.SequenceEqual(weights[i].Shape))
+                    throw new ArgumentException($"Shape mismatch in layer #{k} (named \"{layer.Name}\") for weight {weights[i].Name}: expected shape {ShapeUtil.Format(weights[i].Shape)}, found shape {ShapeUtil.Format(values[i].Shape)} (saved layer \"{fileWithWeights[k]}\").", nameof(path));
+            for (int i = 0; i < values.Length; i++) all.Add((weights[i], values[i]));
+        }
+        foreach (var (v, value) in all) v.Assign(value);
+    }
+
+    /// <summary>
+    /// <c>model.save(path)</c> in HDF5: <c>model_config</c>, <c>training_config</c> (when compiled), <c>model_weights</c>
+    /// and <c>optimizer_weights</c> (OptimizerV2 order: iter, then all m, then all v). Written to a temporary file and renamed.
+    /// </summary>
+    public void Save(string path)
+    {
+        var w = new H5Writer();
+        w.Root.SetAttribute("keras_version", KerasVersion);
+        w.Root.SetAttribute("backend", "tensorflow");
+        w.Root.SetAttribute("model_config", ToJson());
+        if (Optimizer is not null && lossName is not null)
+        {
+            w.Root.SetAttribute("training_config", JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["loss"] = lossName,
+                ["metrics"] = new object[] { metricNames },
+                ["weighted_metrics"] = null,
+                ["loss_weights"] = null,
+                ["optimizer_config"] = new Dictionary<string, object?> { ["class_name"] = Optimizer.GetType().Name, ["config"] = Optimizer.GetConfig() },
+            }));
+        }
+        WriteWeightsGroup(w.Root.CreateGroup("model_weights"));
+        if (Optimizer is not null && (Optimizer.Iterations > 0 || Optimizer.SlotVariables.Count > 0))
+        {
+            var og = w.Root.CreateGroup("optimizer_weights");
+            var names = new List<string> { $"{Optimizer.Name}/iter:0" };
+            names.AddRange(Optimizer.SlotVariables.Select(v => v.Name));
+            SetNames(og, "weight_names", names);
+            og.CreateDataset(names[0], new NDArray(new long[] { Optimizer.Iterations }));
+            foreach (var v in Optimizer.SlotVariables) og.CreateDataset(v.Name, v.Numpy());
+        }
+        w.Save(path);
+    }
+
+    /// <summary><c>model.to_json()</c>: the Keras functional-model config.</summary>
+    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["class_name"] = "Functional",
+        ["config"] = GetConfig(),
+        ["keras_version"] = KerasVersion,
+        ["backend"] = "tensorflow",
+    });
+
+    /// <summary><c>model.get_config()</c>: layers with their configs and inbound nodes, input and output layers.</summary>
+    public Dictionary<string, object?> GetConfig()
+    {
+        var relevant = new HashSet<Node>(executionOrder, ReferenceEqualityComparer.Instance);
+        var layers = Layers.Select(l => new Dictionary<string, object?>
+        {
+            ["class_name"] = l.ClassName,
+            ["config"] = l.GetConfig(),
+            ["name"] = l.Name,
+            ["inbound_nodes"] = l.InboundNodes.Where(relevant.Contains).Where(n => n.Inputs.Length > 0)
+                .Select(n => n.Inputs.Select(t => new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0, new Dictionary<string, object>() }).ToArray())
+                .ToArray(),
+        }).ToList();
+        return new Dictionary<string, object?>
+        {
+            ["name"] = Name,
+            ["layers"] = layers,
+            ["input_layers"] = new object[] { new object[] { Input.Layer!.Name, Input.Node!.NodeIndex, 0 } },
+            ["output_layers"] = new object[] { new object[] { Output.Layer!.Name, Output.Node!.NodeIndex, 0 } },
+        };
+    }
+}
