@@ -1,0 +1,90 @@
+using System.Xml;
+using ResNetKeras.Keras;
+
+namespace ResNetKeras.Tests.Examples;
+
+/// <summary>The tutorial program run through its entry point on a small synthetic CIFAR-10 binary folder.</summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class Cifar10ResNetExampleTests
+{
+    private string dir = "";
+
+    [TestInitialize]
+    public void Setup()
+    {
+        Backend.ClearSession();
+        dir = Path.Combine(Path.GetTempPath(), $"cifar_example_{Guid.NewGuid():N}");
+        var data = Path.Combine(dir, "data");
+        Directory.CreateDirectory(data);
+        var rng = new ResNetKeras.Engine.RandomState(4);
+        for (int f = 0; f < 6; f++)
+        {
+            int n = 4;
+            var bytes = new byte[n * 3073];
+            for (int i = 0; i < n; i++)
+            {
+                int label = (f * n + i) % 10;
+                bytes[i * 3073] = (byte)label;
+                for (int p = 0; p < 3072; p++) bytes[i * 3073 + 1 + p] = (byte)(label * 20 + rng.Interval(40));
+            }
+            File.WriteAllBytes(Path.Combine(data, f < 5 ? $"data_batch_{f + 1}.bin" : "test_batch.bin"), bytes);
+        }
+    }
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(dir, true);
+
+    private (int Code, string Output) Run(params string[] args)
+    {
+        var saved = Console.Out;
+        var sw = new StringWriter();
+        Console.SetOut(sw);
+        try { return (Cifar10ResNet.Program.Main(args), sw.ToString()); }
+        finally { Console.SetOut(saved); }
+    }
+
+    [TestMethod]
+    [DataRow("1", "3", "ResNet20v1")]
+    [DataRow("2", "2", "ResNet20v2")]
+    public void FullRecipe_PrintsTestLossAndAccuracy(string version, string n, string modelType)
+    {
+        string save = Path.Combine(dir, "saved");
+        var (code, output) = Run("--data-dir", Path.Combine(dir, "data"), "--epochs", "2", "--version", version, "--n", n,
+            "--batch-size", "8", "--seed", "1", "--save-dir", save, "--verbose", "2");
+        Assert.AreEqual(0, code, output);
+        StringAssert.Contains(output, "x_train shape: (20, 32, 32, 3)\n");
+        StringAssert.Contains(output, "20 train samples\n");
+        StringAssert.Contains(output, "y_train shape: (20, 1)\n");
+        StringAssert.Contains(output, "Learning rate:  0.001\n");
+        StringAssert.Contains(output, $"\n{modelType}\n");
+        StringAssert.Contains(output, "Using real-time data augmentation.");
+        StringAssert.Contains(output, "Epoch 2/2\n");
+        StringAssert.Contains(output, $"Epoch 00001: val_acc improved from -inf to");
+        StringAssert.Contains(output, "Test loss: ");
+        StringAssert.Contains(output, "Test accuracy: ");
+        Assert.IsTrue(File.Exists(Path.Combine(save, $"cifar10_{modelType}_model.001.h5")));
+        var svg = new XmlDocument();
+        svg.Load(Path.Combine(save, $"cifar10_{modelType}_history.svg"));
+        Assert.AreEqual(4, svg.GetElementsByTagName("polyline").Count, "training and validation lines in both panels");
+        var csv = File.ReadAllLines(Path.Combine(save, $"cifar10_{modelType}_history.csv"));
+        Assert.AreEqual("epoch,loss,accuracy,val_loss,val_accuracy,lr", csv[0]);
+        Assert.AreEqual(3, csv.Length);
+    }
+
+    [TestMethod]
+    public void BadArguments_OneClearLineAndNonZeroExit()
+    {
+        var saved = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        try
+        {
+            Assert.AreEqual(1, Run("--data-dir", Path.Combine(dir, "missing"), "--epochs", "1").Code);
+            StringAssert.Contains(err.ToString(), "error: ");
+            Assert.AreEqual(1, Run("--data-dir", Path.Combine(dir, "data"), "--version", "3").Code);
+            StringAssert.Contains(err.ToString(), "--version must be 1 or 2");
+        }
+        finally { Console.SetError(saved); }
+    }
+}
