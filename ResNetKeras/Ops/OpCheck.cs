@@ -41,5 +41,6 @@ internal static class OpCheck
         };
     }
 
-    public static Tensor Like(Tensor t) => new(new float[t.Size], t.Shape);
+    /// <summary>An output buffer of t's shape; uninitialized, because every kernel writing into it overwrites it whole.</summary>
+    public static Tensor Like(Tensor t) => new(GC.AllocateUninitializedArray<float>(t.Size), t.Shape);
 }

@@ -338,6 +338,19 @@ public sealed partial class Model
         return history;
     }
 
+    /// <summary><c>model.train_on_batch(x, y)</c>: one training step; returns <c>[loss, metrics...]</c> of that batch.</summary>
+    public double[] TrainOnBatch(NDArray x, NDArray y)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckInput(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        var acc = new Accumulator();
+        TrainStep(AsFloatBatch(x), y, acc);
+        return Logs(acc).Values.ToArray();
+    }
+
     // ------------------------------------------------------------------ evaluate / predict
 
     private Dictionary<string, double> EvaluateLogs(NDArray x, NDArray y, int batchSize)

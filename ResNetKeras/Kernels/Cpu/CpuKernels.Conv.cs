@@ -1,39 +1,88 @@
+using System.Buffers;
+
 namespace ResNetKeras.Kernels.Cpu;
 
-public sealed partial class CpuKernels
+public sealed unsafe partial class CpuKernels
 {
     /// <summary>Images per partial filter gradient: fixed, so the summation order never depends on threads.</summary>
     internal const int FilterGradChunk = 4;
+
+    private static bool IsPointwise(in ConvGeometry g) =>
+        g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0;
+
+    /// <summary>im2col of one NHWC image: row (oh, ow) holds the kh·kw·Cin window values (zero outside), HWIO order.</summary>
+    private static void Im2Col(float* x, float* col, in ConvGeometry g)
+    {
+        int k = g.KernelH * g.KernelW * g.InC;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                float* row = col + (oh * g.OutW + ow) * k;
+                for (int kh = 0; kh < g.KernelH; kh++)
+                {
+                    int ih = oh * g.StrideH + kh - g.PadTop;
+                    for (int kw = 0; kw < g.KernelW; kw++)
+                    {
+                        int iw = ow * g.StrideW + kw - g.PadLeft;
+                        float* dst = row + (kh * g.KernelW + kw) * g.InC;
+                        if ((uint)ih < (uint)g.InH && (uint)iw < (uint)g.InW)
+                            new Span<float>(x + (ih * g.InW + iw) * g.InC, g.InC).CopyTo(new Span<float>(dst, g.InC));
+                        else new Span<float>(dst, g.InC).Clear();
+                    }
+                }
+            }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds each window row back onto the image gradient.</summary>
+    private static void Col2ImAdd(float* col, float* dx, in ConvGeometry g)
+    {
+        int k = g.KernelH * g.KernelW * g.InC;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                float* row = col + (oh * g.OutW + ow) * k;
+                for (int kh = 0; kh < g.KernelH; kh++)
+                {
+                    int ih = oh * g.StrideH + kh - g.PadTop;
+                    if ((uint)ih >= (uint)g.InH) continue;
+                    for (int kw = 0; kw < g.KernelW; kw++)
+                    {
+                        int iw = ow * g.StrideW + kw - g.PadLeft;
+                        if ((uint)iw >= (uint)g.InW) continue;
+                        System.Numerics.Tensors.TensorPrimitives.Add(
+                            new ReadOnlySpan<float>(dx + (ih * g.InW + iw) * g.InC, g.InC),
+                            new ReadOnlySpan<float>(row + (kh * g.KernelW + kw) * g.InC, g.InC),
+                            new Span<float>(dx + (ih * g.InW + iw) * g.InC, g.InC));
+                    }
+                }
+            }
+    }
 
     /// <inheritdoc/>
     public void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g)
     {
         var geo = g;
-        int rowLen = g.OutW * g.OutC;
-        CpuParallel.For(g.Batch * g.OutH, item =>
+        int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
+        bool pointwise = IsPointwise(g);
+        CpuParallel.For(g.Batch, n =>
         {
-            int n = item / geo.OutH, oh = item % geo.OutH;
-            var yrow = y.AsSpan((n * geo.OutH + oh) * rowLen, rowLen);
-            yrow.Clear();
-            for (int kh = 0; kh < geo.KernelH; kh++)
+            float[]? col = pointwise ? null : ArrayPool<float>.Shared.Rent(m * k);
+            try
             {
-                int ih = oh * geo.StrideH + kh - geo.PadTop;
-                if ((uint)ih >= (uint)geo.InH) continue;
-                int xRowBase = (n * geo.InH + ih) * geo.InW * geo.InC;
-                for (int ow = 0; ow < geo.OutW; ow++)
+                fixed (float* px = x, pw = w, py = y)
+                fixed (float* pcol = col)
                 {
-                    var yv = yrow.Slice(ow * geo.OutC, geo.OutC);
-                    for (int kw = 0; kw < geo.KernelW; kw++)
+                    float* xi = px + (long)n * geo.InImage;
+                    float* a = xi;
+                    if (!pointwise)
                     {
-                        int iw = ow * geo.StrideW + kw - geo.PadLeft;
-                        if ((uint)iw >= (uint)geo.InW) continue;
-                        int xo = xRowBase + iw * geo.InC;
-                        int wo = (kh * geo.KernelW + kw) * geo.InC * geo.OutC;
-                        for (int c = 0; c < geo.InC; c++)
-                            VectorMath.Axpy(x[xo + c], w.AsSpan(wo + c * geo.OutC, geo.OutC), yv);
+                        Im2Col(xi, pcol, geo);
+                        a = pcol;
                     }
+                    Sgemm.Multiply(m, geo.OutC, k, a, k, 1, pw, geo.OutC, py + (long)n * geo.OutImage, geo.OutC, accumulate: false);
                 }
             }
+            finally { if (col is not null) ArrayPool<float>.Shared.Return(col); }
         });
     }
 
@@ -41,63 +90,73 @@ public sealed partial class CpuKernels
     public void Conv2DBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g)
     {
         var geo = g;
-        CpuParallel.For(g.Batch, n =>
+        int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
+        bool pointwise = IsPointwise(g);
+        // Wᵀ (Cout × K) once, so each image's dCol = dY·Wᵀ is a plain row-major product.
+        var wt = ArrayPool<float>.Shared.Rent(k * g.OutC);
+        for (int p = 0; p < k; p++)
+            for (int o = 0; o < g.OutC; o++) wt[o * k + p] = w[p * g.OutC + o];
+        try
         {
-            var dxi = dx.AsSpan(n * geo.InImage, geo.InImage);
-            dxi.Clear();
-            for (int oh = 0; oh < geo.OutH; oh++)
-                for (int ow = 0; ow < geo.OutW; ow++)
+            CpuParallel.For(g.Batch, n =>
+            {
+                float[]? col = pointwise ? null : ArrayPool<float>.Shared.Rent(m * k);
+                try
                 {
-                    var dyv = dy.AsSpan(((n * geo.OutH + oh) * geo.OutW + ow) * geo.OutC, geo.OutC);
-                    for (int kh = 0; kh < geo.KernelH; kh++)
+                    fixed (float* pdy = dy, pwt = wt, pdx = dx)
+                    fixed (float* pcol = col)
                     {
-                        int ih = oh * geo.StrideH + kh - geo.PadTop;
-                        if ((uint)ih >= (uint)geo.InH) continue;
-                        for (int kw = 0; kw < geo.KernelW; kw++)
+                        float* dxi = pdx + (long)n * geo.InImage;
+                        float* dyi = pdy + (long)n * geo.OutImage;
+                        if (pointwise) Sgemm.Multiply(m, k, geo.OutC, dyi, geo.OutC, 1, pwt, k, dxi, k, accumulate: false);
+                        else
                         {
-                            int iw = ow * geo.StrideW + kw - geo.PadLeft;
-                            if ((uint)iw >= (uint)geo.InW) continue;
-                            int xo = (ih * geo.InW + iw) * geo.InC;
-                            int wo = (kh * geo.KernelW + kw) * geo.InC * geo.OutC;
-                            for (int c = 0; c < geo.InC; c++)
-                                dxi[xo + c] += VectorMath.Dot(dyv, w.AsSpan(wo + c * geo.OutC, geo.OutC));
+                            Sgemm.Multiply(m, k, geo.OutC, dyi, geo.OutC, 1, pwt, k, pcol, k, accumulate: false);
+                            new Span<float>(dxi, geo.InImage).Clear();
+                            Col2ImAdd(pcol, dxi, geo);
                         }
                     }
                 }
-        });
+                finally { if (col is not null) ArrayPool<float>.Shared.Return(col); }
+            });
+        }
+        finally { ArrayPool<float>.Shared.Return(wt); }
     }
 
     /// <inheritdoc/>
     public void Conv2DBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g)
     {
         var geo = g;
-        int wSize = g.KernelH * g.KernelW * g.InC * g.OutC;
+        int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
+        int wSize = k * g.OutC;
+        bool pointwise = IsPointwise(g);
         int chunks = CpuParallel.ChunkCount(g.Batch, FilterGradChunk);
         var parts = new float[chunks][];
         CpuParallel.For(chunks, ch =>
         {
             var acc = Rent(wSize);
-            int end = Math.Min(geo.Batch, (ch + 1) * FilterGradChunk);
-            for (int n = ch * FilterGradChunk; n < end; n++)
-                for (int oh = 0; oh < geo.OutH; oh++)
-                    for (int ow = 0; ow < geo.OutW; ow++)
+            float[]? col = pointwise ? null : ArrayPool<float>.Shared.Rent(m * k);
+            try
+            {
+                fixed (float* px = x, pdy = dy, pacc = acc)
+                fixed (float* pcol = col)
+                {
+                    int end = Math.Min(geo.Batch, (ch + 1) * FilterGradChunk);
+                    for (int n = ch * FilterGradChunk; n < end; n++)
                     {
-                        var dyv = dy.AsSpan(((n * geo.OutH + oh) * geo.OutW + ow) * geo.OutC, geo.OutC);
-                        for (int kh = 0; kh < geo.KernelH; kh++)
+                        float* xi = px + (long)n * geo.InImage;
+                        float* a = xi;
+                        if (!pointwise)
                         {
-                            int ih = oh * geo.StrideH + kh - geo.PadTop;
-                            if ((uint)ih >= (uint)geo.InH) continue;
-                            for (int kw = 0; kw < geo.KernelW; kw++)
-                            {
-                                int iw = ow * geo.StrideW + kw - geo.PadLeft;
-                                if ((uint)iw >= (uint)geo.InW) continue;
-                                int xo = ((n * geo.InH + ih) * geo.InW + iw) * geo.InC;
-                                int wo = (kh * geo.KernelW + kw) * geo.InC * geo.OutC;
-                                for (int c = 0; c < geo.InC; c++)
-                                    VectorMath.Axpy(x[xo + c], dyv, acc.AsSpan(wo + c * geo.OutC, geo.OutC));
-                            }
+                            Im2Col(xi, pcol, geo);
+                            a = pcol;
                         }
+                        // dW (K × Cout) += colᵀ·dY: op(A) = colᵀ read through strides (row stride 1, column stride K).
+                        Sgemm.Multiply(k, geo.OutC, m, a, 1, k, pdy + (long)n * geo.OutImage, geo.OutC, pacc, geo.OutC, accumulate: true);
                     }
+                }
+            }
+            finally { if (col is not null) ArrayPool<float>.Shared.Return(col); }
             parts[ch] = acc;
         });
         Array.Clear(dw, 0, wSize);
@@ -106,78 +165,5 @@ public sealed partial class CpuKernels
             System.Numerics.Tensors.TensorPrimitives.Add(dw.AsSpan(0, wSize), p.AsSpan(0, wSize), dw.AsSpan(0, wSize));
             Return(p);
         }
-    }
-
-    /// <inheritdoc/>
-    public void Pool2DForward(bool max, float[] x, float[] y, in ConvGeometry g)
-    {
-        var geo = g;
-        int c = g.InC;
-        CpuParallel.For(g.Batch * g.OutH, item =>
-        {
-            int n = item / geo.OutH, oh = item % geo.OutH;
-            int h0 = Math.Max(0, oh * geo.StrideH - geo.PadTop), h1 = Math.Min(geo.InH, oh * geo.StrideH - geo.PadTop + geo.KernelH);
-            for (int ow = 0; ow < geo.OutW; ow++)
-            {
-                int w0 = Math.Max(0, ow * geo.StrideW - geo.PadLeft), w1 = Math.Min(geo.InW, ow * geo.StrideW - geo.PadLeft + geo.KernelW);
-                var yv = y.AsSpan(((n * geo.OutH + oh) * geo.OutW + ow) * c, c);
-                if (max) yv.Fill(float.NegativeInfinity); else yv.Clear();
-                for (int ih = h0; ih < h1; ih++)
-                    for (int iw = w0; iw < w1; iw++)
-                    {
-                        var xv = x.AsSpan(((n * geo.InH + ih) * geo.InW + iw) * c, c);
-                        if (max) System.Numerics.Tensors.TensorPrimitives.Max(yv, xv, yv);
-                        else System.Numerics.Tensors.TensorPrimitives.Add(yv, xv, yv);
-                    }
-                if (!max)
-                {
-                    // TF 'same' average pooling divides by the in-bounds cell count only.
-                    int count = (h1 - h0) * (w1 - w0);
-                    System.Numerics.Tensors.TensorPrimitives.Divide(yv, count, yv);
-                }
-            }
-        });
-    }
-
-    /// <inheritdoc/>
-    public void Pool2DBackward(bool max, float[] x, float[] dy, float[] dx, in ConvGeometry g)
-    {
-        var geo = g;
-        int c = g.InC;
-        CpuParallel.For(g.Batch, n =>
-        {
-            dx.AsSpan(n * geo.InImage, geo.InImage).Clear();
-            for (int oh = 0; oh < geo.OutH; oh++)
-            {
-                int h0 = Math.Max(0, oh * geo.StrideH - geo.PadTop), h1 = Math.Min(geo.InH, oh * geo.StrideH - geo.PadTop + geo.KernelH);
-                for (int ow = 0; ow < geo.OutW; ow++)
-                {
-                    int w0 = Math.Max(0, ow * geo.StrideW - geo.PadLeft), w1 = Math.Min(geo.InW, ow * geo.StrideW - geo.PadLeft + geo.KernelW);
-                    int yo = ((n * geo.OutH + oh) * geo.OutW + ow) * c;
-                    if (max)
-                    {
-                        for (int ch = 0; ch < c; ch++)
-                        {
-                            int best = -1;
-                            float bv = float.NegativeInfinity;
-                            for (int ih = h0; ih < h1; ih++)
-                                for (int iw = w0; iw < w1; iw++)
-                                {
-                                    int xi = ((n * geo.InH + ih) * geo.InW + iw) * c + ch;
-                                    if (best < 0 || x[xi] > bv) { bv = x[xi]; best = xi; }
-                                }
-                            if (best >= 0) dx[best] += dy[yo + ch];
-                        }
-                    }
-                    else
-                    {
-                        float inv = 1f / ((h1 - h0) * (w1 - w0));
-                        for (int ih = h0; ih < h1; ih++)
-                            for (int iw = w0; iw < w1; iw++)
-                                VectorMath.Axpy(inv, dy.AsSpan(yo, c), dx.AsSpan(((n * geo.InH + ih) * geo.InW + iw) * c, c));
-                    }
-                }
-            }
-        });
     }
 }

@@ -9,10 +9,13 @@ namespace ResNetKeras.Kernels.Cpu;
 /// summed per fixed-size chunk and then in chunk order, so the result does not depend on how many
 /// threads ran.
 /// </summary>
-public sealed partial class CpuKernels : IKernels
+public sealed unsafe partial class CpuKernels : IKernels
 {
     /// <summary>Rows per chunk for per-channel reductions (fixed so results do not depend on threads).</summary>
     internal const int RowChunk = 512;
+
+    /// <summary>Elements per work item of element-wise kernels.</summary>
+    internal const int ElementChunk = 1 << 16;
 
     /// <inheritdoc/>
     public void Gemm(bool transA, bool transB, int m, int n, int k, float[] a, float[] b, float[] c)
@@ -44,12 +47,7 @@ public sealed partial class CpuKernels : IKernels
     public void BiasAdd(float[] x, float[] bias, float[] y, int channels)
     {
         int rows = x.Length / channels;
-        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
-        {
-            int end = Math.Min(rows, (ch + 1) * RowChunk);
-            for (int r = ch * RowChunk; r < end; r++)
-                TensorPrimitives.Add(x.AsSpan(r * channels, channels), bias, y.AsSpan(r * channels, channels));
-        });
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch => RowsAffine(x, null, bias, y, channels, ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk)));
     }
 
     /// <inheritdoc/>
@@ -116,16 +114,10 @@ public sealed partial class CpuKernels : IKernels
     public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels)
     {
         int rows = x.Length / channels;
-        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
-        {
-            int end = Math.Min(rows, (ch + 1) * RowChunk);
-            for (int r = ch * RowChunk; r < end; r++)
-            {
-                int o = r * channels;
-                for (int c = 0; c < channels; c++)
-                    y[o + c] = (x[o + c] - mean[c]) * scale[c] + shift[c];
-            }
-        });
+        // y = x·scale + (shift − mean·scale): one fused multiply-add per element over whole rows.
+        var bias = new float[channels];
+        for (int c = 0; c < channels; c++) bias[c] = shift[c] - mean[c] * scale[c];
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch => RowsAffine(x, scale, bias, y, channels, ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk)));
     }
 
     /// <inheritdoc/>
@@ -157,17 +149,28 @@ public sealed partial class CpuKernels : IKernels
     {
         int rows = x.Length / channels;
         float invM = rows == 0 ? 0 : 1f / rows;
+        // dx = k·dy + a·x + b per channel, with k = γ·invStd, a = −k·invStd·Σdy·x̂/m, b = −k·Σdy/m − a·mean.
+        var k = new float[channels];
+        var a = new float[channels];
+        var b = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            k[c] = gamma[c] * invStd[c];
+            a[c] = -k[c] * invStd[c] * sumDyXhat[c] * invM;
+            b[c] = -k[c] * sumDy[c] * invM - a[c] * mean[c];
+        }
         CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
         {
             int end = Math.Min(rows, (ch + 1) * RowChunk);
+            RowsAffine(x, a, b, dx, channels, ch * RowChunk, end);
+            int w = System.Numerics.Vector<float>.Count;
+            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
             for (int r = ch * RowChunk; r < end; r++)
             {
-                int o = r * channels;
-                for (int c = 0; c < channels; c++)
-                {
-                    float xhat = (x[o + c] - mean[c]) * invStd[c];
-                    dx[o + c] = gamma[c] * invStd[c] * (dy[o + c] - sumDy[c] * invM - xhat * sumDyXhat[c] * invM);
-                }
+                int o = r * channels, c = 0;
+                for (; c < vecEnd; c += w)
+                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(dy, o + c), new System.Numerics.Vector<float>(k, c), new System.Numerics.Vector<float>(dx, o + c)).CopyTo(dx, o + c);
+                for (; c < channels; c++) dx[o + c] = MathF.FusedMultiplyAdd(dy[o + c], k[c], dx[o + c]);
             }
         });
     }
@@ -177,7 +180,13 @@ public sealed partial class CpuKernels : IKernels
     {
         switch (kind)
         {
-            case UnaryKind.Relu: TensorPrimitives.Max(x, 0f, y); break;
+            case UnaryKind.Relu:
+                CpuParallel.For(CpuParallel.ChunkCount(x.Length, ElementChunk), ch =>
+                {
+                    int start = ch * ElementChunk, len = Math.Min(x.Length - start, ElementChunk);
+                    TensorPrimitives.Max(x.AsSpan(start, len), 0f, y.AsSpan(start, len));
+                });
+                break;
             case UnaryKind.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
             case UnaryKind.Tanh: TensorPrimitives.Tanh(x, y); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary kernel.");
@@ -191,7 +200,21 @@ public sealed partial class CpuKernels : IKernels
         {
             case UnaryKind.Relu:
                 // TF's ReluGrad: gradient 1 where x > 0, else 0 (0 at x = 0).
-                for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                CpuParallel.For(CpuParallel.ChunkCount(dx.Length, ElementChunk), ch =>
+                {
+                    int start = ch * ElementChunk, end = Math.Min(dx.Length, start + ElementChunk), i = start;
+                    if (System.Numerics.Vector.IsHardwareAccelerated)
+                    {
+                        int w = System.Numerics.Vector<float>.Count;
+                        for (; i <= end - w; i += w)
+                        {
+                            var vx = new System.Numerics.Vector<float>(x, i);
+                            var vdy = new System.Numerics.Vector<float>(dy, i);
+                            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(vx, System.Numerics.Vector<float>.Zero), vdy, System.Numerics.Vector<float>.Zero).CopyTo(dx, i);
+                        }
+                    }
+                    for (; i < end; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                });
                 break;
             case UnaryKind.Sigmoid:
                 for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
@@ -222,8 +245,13 @@ public sealed partial class CpuKernels : IKernels
     /// <inheritdoc/>
     public void AddN(IReadOnlyList<float[]> xs, float[] y)
     {
-        xs[0].AsSpan().CopyTo(y);
-        for (int i = 1; i < xs.Count; i++) TensorPrimitives.Add(y, xs[i], y);
+        CpuParallel.For(CpuParallel.ChunkCount(y.Length, ElementChunk), ch =>
+        {
+            int start = ch * ElementChunk, len = Math.Min(y.Length - start, ElementChunk);
+            var dst = y.AsSpan(start, len);
+            xs[0].AsSpan(start, len).CopyTo(dst);
+            for (int i = 1; i < xs.Count; i++) TensorPrimitives.Add(dst, xs[i].AsSpan(start, len), dst);
+        });
     }
 
     /// <inheritdoc/>
@@ -253,6 +281,24 @@ public sealed partial class CpuKernels : IKernels
             for (int i = 0; i < h; i++)
                 y.AsSpan(((b * ph + i + top) * pw + left) * c, w * c).CopyTo(x.AsSpan(((b * h + i) * w) * c, w * c));
         });
+    }
+
+    /// <summary>y[r, c] = x[r, c]·a[c] + b[c] over rows [r0, r1): the per-channel affine map shared by bias and batch norm.</summary>
+    private static void RowsAffine(float[] x, float[]? a, float[] b, float[] y, int channels, int r0, int r1)
+    {
+        int w = System.Numerics.Vector<float>.Count;
+        int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
+        for (int r = r0; r < r1; r++)
+        {
+            int o = r * channels, c = 0;
+            if (a is null)
+                for (; c < vecEnd; c += w)
+                    (new System.Numerics.Vector<float>(x, o + c) + new System.Numerics.Vector<float>(b, c)).CopyTo(y, o + c);
+            else
+                for (; c < vecEnd; c += w)
+                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(x, o + c), new System.Numerics.Vector<float>(a, c), new System.Numerics.Vector<float>(b, c)).CopyTo(y, o + c);
+            for (; c < channels; c++) y[o + c] = a is null ? x[o + c] + b[c] : MathF.FusedMultiplyAdd(x[o + c], a[c], b[c]);
+        }
     }
 
     internal static float[] Rent(int n)

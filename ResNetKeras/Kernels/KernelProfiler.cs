@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace ResNetKeras.Kernels;
+
+/// <summary>
+/// Time per kernel (forward and backward kernels are separate entries, e.g. Conv2DForward, Conv2DBackwardFilter):
+/// enabling it wraps <see cref="Backend.Current"/> in a timing decorator. For the benchmark's <c>--profile</c>.
+/// </summary>
+public static class KernelProfiler
+{
+    private static readonly ConcurrentDictionary<string, (long Ticks, long Calls)> Totals = new();
+    private static IKernels? wrapped;
+
+    /// <summary>Starts or stops timing.</summary>
+    public static bool Enabled
+    {
+        get => wrapped is not null;
+        set
+        {
+            if (value && wrapped is null)
+            {
+                wrapped = Backend.Current;
+                Backend.Current = new Timing(wrapped);
+            }
+            else if (!value && wrapped is not null)
+            {
+                Backend.Current = wrapped;
+                wrapped = null;
+            }
+        }
+    }
+
+    /// <summary>Clears the totals.</summary>
+    public static void Reset() => Totals.Clear();
+
+    /// <summary>One line per kernel, slowest first: total ms, calls, share.</summary>
+    public static string Report()
+    {
+        var rows = Totals.OrderByDescending(kv => kv.Value.Ticks).ToList();
+        double all = rows.Sum(r => r.Value.Ticks);
+        var sb = new StringBuilder("kernel                     total_ms   calls   share\n");
+        foreach (var (name, (ticks, calls)) in rows)
+            sb.AppendLine($"{name,-24} {ticks * 1000.0 / Stopwatch.Frequency,10:F1} {calls,7} {100 * ticks / Math.Max(1, all),6:F1}%");
+        return sb.ToString();
+    }
+
+    private static void Add(string name, long start)
+    {
+        long dt = Stopwatch.GetTimestamp() - start;
+        Totals.AddOrUpdate(name, (dt, 1), (_, v) => (v.Ticks + dt, v.Calls + 1));
+    }
+
+    private sealed class Timing(IKernels inner) : IKernels
+    {
+        private static T Time<T>(string name, Func<T> f) { long t = Stopwatch.GetTimestamp(); var r = f(); Add(name, t); return r; }
+        private static void Time(string name, Action f) { long t = Stopwatch.GetTimestamp(); f(); Add(name, t); }
+
+        public void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g) { var h = g; Time(nameof(Conv2DForward), () => inner.Conv2DForward(x, w, y, h)); }
+        public void Conv2DBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g) { var h = g; Time(nameof(Conv2DBackwardData), () => inner.Conv2DBackwardData(dy, w, dx, h)); }
+        public void Conv2DBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g) { var h = g; Time(nameof(Conv2DBackwardFilter), () => inner.Conv2DBackwardFilter(x, dy, dw, h)); }
+        public void Gemm(bool ta, bool tb, int m, int n, int k, float[] a, float[] b, float[] c) => Time(nameof(Gemm), () => inner.Gemm(ta, tb, m, n, k, a, b, c));
+        public void BiasAdd(float[] x, float[] bias, float[] y, int c) => Time(nameof(BiasAdd), () => inner.BiasAdd(x, bias, y, c));
+        public void ColumnSum(float[] dy, float[] db, int c) => Time(nameof(ColumnSum), () => inner.ColumnSum(dy, db, c));
+        public void ChannelMoments(float[] x, int c, float[] mean, float[] variance) => Time(nameof(ChannelMoments), () => inner.ChannelMoments(x, c, mean, variance));
+        public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int c) => Time(nameof(ChannelAffine), () => inner.ChannelAffine(x, mean, scale, shift, y, c));
+        public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int c, float[] sumDy, float[] sumDyXhat) => Time(nameof(BatchNormReductions), () => inner.BatchNormReductions(x, dy, mean, invStd, c, sumDy, sumDyXhat));
+        public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int c, float[] dx) => Time(nameof(BatchNormBackwardData), () => inner.BatchNormBackwardData(x, dy, mean, invStd, gamma, sumDy, sumDyXhat, c, dx));
+        public void Unary(UnaryKind kind, float[] x, float[] y) => Time(kind + "Forward", () => inner.Unary(kind, x, y));
+        public void UnaryGrad(UnaryKind kind, float[] x, float[] y, float[] dy, float[] dx) => Time(kind + "Backward", () => inner.UnaryGrad(kind, x, y, dy, dx));
+        public void Softmax(float[] x, float[] y, int classes) => Time(nameof(Softmax), () => inner.Softmax(x, y, classes));
+        public void AddN(IReadOnlyList<float[]> xs, float[] y) => Time(nameof(AddN), () => inner.AddN(xs, y));
+        public void Scale(float[] x, float a, float[] y) => Time(nameof(Scale), () => inner.Scale(x, a, y));
+        public void Pool2DForward(bool max, float[] x, float[] y, in ConvGeometry g) { var h = g; Time(nameof(Pool2DForward), () => inner.Pool2DForward(max, x, y, h)); }
+        public void Pool2DBackward(bool max, float[] x, float[] dy, float[] dx, in ConvGeometry g) { var h = g; Time(nameof(Pool2DBackward), () => inner.Pool2DBackward(max, x, dy, dx, h)); }
+        public void Multiply(float[] x, float[] m, float[] y) => Time(nameof(Multiply), () => inner.Multiply(x, m, y));
+        public void ZeroPad2D(float[] x, float[] y, int n, int h, int w, int c, int top, int bottom, int left, int right) => Time(nameof(ZeroPad2D), () => inner.ZeroPad2D(x, y, n, h, w, c, top, bottom, left, right));
+        public void Crop2D(float[] y, float[] x, int n, int h, int w, int c, int top, int bottom, int left, int right) => Time(nameof(Crop2D), () => inner.Crop2D(y, x, n, h, w, c, top, bottom, left, right));
+    }
+}

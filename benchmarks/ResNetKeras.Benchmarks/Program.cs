@@ -1,0 +1,111 @@
+// Throughput benchmark: one JSON line per run, e.g.
+//   dotnet run -c Release --project benchmarks/ResNetKeras.Benchmarks -- train --model resnet_v1 --depth 20 --batch-size 128 --steps 20 --warmup 3
+// Modes: train (Fit steps with Adam and categorical cross-entropy), predict (inference), augment (ImageDataGenerator
+// RandomTransform + ApplyTransform on 32x32x3 images with the tutorial's settings, one thread), conv (one 3x3 16->16
+// conv forward+backward on 128x32x32x16). --profile adds the time per op type.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ResNetKeras.Engine;
+using ResNetKeras.Keras;
+using ResNetKeras.Kernels.Cpu;
+using ResNetKeras.Ops;
+
+static string Arg(string[] a, string name, string def)
+{
+    int i = Array.IndexOf(a, name);
+    return i >= 0 && i + 1 < a.Length ? a[i + 1] : def;
+}
+
+if (args.Length == 0 || args[0] is not ("train" or "predict" or "augment" or "conv"))
+{
+    Console.Error.WriteLine("usage: ResNetKeras.Benchmarks train|predict|augment|conv [--model resnet_v1|resnet_v2] [--depth 20] [--batch-size 128] [--steps 20] [--warmup 3] [--threads N] [--profile]");
+    return 2;
+}
+string mode = args[0];
+string modelName = Arg(args, "--model", "resnet_v1");
+int depth = int.Parse(Arg(args, "--depth", "20"), CultureInfo.InvariantCulture);
+int batch = int.Parse(Arg(args, "--batch-size", "128"), CultureInfo.InvariantCulture);
+int steps = int.Parse(Arg(args, "--steps", "20"), CultureInfo.InvariantCulture);
+int warmup = int.Parse(Arg(args, "--warmup", "3"), CultureInfo.InvariantCulture);
+int threads = int.Parse(Arg(args, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+CpuParallel.MaxDegreeOfParallelism = threads;
+Backend.SetRandomSeed(0);
+var rng = new RandomState(0);
+var result = new Dictionary<string, object> { ["mode"] = mode, ["threads"] = threads };
+
+if (mode == "augment")
+{
+    var gen = new ImageDataGenerator(widthShiftRange: 0.1, heightShiftRange: 0.1, horizontalFlip: true, fillMode: "nearest");
+    var img = NDArray.Zeros([32, 32, 3]);
+    for (int i = 0; i < img.Size; i++) img.SetFlat(i, rng.NextDouble());
+    int n = steps * 1000;
+    for (int i = 0; i < 2000; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.Shape, rng));
+    var sw0 = Stopwatch.StartNew();
+    for (int i = 0; i < n; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.Shape, rng));
+    result["images_per_sec"] = Math.Round(n / sw0.Elapsed.TotalSeconds, 1);
+    result["images"] = n;
+    Console.WriteLine(JsonSerializer.Serialize(result));
+    return 0;
+}
+
+if (mode == "conv")
+{
+    var x = Tensor.Zeros(batch, 32, 32, 16);
+    var k = Tensor.Zeros(3, 3, 16, 16);
+    for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.Uniform(-1, 1);
+    for (int i = 0; i < k.Size; i++) k.Data[i] = (float)rng.Uniform(-0.1, 0.1);
+    double Step()
+    {
+        var sw1 = Stopwatch.StartNew();
+        using var tape = new GradientTape();
+        tape.Watch(x); tape.Watch(k);
+        var y = Op.Conv2D(x, k, 1, 1, "same");
+        tape.Gradient(y, [x, k], y);
+        return sw1.Elapsed.TotalMilliseconds;
+    }
+    for (int i = 0; i < warmup; i++) Step();
+    var times = Enumerable.Range(0, steps).Select(_ => Step()).OrderBy(t => t).ToList();
+    result["shape"] = $"{batch}x32x32x16 3x3 16->16 same";
+    result["forward_backward_ms_median"] = Math.Round(times[times.Count / 2], 2);
+    Console.WriteLine(JsonSerializer.Serialize(result));
+    return 0;
+}
+
+var model = modelName switch
+{
+    "resnet_v1" => ResNetCifar.ResNetV1([32, 32, 3], depth),
+    "resnet_v2" => ResNetCifar.ResNetV2([32, 32, 3], depth),
+    _ => throw new ArgumentException($"--model must be resnet_v1 or resnet_v2; received {modelName}."),
+};
+model.Compile(new Adam(), "categorical_crossentropy", ["accuracy"]);
+var xb = NDArray.Zeros([batch, 32, 32, 3]);
+for (int i = 0; i < xb.Size; i++) xb.SetFlat(i, rng.Uniform(-1, 1));
+var yb = NDArray.Zeros([batch, 10]);
+for (int i = 0; i < batch; i++) yb.SetValue(1, i, (int)rng.Interval(9));
+bool profile = args.Contains("--profile");
+if (profile) ResNetKeras.Kernels.KernelProfiler.Enabled = true;
+
+double RunSteps(int count)
+{
+    var sw = Stopwatch.StartNew();
+    if (mode == "train") for (int i = 0; i < count; i++) model.TrainOnBatch(xb, yb);
+    else for (int i = 0; i < count; i++) model.Predict(xb, batchSize: batch);
+    return sw.Elapsed.TotalSeconds;
+}
+RunSteps(warmup);
+ResNetKeras.Kernels.KernelProfiler.Reset();
+long gcBefore = GC.CollectionCount(0);
+long allocBefore = GC.GetAllocatedBytesForCurrentThread();
+double seconds = RunSteps(steps);
+result["model"] = modelName;
+result["depth"] = depth;
+result["batch_size"] = batch;
+result["steps"] = steps;
+result["images_per_sec"] = Math.Round(batch * steps / seconds, 1);
+result["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
+result["gen0_collections"] = GC.CollectionCount(0) - gcBefore;
+result["allocated_mb_per_step"] = Math.Round((GC.GetAllocatedBytesForCurrentThread() - allocBefore) / 1048576.0 / steps, 1);
+Console.WriteLine(JsonSerializer.Serialize(result));
+if (profile) Console.WriteLine(ResNetKeras.Kernels.KernelProfiler.Report());
+return 0;
