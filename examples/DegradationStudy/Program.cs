@@ -1,0 +1,94 @@
+// The degradation experiment of He et al. (2015), Figure 6: plain-20 and plain-56 against ResNet-20 and ResNet-56,
+// trained with one recipe on CIFAR-10 (or any folder in CIFAR-10 format). A deeper plain network trains worse than
+// a shallow one; its residual counterpart does not. Writes per-epoch training and test error (%) as CSV and draws
+// the curves as SVG (dashed: training error, solid: test error), next to each other.
+//   dotnet run -c Release --project examples/DegradationStudy -- --data-dir DIR --epochs 10 --train-limit 5000
+using System.Globalization;
+using System.Text;
+using ResNetKeras.Engine;
+using ResNetKeras.Keras;
+
+namespace DegradationStudy;
+
+/// <summary>Entry point; public so the test suite can run it in-process.</summary>
+public static class Program
+{
+    /// <summary>Options: --data-dir, --epochs (10), --batch-size (128), --train-limit, --test-limit, --seed (1), --out-dir (degradation), --depths (20,56).</summary>
+    public static int Main(string[] args)
+    {
+        try
+        {
+            var o = new Dictionary<string, string>();
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                    throw new ArgumentException($"expected '--name value' pairs; got '{args[i]}'.");
+                o[args[i][2..]] = args[++i];
+            }
+            int Int(string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+            int epochs = Int("epochs", 10), batch = Int("batch-size", 128);
+            uint seed = (uint)Int("seed", 1);
+            string outDir = Path.GetFullPath(o.GetValueOrDefault("out-dir", "degradation"));
+            int[] depths = o.GetValueOrDefault("depths", "20,56").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+            if (epochs < 1 || batch < 1) throw new ArgumentException("--epochs and --batch-size must be at least 1.");
+
+            var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
+            if (o.ContainsKey("train-limit")) { xTrainRaw = xTrainRaw.Slice(0, Int("train-limit", 0)); yTrain = yTrain.Slice(0, Int("train-limit", 0)); }
+            if (o.ContainsKey("test-limit")) { xTestRaw = xTestRaw.Slice(0, Int("test-limit", 0)); yTest = yTest.Slice(0, Int("test-limit", 0)); }
+            var xTrain = xTrainRaw.AsType(DType.Float32) / 255;
+            var xTest = xTestRaw.AsType(DType.Float32) / 255;
+            var mean = xTrain.Mean(axis: 0);
+            xTrain -= mean;
+            xTest -= mean;
+            var yTrainCat = Utils.ToCategorical(yTrain, 10);
+            var yTestCat = Utils.ToCategorical(yTest, 10);
+            Console.WriteLine($"{xTrain.Shape[0]} train samples, {xTest.Shape[0]} test samples, {epochs} epochs");
+
+            var runs = new List<(string Name, List<double> Train, List<double> Test)>();
+            foreach (bool residual in new[] { false, true })
+                foreach (int depth in depths)
+                {
+                    string name = (residual ? "ResNet-" : "plain-") + depth;
+                    Backend.ClearSession();
+                    Backend.SetRandomSeed(seed);
+                    var model = residual ? ResNetCifar.ResNetV1(xTrain.Shape[1..], depth) : ResNetKeras.Keras.Applications.PlainNetCifar(xTrain.Shape[1..], depth);
+                    model.Compile(new Adam(1e-3), "categorical_crossentropy", ["accuracy"]);
+                    var train = new List<double>();
+                    var test = new List<double>();
+                    for (int e = 0; e < epochs; e++)
+                    {
+                        model.Fit(xTrain, yTrainCat, batchSize: batch, epochs: e + 1, initialEpoch: e, verbose: 0, seed: seed);
+                        // Training error is measured in inference mode on the whole training set, as the paper plots it.
+                        train.Add(100 * (1 - model.Evaluate(xTrain, yTrainCat, batchSize: batch, verbose: 0)[1]));
+                        test.Add(100 * (1 - model.Evaluate(xTest, yTestCat, batchSize: batch, verbose: 0)[1]));
+                        Console.WriteLine($"{name} epoch {e + 1}: training error {train[^1]:F2}%, test error {test[^1]:F2}%");
+                    }
+                    runs.Add((name, train, test));
+                }
+
+            Directory.CreateDirectory(outDir);
+            string csv = Path.Combine(outDir, "degradation.csv"), svg = Path.Combine(outDir, "degradation.svg");
+            var sb = new StringBuilder("network,epoch,train_error,test_error\n");
+            foreach (var (name, train, test) in runs)
+                for (int e = 0; e < train.Count; e++)
+                    sb.Append(CultureInfo.InvariantCulture, $"{name},{e + 1},{train[e]:R},{test[e]:R}\n");
+            string tmp = csv + ".tmp";
+            File.WriteAllText(tmp, sb.ToString(), new UTF8Encoding(false));
+            File.Move(tmp, csv, overwrite: true);
+            var epochsAxis = Enumerable.Range(1, epochs).Select(e => (double)e).ToList();
+            ChartPanel Panel(string title, bool residual) => new(title + " error (%)",
+                runs.Where(r => r.Name.StartsWith(residual ? "ResNet" : "plain", StringComparison.Ordinal))
+                    .SelectMany(r => new[] { new ChartSeries(r.Name + " train", epochsAxis, r.Train), new ChartSeries(r.Name + " test", epochsAxis, r.Test) })
+                    .ToList());
+            SvgChart.Write(svg, "CIFAR-10: plain networks (left) and ResNets (right)", "epoch", [Panel("plain", false), Panel("ResNet", true)]);
+            Console.WriteLine($"Errors written to {csv}");
+            Console.WriteLine($"Chart written to {svg}");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+}
