@@ -1,0 +1,116 @@
+// The residual "MiniModel" of the Medium article on CIFAR-10 ResNets, in C#: pre-activation units with max-pool
+// downsampling and a 1x1 stride-2 projection, 32-64-128-256 filters, BN-ReLU-Dropout(0.25)-AveragePooling(4)-Dense.
+//   dotnet run -c Release --project examples/MiniModel -- [--data-dir DIR] [--epochs 50] [--train-limit N] [--test-limit N] [--save cifar10model.h5]
+using System.Globalization;
+using ResNetKeras.Engine;
+using ResNetKeras.Keras;
+
+namespace MiniModel;
+
+/// <summary>Entry point; public so the test suite can run it in-process.</summary>
+public static class Program
+{
+    /// <summary>Unit(x, filters, pool): the article's residual unit.</summary>
+    public static KerasTensor Unit(KerasTensor x, int filters, bool pool = false)
+    {
+        var res = x;
+        if (pool)
+        {
+            x = new MaxPooling2D(poolSize: (2, 2)).Call(x);
+            res = new Conv2D(filters: filters, kernelSize: (1, 1), strides: (2, 2), padding: "same").Call(res);
+        }
+        var @out = new BatchNormalization().Call(x);
+        @out = new Activation("relu").Call(@out);
+        @out = new Conv2D(filters: filters, kernelSize: (3, 3), strides: (1, 1), padding: "same").Call(@out);
+        @out = new BatchNormalization().Call(@out);
+        @out = new Activation("relu").Call(@out);
+        @out = new Conv2D(filters: filters, kernelSize: (3, 3), strides: (1, 1), padding: "same").Call(@out);
+        return Layers.Add(res, @out);
+    }
+
+    /// <summary>MiniModel(input_shape).</summary>
+    public static Model MiniModel(int[] inputShape)
+    {
+        var images = Layers.Input(inputShape);
+        var net = new Conv2D(filters: 32, kernelSize: (3, 3), strides: (1, 1), padding: "same").Call(images);
+        net = Unit(net, 32);
+        net = Unit(net, 32);
+        net = Unit(net, 32);
+        net = Unit(net, 64, pool: true);
+        net = Unit(net, 64);
+        net = Unit(net, 64);
+        net = Unit(net, 128, pool: true);
+        net = Unit(net, 128);
+        net = Unit(net, 128);
+        net = Unit(net, 256, pool: true);
+        net = Unit(net, 256);
+        net = Unit(net, 256);
+        net = new BatchNormalization().Call(net);
+        net = new Activation("relu").Call(net);
+        net = new Dropout(0.25).Call(net);
+        net = new AveragePooling2D(poolSize: (4, 4)).Call(net);
+        net = new Flatten().Call(net);
+        net = new Dense(units: 10, activation: "softmax").Call(net);
+        return new Model(inputs: images, outputs: net);
+    }
+
+    /// <summary>Options: --data-dir, --epochs (50), --batch-size (128), --train-limit, --test-limit, --save (cifar10model.h5), --seed, --verbose (1).</summary>
+    public static int Main(string[] args)
+    {
+        try
+        {
+            var o = new Dictionary<string, string>();
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                    throw new ArgumentException($"expected '--name value' pairs; got '{args[i]}'.");
+                o[args[i][2..]] = args[++i];
+            }
+            int Int(string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+            if (o.ContainsKey("seed")) Backend.SetRandomSeed((uint)Int("seed", 0));
+
+            var ((trainXRaw, trainYRaw), (testXRaw, testYRaw)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
+            if (o.ContainsKey("train-limit")) { trainXRaw = trainXRaw.Slice(0, Int("train-limit", 0)); trainYRaw = trainYRaw.Slice(0, Int("train-limit", 0)); }
+            if (o.ContainsKey("test-limit")) { testXRaw = testXRaw.Slice(0, Int("test-limit", 0)); testYRaw = testYRaw.Slice(0, Int("test-limit", 0)); }
+
+            // normalize the data
+            var trainX = trainXRaw.AsType(DType.Float32) / 255;
+            var testX = testXRaw.AsType(DType.Float32) / 255;
+            // subtract the mean image from both train and test set
+            trainX = trainX - trainX.Mean().Item();
+            testX = testX - testX.Mean().Item();
+            // divide by the standard deviation
+            trainX = trainX / trainX.Std(axis: 0);
+            testX = testX / testX.Std(axis: 0);
+
+            var datagen = new ImageDataGenerator(rotationRange: 10, widthShiftRange: 5.0 / 32, heightShiftRange: 5.0 / 32, horizontalFlip: true);
+            // fit the augmentation generator on the training data
+            datagen.Fit(trainX);
+
+            // encode the labels to vectors
+            var trainY = Utils.ToCategorical(trainYRaw, 10);
+            var testY = Utils.ToCategorical(testYRaw, 10);
+
+            int[] inputShape = [32, 32, 3];
+            var model = MiniModel(inputShape);
+            model.Summary();
+
+            model.Compile(optimizer: new Adam(0.001), loss: "categorical_crossentropy", metrics: ["accuracy"]);
+            int epochs = Int("epochs", 50), batchSize = Int("batch-size", 128);
+            int stepsPerEpoch = (int)Math.Ceiling(trainX.Shape[0] / (double)batchSize);
+            model.Fit(datagen.Flow(trainX, trainY, batchSize: batchSize), validationData: (testX, testY), epochs: epochs,
+                stepsPerEpoch: stepsPerEpoch, verbose: Int("verbose", 1), workers: 4);
+            var accuracy = model.Evaluate(testX, testY, batchSize: batchSize, verbose: Int("verbose", 1));
+            Console.WriteLine("Accuracy: " + accuracy[1].ToString("R", CultureInfo.InvariantCulture));
+            string save = o.GetValueOrDefault("save", "cifar10model.h5");
+            model.Save(save);
+            Console.WriteLine($"Model saved to {Path.GetFullPath(save)}");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+}
