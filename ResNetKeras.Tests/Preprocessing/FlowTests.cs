@@ -82,4 +82,24 @@ public sealed class FlowTests
         Assert.AreEqual(one.Count, four.Count);
         for (int i = 0; i < one.Count; i++) CollectionAssert.AreEqual(one[i], four[i], $"batch {i}");
     }
+
+    [TestMethod]
+    [DoNotParallelize]
+    public void Training_WithFourWorkers_GivesTheSameWeightsAsOne()
+    {
+        var (x, y) = ResNetKeras.Tests.Keras.TrainingTests.Quadrants(24, 9);
+        List<NDArray> Train(int workers)
+        {
+            Backend.ClearSession();
+            Backend.SetRandomSeed(5);
+            var model = ResNetCifar.ResNetV1([32, 32, 3], 8, numClasses: 4);
+            model.Compile(new Adam(), "categorical_crossentropy", ["accuracy"]);
+            var gen = new ImageDataGenerator(widthShiftRange: 0.1, heightShiftRange: 0.1, horizontalFlip: true);
+            model.Fit(gen.Flow(x, y, batchSize: 8, seed: 21), epochs: 2, verbose: 0, workers: workers, seed: 4);
+            return model.GetWeights();
+        }
+        var one = Train(1);
+        var four = Train(4);
+        for (int i = 0; i < one.Count; i++) CollectionAssert.AreEqual(one[i].Float32Data, four[i].Float32Data, $"weight {i}");
+    }
 }
