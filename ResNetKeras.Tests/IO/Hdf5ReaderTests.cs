@@ -27,7 +27,7 @@ public sealed class Hdf5ReaderTests
         CollectionAssert.AreEqual(new float[] { 3.5f, 3.5f, 3.5f, 3.5f }, f.Group("batch_normalization").Dataset("batch_normalization/moving_variance:0").Read().Float32Data);
     }
 
-    private static void CheckLayout(H5Group f, bool chunkedSupported)
+    private static void CheckLayout(H5Group f)
     {
         var c = f.Dataset("contiguous_f32").Read();
         CollectionAssert.AreEqual(new[] { 2, 3, 4 }, c.Shape);
@@ -37,16 +37,11 @@ public sealed class Hdf5ReaderTests
         Assert.AreEqual(-1234567890123L, f.Dataset("scalar_i64").Read().Data<long>()[0]);
         Assert.AreEqual(0, f.Dataset("scalar_i64").Shape.Length);
         CollectionAssert.AreEqual(new long[] { 1, 1L << 40 }, f.Dataset("i64").Read().Data<long>());
-        if (chunkedSupported)
-        {
-            var d = f.Dataset("chunked_f64").Read();
-            CollectionAssert.AreEqual(new[] { 7, 5 }, d.Shape);
-            for (int i = 0; i < 35; i++) Assert.AreEqual(-1 + 2.0 * i / 34, d.Data<double>()[i], 1e-12);
-            var u = f.Dataset("chunked_u8").Read();
-            for (int i = 0; i < 100; i++) Assert.AreEqual((byte)i, u.Data<byte>()[i]);
-        }
-        else
-            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => f.Dataset("chunked_f64").Read()).Message, "not supported");
+        var d = f.Dataset("chunked_f64").Read();
+        CollectionAssert.AreEqual(new[] { 7, 5 }, d.Shape);
+        for (int i = 0; i < 35; i++) Assert.AreEqual(-1 + 2.0 * i / 34, d.Data<double>()[i], 1e-12);
+        var u = f.Dataset("chunked_u8").Read();
+        for (int i = 0; i < 100; i++) Assert.AreEqual((byte)i, u.Data<byte>()[i]);
         var s = f.Group("strings");
         CollectionAssert.AreEqual(new[] { "alpha", "be", "gamma_long" }, s.Attributes["fixed"].ReadStrings());
         CollectionAssert.AreEqual(new[] { "x", "yz", "unicode \u00e9" }, s.Attributes["vlen"].ReadStrings());
@@ -62,15 +57,32 @@ public sealed class Hdf5ReaderTests
     }
 
     [TestMethod]
-    public void DefaultLibver_GroupsDatasetsAttributes() => CheckLayout(H5File.Open(Fx("layout.h5")).Root, chunkedSupported: true);
+    public void DefaultLibver_GroupsDatasetsAttributes() => CheckLayout(H5File.Open(Fx("layout.h5")).Root);
 
     [TestMethod]
-    public void LatestLibver_SuperblockV3_ObjectHeaderV2_CompactLinks() => CheckLayout(H5File.Open(Fx("latest.h5")).Root, chunkedSupported: false);
+    public void LatestLibver_SuperblockV3_ObjectHeaderV2_CompactLinks_FixedArrayChunks() => CheckLayout(H5File.Open(Fx("latest.h5")).Root);
+
+    [TestMethod]
+    public void DenseLinksAndAttributes_FractalHeapAndV2BTree()
+    {
+        var f = H5File.Open(Fx("dense.h5")).Root;
+        var many = f.Group("many");
+        Assert.AreEqual(40, many.Keys.Count);
+        CollectionAssert.AreEqual(new float[] { 17, 17, 17 }, many.Dataset("item_17").Read().Float32Data);
+        Assert.AreEqual(31, many.Attributes.Count);
+        Assert.AreEqual(29 / 4.0, many.Attributes["attr_29"].ReadArray().Data<double>()[0]);
+        var names = many.Attributes["names"].ReadStrings();
+        Assert.AreEqual(50, names.Length);
+        Assert.AreEqual("layer_049", names[49]);
+        var big = f.Group("big");
+        Assert.AreEqual(600, big.Keys.Count, "a name index with internal B-tree nodes");
+        Assert.AreEqual("g599", big.Keys[^1]);
+    }
 
     [TestMethod]
     public void CorruptedAndTruncatedFiles_OnlyInvalidDataException()
     {
-        foreach (var name in new[] { "keras_weights.h5", "layout.h5", "latest.h5" })
+        foreach (var name in new[] { "keras_weights.h5", "layout.h5", "latest.h5", "dense.h5" })
         {
             var good = File.ReadAllBytes(Fx(name));
             var rng = new RandomState(17);

@@ -2,9 +2,10 @@ namespace ResNetKeras.IO.Hdf5;
 
 /// <summary>
 /// A managed HDF5 reader for what h5py/libhdf5 write for Keras files: superblock versions 0, 2 and 3; object
-/// headers 1 and 2; symbol-table groups and compact link storage; contiguous, compact and chunked (v1 B-tree,
-/// deflate and shuffle) datasets; header attributes with fixed- and variable-length strings. Corrupt or truncated
-/// files raise <see cref="InvalidDataException"/>.
+/// headers 1 and 2; symbol-table groups, compact and dense (fractal heap + v2 B-tree) link storage; contiguous,
+/// compact and chunked datasets (v1 B-tree, single-chunk, implicit and fixed-array indexes; deflate and shuffle);
+/// compact and dense attributes with fixed- and variable-length strings. Corrupt or truncated files raise
+/// <see cref="InvalidDataException"/>.
 /// </summary>
 public sealed class H5File
 {

@@ -38,16 +38,25 @@ internal sealed class H5ObjectReader
         }
         foreach (var m in h.Messages.Where(m => m.Type == 0x06))
         {
-            var (name, target) = ReadLink(m);
+            var (name, target) = ReadLink(m.Offset);
             if (target is { } t) result[name] = t;
         }
-        if (h.Messages.Any(m => m.Type == 0x02) && h.First(0x02) is { } li)
+        if (h.First(0x02) is { } li)
         {
             byte flags = b.U8(li.Offset + 1);
             ulong p = li.Offset + 2 + ((flags & 1) != 0 ? 8UL : 0UL);
-            ulong fractalHeap = b.U64(p);
-            if (fractalHeap != H5Buffer.Undefined)
-                throw b.Error("dense link storage (fractal heap) is not supported by this reader; write the file with h5py's default libver or fewer links per group.");
+            ulong fractalHeap = b.U64(p), nameIndex = b.U64(p + 8);
+            if (fractalHeap != H5Buffer.Undefined && nameIndex != H5Buffer.Undefined)
+            {
+                // Dense storage: name-index records are a 4-byte hash followed by the heap ID of a link message.
+                var heap = new H5DenseStorage(b, fractalHeap);
+                foreach (var rec in H5DenseStorage.BTreeRecords(b, nameIndex))
+                {
+                    var obj = heap.Object(rec.AsSpan(4)).ToArray();
+                    var (name, target) = new H5ObjectReader(new H5Buffer(obj, b.Source)).ReadLink(0);
+                    if (target is { } t) result[name] = t;
+                }
+            }
         }
         return result;
     }
@@ -92,10 +101,10 @@ internal sealed class H5ObjectReader
         }
     }
 
-    private (string Name, ulong? Target) ReadLink(H5ObjectHeader.Message m)
+    private (string Name, ulong? Target) ReadLink(ulong offset)
     {
         var b = Buffer;
-        ulong p = m.Offset;
+        ulong p = offset;
         if (b.U8(p) != 1) throw b.Error($"link message version {b.U8(p)} is not supported.");
         byte flags = b.U8(p + 1);
         p += 2;
@@ -148,9 +157,41 @@ internal sealed class H5ObjectReader
         var b = Buffer;
         var result = new Dictionary<string, H5Attribute>(StringComparer.Ordinal);
         var h = Header(address);
-        foreach (var m in h.Messages.Where(m => m.Type == 0x0C))
+        foreach (var m in h.Messages.Where(m => m.Type == 0x0C)) AddAttribute(result, m.Offset, m.Offset + m.Size);
+        if (h.First(0x15) is { } ai)
         {
-            ulong p = m.Offset;
+            byte flags = b.U8(ai.Offset + 1);
+            ulong p = ai.Offset + 2 + ((flags & 1) != 0 ? 2UL : 0UL);
+            ulong heapAddress = b.U64(p), nameIndex = b.U64(p + 8);
+            if (heapAddress != H5Buffer.Undefined && nameIndex != H5Buffer.Undefined)
+            {
+                // Dense storage: records hold an 8-byte heap ID (then flags, creation order, hash); the object is an attribute message.
+                var heap = new H5DenseStorage(b, heapAddress);
+                var objects = H5DenseStorage.BTreeRecords(b, nameIndex).Select(rec => heap.Object(rec.AsSpan(0, 8)).ToArray()).ToList();
+                // Attribute bodies are decoded from one buffer holding the file followed by the heap objects, so that
+                // variable-length strings in them still resolve against the file's global heap.
+                var combined = new byte[b.Length + objects.Sum(o => (long)o.Length)];
+                Array.Copy(b.Data, combined, b.Length);
+                long at = b.Length;
+                var spans = new List<(ulong Start, ulong End)>();
+                foreach (var o in objects)
+                {
+                    o.CopyTo(combined, at);
+                    spans.Add(((ulong)at, (ulong)(at + o.Length)));
+                    at += o.Length;
+                }
+                var reader = new H5ObjectReader(new H5Buffer(combined, b.Source));
+                foreach (var (start, end) in spans) reader.AddAttribute(result, start, end);
+            }
+        }
+        return result;
+    }
+
+    private void AddAttribute(Dictionary<string, H5Attribute> result, ulong offset, ulong end)
+    {
+        var b = Buffer;
+        {
+            ulong p = offset;
             byte version = b.U8(p);
             int nameSize = b.U16(p + 2), typeSize = b.U16(p + 4), spaceSize = b.U16(p + 6);
             ulong q = p + 8;
@@ -164,16 +205,8 @@ internal sealed class H5ObjectReader
             q += Pad((ulong)typeSize, v1);
             var shape = Dataspace(q, out bool isNull);
             q += Pad((ulong)spaceSize, v1);
-            result[name] = new H5Attribute(this, name, type, isNull ? null : shape, q, m.Offset + m.Size);
+            result[name] = new H5Attribute(this, name, type, isNull ? null : shape, q, end);
         }
-        if (h.First(0x15) is { } ai)
-        {
-            byte flags = b.U8(ai.Offset + 1);
-            ulong heap = b.U64(ai.Offset + 2 + ((flags & 1) != 0 ? 2UL : 0UL));
-            if (heap != H5Buffer.Undefined)
-                throw b.Error("dense attribute storage (fractal heap) is not supported by this reader.");
-        }
-        return result;
     }
 
     /// <summary>Reads string elements (fixed-length or variable-length) starting at <paramref name="data"/>.</summary>
@@ -269,8 +302,7 @@ internal sealed class H5ObjectReader
                 return b.Span(addr, (ulong)total).ToArray();
             }
             case 2:
-                if (version != 3) throw b.Error("chunked layout version 4 (libver='latest' chunk indexes) is not supported by this reader.");
-                return ReadChunked(h, p, type, shape, total);
+                return version == 3 ? ReadChunked(h, p, type, shape, total) : ReadChunkedV4(h, p, type, shape, total);
             default:
                 throw b.Error($"data layout class {cls} is not supported.");
         }
@@ -293,6 +325,107 @@ internal sealed class H5ObjectReader
         for (int i = 0; i < rank; i++) chunkBytes *= chunk[i];
         ReadChunkNode(btree, rank, chunk, chunkBytes, shape, type.Size, filters, result, new HashSet<ulong>());
         return result;
+    }
+
+    /// <summary>Layout version 4 chunk indexes (libver='latest'): single chunk, implicit and fixed array.</summary>
+    private byte[] ReadChunkedV4(H5ObjectHeader h, ulong p, H5Datatype type, int[] shape, long total)
+    {
+        var b = Buffer;
+        byte flags = b.U8(p + 2);
+        int dims = b.U8(p + 3);
+        int enc = b.U8(p + 4);
+        if (enc is < 1 or > 8 || dims != shape.Length + 1) throw b.Error("invalid chunk dimensions in layout message.");
+        var chunk = new int[dims];
+        ulong q = p + 5;
+        for (int i = 0; i < dims; i++, q += (ulong)enc) chunk[i] = checked((int)b.UVar(q, enc is 1 or 2 or 4 or 8 ? enc : 8));
+        int indexType = b.U8(q++);
+        var filters = h.First(0x0B) is { } fp ? ReadFilters(fp) : new List<(int, uint[])>();
+        int rank = shape.Length;
+        long chunkBytes = type.Size;
+        for (int i = 0; i < rank; i++) chunkBytes *= chunk[i];
+        var result = new byte[total];
+        var grid = new int[rank];
+        int nChunks = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            grid[i] = chunk[i] == 0 ? 0 : (shape[i] + chunk[i] - 1) / chunk[i];
+            nChunks *= grid[i];
+        }
+        long[] Origin(int linear)
+        {
+            var o = new long[rank];
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                o[d] = (long)(linear % grid[d]) * chunk[d];
+                linear /= grid[d];
+            }
+            return o;
+        }
+        void Place(ulong address, ulong size, uint mask, int linear)
+        {
+            if (address == H5Buffer.Undefined) return;
+            var raw = b.Span(address, size).ToArray();
+            raw = Decode(raw, filters, mask, chunkBytes, type.Size);
+            CopyChunk(raw, Origin(linear), chunk, shape, type.Size, result);
+        }
+        switch (indexType)
+        {
+            case 1:
+            {
+                ulong size = (ulong)chunkBytes;
+                uint mask = 0;
+                if ((flags & 2) != 0) { size = b.U64(q); mask = b.U32(q + 8); q += 12; }
+                Place(b.U64(q), size, mask, 0);
+                return result;
+            }
+            case 2:
+            {
+                ulong address = b.U64(q);
+                for (int i = 0; i < nChunks; i++) Place(address == H5Buffer.Undefined ? address : address + (ulong)(i * chunkBytes), (ulong)chunkBytes, 0, i);
+                return result;
+            }
+            case 3:
+            {
+                ulong header = b.U64(q + 1);
+                if (header == H5Buffer.Undefined) return result;
+                if (!b.Signature(header, "FAHD")) throw b.Error($"fixed array header at {header} lacks its FAHD signature.");
+                int client = b.U8(header + 5), entrySize = b.U8(header + 6), pageBits = b.U8(header + 7);
+                ulong entries = b.U64(header + 8), block = b.U64(header + 16);
+                if (entries > (ulong)nChunks) throw b.Error("fixed array has more entries than the dataset has chunks.");
+                if (pageBits < 64 && entries > (1UL << pageBits)) throw b.Error("paged fixed arrays are not supported.");
+                if (!b.Signature(block, "FADB")) throw b.Error($"fixed array data block at {block} lacks its FADB signature.");
+                ulong e = block + 14;
+                for (int i = 0; i < (int)entries; i++, e += (ulong)entrySize)
+                {
+                    ulong address = b.U64(e);
+                    if (client == 0) Place(address, (ulong)chunkBytes, 0, i);
+                    else
+                    {
+                        int sizeLen = entrySize - 12;
+                        Place(address, b.UVar(e + 8, sizeLen is 1 or 2 or 4 or 8 ? sizeLen : 8), b.U32(e + 8 + (ulong)sizeLen), i);
+                    }
+                }
+                return result;
+            }
+            default:
+                throw b.Error($"chunk index type {indexType} (extensible array or v2 B-tree, used for resizable datasets) is not supported.");
+        }
+    }
+
+    private byte[] Decode(byte[] raw, List<(int Id, uint[] Values)> filters, uint mask, long chunkBytes, int elemSize)
+    {
+        for (int f = filters.Count - 1; f >= 0; f--)
+        {
+            if ((mask & (1u << f)) != 0) continue;
+            raw = filters[f].Id switch
+            {
+                1 => Inflate(raw, chunkBytes),
+                2 => Unshuffle(raw, elemSize),
+                _ => raw.Length >= 4 ? raw[..^4] : throw Buffer.Error("fletcher32 chunk is too short."),
+            };
+        }
+        if (raw.Length < chunkBytes) throw Buffer.Error($"a chunk decodes to {raw.Length} bytes; {chunkBytes} expected.");
+        return raw;
     }
 
     private List<(int, uint[])> ReadFilters(H5ObjectHeader.Message m)
