@@ -49,6 +49,24 @@ public sealed class ApplicationsTests
     }
 
     [TestMethod]
+    public void ResNet18_OptionA_IdentityShortcutsAddNoParameters()
+    {
+        var a = ResNetKeras.Keras.Applications.ResNet18(shortcut: "identity", inputShape: [32, 32, 3], classes: 10);
+        Backend.ClearSession();
+        var b = ResNetKeras.Keras.Applications.ResNet18(inputShape: [32, 32, 3], classes: 10);
+        // Option B adds three 1x1 projections with BN: 64·128 + 128·256 + 256·512 weights and 4·(128 + 256 + 512) BN values.
+        Assert.AreEqual(b.CountParams() - (64 * 128 + 128 * 256 + 256 * 512) - 4 * (128 + 256 + 512), a.CountParams());
+        var y = a.Predict(NDArray.Zeros([1, 32, 32, 3]));
+        CollectionAssert.AreEqual(new[] { 1, 10 }, y.Shape);
+        // The shortcut keeps the input channels and zero-fills the new ones.
+        var layer = new IdentityShortcut(4, 2);
+        var x = new Tensor(Enumerable.Range(1, 2 * 2 * 2).Select(i => (float)i).ToArray(), 1, 2, 2, 2);
+        CollectionAssert.AreEqual(new float[] { 1, 2, 0, 0 }, layer.Forward([x], false).Data);
+        Backend.ClearSession();
+        Assert.AreEqual(a.ToJson(), Models.ModelFromJson(a.ToJson()).ToJson());
+    }
+
+    [TestMethod]
     public void ResNet50_NoTop_AvgPooling_Gives2048Features_AndKerasNames()
     {
         var model = ResNetKeras.Keras.Applications.ResNet50(includeTop: false, pooling: "avg", inputShape: [32, 32, 3]);

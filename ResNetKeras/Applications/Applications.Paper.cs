@@ -8,12 +8,13 @@ public static partial class Applications
     /// convolutions without bias. Trainable parameters with the top and 1000 classes: 11,689,512, as the common
     /// reference implementations (torchvision) count them.
     /// </summary>
-    public static Model ResNet18(bool includeTop = true, int[]? inputShape = null, string? pooling = null, int classes = 1000) =>
-        PaperNet([2, 2, 2, 2], residual: true, "resnet18", includeTop, inputShape, pooling, classes);
+    /// <remarks><paramref name="shortcut"/>: "projection" (option B, default) or "identity" (option A: zero-padded identity, no parameters).</remarks>
+    public static Model ResNet18(bool includeTop = true, int[]? inputShape = null, string? pooling = null, int classes = 1000, string shortcut = "projection") =>
+        PaperNet([2, 2, 2, 2], residual: true, "resnet18", includeTop, inputShape, pooling, classes, shortcut);
 
     /// <summary>ResNet-34 (Table 1, [3, 4, 6, 3] basic blocks): 21,797,672 trainable parameters with the top.</summary>
-    public static Model ResNet34(bool includeTop = true, int[]? inputShape = null, string? pooling = null, int classes = 1000) =>
-        PaperNet([3, 4, 6, 3], residual: true, "resnet34", includeTop, inputShape, pooling, classes);
+    public static Model ResNet34(bool includeTop = true, int[]? inputShape = null, string? pooling = null, int classes = 1000, string shortcut = "projection") =>
+        PaperNet([3, 4, 6, 3], residual: true, "resnet34", includeTop, inputShape, pooling, classes, shortcut);
 
     /// <summary>The paper's plain 18- or 34-layer network: ResNet-18/34 without shortcut connections.</summary>
     public static Model PlainNet(int depth, bool includeTop = true, int[]? inputShape = null, string? pooling = null, int classes = 1000) => depth switch
@@ -23,8 +24,10 @@ public static partial class Applications
         _ => throw new ArgumentException($"Invalid value for argument `depth`. Expected 18 or 34 for the ImageNet plain networks (use PlainNetCifar for 6n+2). Received depth={depth}.", nameof(depth)),
     };
 
-    private static Model PaperNet(int[] blocks, bool residual, string name, bool includeTop, int[]? inputShape, string? pooling, int classes)
+    private static Model PaperNet(int[] blocks, bool residual, string name, bool includeTop, int[]? inputShape, string? pooling, int classes, string shortcutKind = "projection")
     {
+        if (shortcutKind is not ("projection" or "identity"))
+            throw new ArgumentException($"Invalid value for argument `shortcut`. Expected \"projection\" (option B) or \"identity\" (option A). Received shortcut={shortcutKind}.", nameof(shortcutKind));
         if (pooling is not (null or "avg" or "max"))
             throw new ArgumentException($"Invalid value for argument `pooling`. Expected null, \"avg\" or \"max\". Received pooling={pooling}.", nameof(pooling));
         var input = Layers.Input(ObtainInputShape(inputShape, includeTop, null, classes));
@@ -50,7 +53,9 @@ public static partial class Applications
                 if (residual)
                 {
                     var shortcut = x;
-                    if (stride != 1 || x.Shape[^1] != filters)
+                    if ((stride != 1 || x.Shape[^1] != filters) && shortcutKind == "identity")
+                        shortcut = new IdentityShortcut(filters, stride, name: p + "_0_shortcut").Call(x);
+                    else if (stride != 1 || x.Shape[^1] != filters)
                     {
                         shortcut = new Conv2D(filters, 1, strides: stride, useBias: false, name: p + "_0_conv").Call(x);
                         shortcut = new BatchNormalization(epsilon: 1e-5, name: p + "_0_bn").Call(shortcut);

@@ -36,6 +36,7 @@ internal static class LayerFactory
             }
             case "Activation": return new Activation(Str("activation") ?? "linear", Name());
             case "Add": return new Add(Name());
+            case "IdentityShortcut": return new IdentityShortcut(c.GetProperty("filters").GetInt32(), c.GetProperty("strides").GetInt32(), Name());
             case "AveragePooling2D": return new AveragePooling2D(Pair("pool_size", (2, 2)), Pair("strides", Pair("pool_size", (2, 2))), Str("padding") ?? "valid", Name());
             case "MaxPooling2D": return new MaxPooling2D(Pair("pool_size", (2, 2)), Pair("strides", Pair("pool_size", (2, 2))), Str("padding") ?? "valid", Name());
             case "GlobalAveragePooling2D": return new GlobalAveragePooling2D(Name());
@@ -50,7 +51,7 @@ internal static class LayerFactory
                 return new ZeroPadding2D(Pair("padding", 1), Name());
             }
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
         }
     }
 
