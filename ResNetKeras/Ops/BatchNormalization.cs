@@ -32,7 +32,7 @@ public static partial class Op
         k.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
         batchMean = mean;
         batchVariance = variance;
-        GradientTape.Record(y, gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]), (dy, needs) =>
+        GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
             var sumDy = new float[c];
             var sumDyXhat = new float[c];
@@ -44,10 +44,7 @@ public static partial class Op
                 var g = gamma?.Data ?? Ones(c);
                 Backend.Current.BatchNormBackwardData(x.Data, dy.Data, mean, invStd, g, sumDy, sumDyXhat, c, dx.Data);
             }
-            var grads = new List<Tensor?> { dx };
-            if (gamma is not null) grads.Add(new Tensor(sumDyXhat, c));
-            if (beta is not null) grads.Add(new Tensor(sumDy, c));
-            return grads.ToArray();
+            return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
         });
         return y;
     }
@@ -74,7 +71,7 @@ public static partial class Op
         var mean = (float[])movingMean.Data.Clone();
         var y = OpCheck.Like(x);
         Backend.Current.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
-        GradientTape.Record(y, gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]), (dy, needs) =>
+        GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
             var sumDy = new float[c];
             var sumDyXhat = new float[c];
@@ -85,10 +82,7 @@ public static partial class Op
                 dx = OpCheck.Like(x);
                 Backend.Current.ChannelAffine(dy.Data, new float[c], scale, new float[c], dx.Data, c);
             }
-            var grads = new List<Tensor?> { dx };
-            if (gamma is not null) grads.Add(new Tensor(sumDyXhat, c));
-            if (beta is not null) grads.Add(new Tensor(sumDy, c));
-            return grads.ToArray();
+            return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
         });
         return y;
     }
@@ -122,6 +116,19 @@ public static partial class Op
                 movingVariance.Data[i] -= (movingVariance.Data[i] - batchVariance[i]) * f;
             }
         }
+    }
+
+    /// <summary>The recorded inputs: x, then gamma and beta when present (both norms share this order).</summary>
+    private static Tensor[] NormInputs(Tensor x, Tensor? gamma, Tensor? beta) =>
+        gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]);
+
+    /// <summary>Gradients aligned with <see cref="NormInputs"/>: dgamma = Σ dy·x̂, dbeta = Σ dy.</summary>
+    private static Tensor?[] NormGradients(Tensor? dx, Tensor? gamma, Tensor? beta, float[] sumDyXhat, float[] sumDy)
+    {
+        var grads = new List<Tensor?> { dx };
+        if (gamma is not null) grads.Add(new Tensor(sumDyXhat, sumDyXhat.Length));
+        if (beta is not null) grads.Add(new Tensor(sumDy, sumDy.Length));
+        return grads.ToArray();
     }
 
     private static float[] Ones(int c)
