@@ -236,24 +236,24 @@ public sealed class ImageDataGenerator
         ArgumentNullException.ThrowIfNull(p);
         if (x.Rank != 3)
             throw new ArgumentException($"ApplyTransform: expected one image of rank 3; received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
-        var img = x.DType == DType.Float32 ? x.Copy() : x.AsType(DType.Float32);
-        var shape = img.Shape;
+        var shape = x.Shape;
         int ra = rowAxis - 1, ca = colAxis - 1, ka = channelAxis - 1;
         int h = shape[ra], w = shape[ca], ch = shape[ka];
         var strides = ShapeUtil.Strides(shape);
         int Index(int r, int c, int k) => r * strides[ra] + c * strides[ca] + k * strides[ka];
-        var data = img.Float32Data;
-
+        var source = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
+        // The resampling writes a new buffer; without it the input is copied once so it is never modified.
         var m = AffineMatrix(p, h, w);
-        if (m is { } a)
-            data = AffineSampler.Apply(data, h, w, ch, Index, a[0, 0], a[0, 1], a[1, 0], a[1, 1], a[0, 2], a[1, 2], InterpolationOrder, FillMode, Cval);
+        var data = m is { } a
+            ? AffineSampler.Apply(source, h, w, ch, strides[ra], strides[ca], strides[ka], a[0, 0], a[0, 1], a[1, 0], a[1, 1], a[0, 2], a[1, 2], InterpolationOrder, FillMode, Cval)
+            : (float[])source.Clone();
         if (p.ChannelShiftIntensity is { } intensity)
         {
             float min = data.Min(), max = data.Max();
             for (int i = 0; i < data.Length; i++) data[i] = (float)Math.Clamp(data[i] + intensity, min, max);
         }
-        if (p.FlipHorizontal) data = Flip(data, h, w, ch, Index, cols: true);
-        if (p.FlipVertical) data = Flip(data, h, w, ch, Index, cols: false);
+        if (p.FlipHorizontal) Flip(data, h, w, ch, Index, cols: true);
+        if (p.FlipVertical) Flip(data, h, w, ch, Index, cols: false);
         if (p.Brightness is { } b) data = ApplyBrightness(data, h, w, ch, Index, b);
         return new NDArray(data, shape);
     }
@@ -301,14 +301,18 @@ public sealed class ImageDataGenerator
         return r;
     }
 
-    private static float[] Flip(float[] src, int h, int w, int ch, Func<int, int, int, int> index, bool cols)
+    /// <summary>Reverses columns (or rows) in place.</summary>
+    private static void Flip(float[] data, int h, int w, int ch, Func<int, int, int, int> index, bool cols)
     {
-        var dst = new float[src.Length];
-        for (int r = 0; r < h; r++)
-            for (int c = 0; c < w; c++)
+        int outer = cols ? h : w, inner = cols ? w : h;
+        for (int a = 0; a < outer; a++)
+            for (int b = 0; b < inner / 2; b++)
                 for (int k = 0; k < ch; k++)
-                    dst[index(r, c, k)] = cols ? src[index(r, w - 1 - c, k)] : src[index(h - 1 - r, c, k)];
-        return dst;
+                {
+                    int i = cols ? index(a, b, k) : index(b, a, k);
+                    int j = cols ? index(a, inner - 1 - b, k) : index(inner - 1 - b, a, k);
+                    (data[i], data[j]) = (data[j], data[i]);
+                }
     }
 
     /// <summary>
