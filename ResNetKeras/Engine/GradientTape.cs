@@ -1,12 +1,6 @@
 namespace ResNetKeras.Engine;
 
 /// <summary>
-/// Computes input gradients from an output gradient for one recorded op. <paramref name="needsGradient"/>[i]
-/// says whether input i is on a path to a watched tensor; an entry may be null when it is not needed.
-/// </summary>
-public delegate Tensor?[] BackwardFunction(Tensor outputGradient, bool[] needsGradient);
-
-/// <summary>
 /// Reverse-mode autodiff (TensorFlow's <c>tf.GradientTape</c>). While a tape is active on the current
 /// thread, each op whose inputs include a watched tensor records its backward function; with no tape
 /// active (inference) ops record nothing.
