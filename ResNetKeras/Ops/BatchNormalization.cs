@@ -19,15 +19,7 @@ public static partial class Op
         var variance = new float[c];
         var k = Backend.Current;
         k.ChannelMoments(x.Data, c, mean, variance);
-        var invStd = new float[c];
-        var scale = new float[c];
-        var shift = new float[c];
-        for (int i = 0; i < c; i++)
-        {
-            invStd[i] = 1f / MathF.Sqrt(variance[i] + epsilon);
-            scale[i] = (gamma?.Data[i] ?? 1f) * invStd[i];
-            shift[i] = beta?.Data[i] ?? 0f;
-        }
+        var (invStd, scale, shift) = AffineParameters(variance, gamma, beta, epsilon);
         var y = OpCheck.Like(x);
         k.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
         batchMean = mean;
@@ -59,15 +51,7 @@ public static partial class Op
         int c = CheckNorm(op, x, gamma, beta);
         CheckChannels(op, "movingMean", movingMean, c);
         CheckChannels(op, "movingVariance", movingVariance, c);
-        var invStd = new float[c];
-        var scale = new float[c];
-        var shift = new float[c];
-        for (int i = 0; i < c; i++)
-        {
-            invStd[i] = 1f / MathF.Sqrt(movingVariance.Data[i] + epsilon);
-            scale[i] = (gamma?.Data[i] ?? 1f) * invStd[i];
-            shift[i] = beta?.Data[i] ?? 0f;
-        }
+        var (invStd, scale, shift) = AffineParameters(movingVariance.Data, gamma, beta, epsilon);
         var mean = (float[])movingMean.Data.Clone();
         var y = OpCheck.Like(x);
         Backend.Current.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
@@ -116,6 +100,22 @@ public static partial class Op
                 movingVariance.Data[i] -= (movingVariance.Data[i] - batchVariance[i]) * f;
             }
         }
+    }
+
+    /// <summary>Per channel: 1/√(σ² + ε), the scale γ/√(σ² + ε) and the shift β (γ = 1, β = 0 when absent).</summary>
+    private static (float[] InvStd, float[] Scale, float[] Shift) AffineParameters(float[] variance, Tensor? gamma, Tensor? beta, float epsilon)
+    {
+        int c = variance.Length;
+        var invStd = new float[c];
+        var scale = new float[c];
+        var shift = new float[c];
+        for (int i = 0; i < c; i++)
+        {
+            invStd[i] = 1f / MathF.Sqrt(variance[i] + epsilon);
+            scale[i] = (gamma?.Data[i] ?? 1f) * invStd[i];
+            shift[i] = beta?.Data[i] ?? 0f;
+        }
+        return (invStd, scale, shift);
     }
 
     /// <summary>The recorded inputs: x, then gamma and beta when present (both norms share this order).</summary>

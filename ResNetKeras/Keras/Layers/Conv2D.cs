@@ -115,14 +115,7 @@ public sealed class Conv2D : Layer
         c["dilation_rate"] = new object[] { 1, 1 };
         c["groups"] = 1;
         c["activation"] = Activation;
-        c["use_bias"] = UseBias;
-        c["kernel_initializer"] = Serialization.Serialize(KernelInitializer);
-        c["bias_initializer"] = Serialization.Serialize(BiasInitializer);
-        c["kernel_regularizer"] = Serialization.Serialize(KernelRegularizer);
-        c["bias_regularizer"] = Serialization.Serialize(BiasRegularizer);
-        c["activity_regularizer"] = null;
-        c["kernel_constraint"] = null;
-        c["bias_constraint"] = null;
+        Serialization.AddWeightConfig(c, UseBias, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);
         return c;
     }
 }
