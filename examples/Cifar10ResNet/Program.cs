@@ -50,7 +50,12 @@ public static class Program
         {
             return Tutorial(s);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException or IOException)
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message} (without internet access, pass --data-dir with a CIFAR-10 folder or archive)");
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

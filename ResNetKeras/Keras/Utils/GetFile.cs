@@ -93,6 +93,10 @@ public static class GetFile
         {
             throw new HttpRequestException($"URL fetch failure on {origin}: timed out.", e);
         }
+        catch (HttpRequestException e) when (!e.Message.StartsWith("URL fetch failure", StringComparison.Ordinal))
+        {
+            throw new HttpRequestException($"URL fetch failure on {origin}: {e.Message}", e, e.StatusCode);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
