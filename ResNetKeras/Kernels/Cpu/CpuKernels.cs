@@ -54,25 +54,25 @@ public sealed unsafe partial class CpuKernels : IKernels
     public void ColumnSum(float[] dy, float[] db, int channels)
     {
         int rows = dy.Length / channels;
-        var partial = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
+        var total = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
         {
-            for (int r = r0; r < r1; r++)
-                for (int c = 0; c < channels; c++) acc[c] += dy[r * channels + c];
+            for (int r = r0; r < r1; r++) AddRow(dy, r * channels, acc, 0, channels);
         });
-        for (int c = 0; c < channels; c++) db[c] = (float)partial[c];
+        for (int c = 0; c < channels; c++) db[c] = (float)total[c];
     }
 
     /// <summary>
-    /// Sums per-channel quantities over row chunks: each chunk fills its own double accumulators
-    /// (<paramref name="width"/> arrays of <paramref name="channels"/>), then chunks are added in order.
+    /// Sums per-channel quantities over row chunks: each chunk of <see cref="RowChunk"/> rows fills its own float
+    /// accumulators (<paramref name="width"/> arrays of <paramref name="channels"/>), then the chunks are added in
+    /// order in double, so the result does not depend on the thread count.
     /// </summary>
-    internal static double[] ChunkedColumnSums(int rows, int channels, int width, Action<int, int, double[]> chunkBody)
+    internal static double[] ChunkedColumnSums(int rows, int channels, int width, Action<int, int, float[]> chunkBody)
     {
         int chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
-        var parts = new double[chunks][];
+        var parts = new float[chunks][];
         CpuParallel.For(chunks, ch =>
         {
-            var acc = new double[channels * width];
+            var acc = new float[channels * width];
             chunkBody(ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk), acc);
             parts[ch] = acc;
         });
@@ -82,30 +82,49 @@ public sealed unsafe partial class CpuKernels : IKernels
         return total;
     }
 
+    /// <summary>acc[a..a+n] += x[o..o+n].</summary>
+    private static void AddRow(float[] x, int o, float[] acc, int a, int n)
+    {
+        int w = System.Numerics.Vector<float>.Count, c = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+            for (; c <= n - w; c += w)
+                (new System.Numerics.Vector<float>(acc, a + c) + new System.Numerics.Vector<float>(x, o + c)).CopyTo(acc, a + c);
+        for (; c < n; c++) acc[a + c] += x[o + c];
+    }
+
     /// <inheritdoc/>
     public void ChannelMoments(float[] x, int channels, float[] mean, float[] variance)
     {
         int rows = x.Length / channels;
         var sums = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
         {
-            for (int r = r0; r < r1; r++)
-                for (int c = 0; c < channels; c++) acc[c] += x[r * channels + c];
+            for (int r = r0; r < r1; r++) AddRow(x, r * channels, acc, 0, channels);
         });
-        var mu = new double[channels];
-        for (int c = 0; c < channels; c++) mu[c] = rows == 0 ? 0 : sums[c] / rows;
+        var mu = new float[channels];
+        for (int c = 0; c < channels; c++) mu[c] = rows == 0 ? 0 : (float)(sums[c] / rows);
         // Two passes: the centred second moment avoids the cancellation of E[x²] − E[x]².
         var sq = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
         {
+            int w = System.Numerics.Vector<float>.Count;
+            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
             for (int r = r0; r < r1; r++)
-                for (int c = 0; c < channels; c++)
+            {
+                int o = r * channels, c = 0;
+                for (; c < vecEnd; c += w)
                 {
-                    double d = x[r * channels + c] - mu[c];
+                    var d = new System.Numerics.Vector<float>(x, o + c) - new System.Numerics.Vector<float>(mu, c);
+                    System.Numerics.Vector.FusedMultiplyAdd(d, d, new System.Numerics.Vector<float>(acc, c)).CopyTo(acc, c);
+                }
+                for (; c < channels; c++)
+                {
+                    float d = x[o + c] - mu[c];
                     acc[c] += d * d;
                 }
+            }
         });
         for (int c = 0; c < channels; c++)
         {
-            mean[c] = (float)mu[c];
+            mean[c] = mu[c];
             variance[c] = rows == 0 ? 0 : (float)(sq[c] / rows);
         }
     }
@@ -126,15 +145,18 @@ public sealed unsafe partial class CpuKernels : IKernels
         int rows = x.Length / channels;
         var s = ChunkedColumnSums(rows, channels, 2, (r0, r1, acc) =>
         {
+            int w = System.Numerics.Vector<float>.Count;
+            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
             for (int r = r0; r < r1; r++)
             {
-                int o = r * channels;
-                for (int c = 0; c < channels; c++)
+                int o = r * channels, c = 0;
+                AddRow(dy, o, acc, 0, channels);
+                for (; c < vecEnd; c += w)
                 {
-                    double g = dy[o + c];
-                    acc[c] += g;
-                    acc[channels + c] += g * (x[o + c] - mean[c]) * invStd[c];
+                    var xhat = (new System.Numerics.Vector<float>(x, o + c) - new System.Numerics.Vector<float>(mean, c)) * new System.Numerics.Vector<float>(invStd, c);
+                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(dy, o + c), xhat, new System.Numerics.Vector<float>(acc, channels + c)).CopyTo(acc, channels + c);
                 }
+                for (; c < channels; c++) acc[channels + c] += dy[o + c] * (x[o + c] - mean[c]) * invStd[c];
             }
         });
         for (int c = 0; c < channels; c++)
