@@ -125,9 +125,9 @@ public sealed class GradientTape : IDisposable
     // tensor to several inputs (Add does), so adding in place could corrupt a sibling's gradient.
     private static Tensor Sum(Tensor a, Tensor b)
     {
-        var r = new float[a.Size];
-        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, r);
-        return new Tensor(r, a.Shape);
+        var r = Tensor.Rent(a.Shape, zeroed: false);
+        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, r.Data);
+        return r;
     }
 
     /// <summary>Stops recording and restores the enclosing tape.</summary>

@@ -23,6 +23,9 @@ public sealed class Tensor
     /// <summary>A zero-filled tensor.</summary>
     public static Tensor Zeros(params int[] shape) => new(new float[ShapeUtil.Size(shape)], shape);
 
+    /// <summary>An op output buffer: pooled inside a <see cref="TensorScope"/>, zeroed when asked.</summary>
+    internal static Tensor Rent(int[] shape, bool zeroed) => new(TensorScope.Allocate(ShapeUtil.Size(shape), zeroed), shape);
+
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, float value)
     {

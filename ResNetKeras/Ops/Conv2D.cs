@@ -25,7 +25,7 @@ public static partial class Op
         if (!same && (kh > h || kw > w))
             throw new ArgumentException($"{op}: kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected kernel_h <= {h} and kernel_w <= {w}.", nameof(kernel));
         var g = ConvGeometry.Create(n, h, w, c, kh, kw, f, strideH, strideW, same);
-        var y = Tensor.Zeros(n, g.OutH, g.OutW, f);
+        var y = Tensor.Rent([n, g.OutH, g.OutW, f], zeroed: false);
         Backend.Current.Conv2DForward(x.Data, kernel.Data, y.Data, g);
         GradientTape.Record(y, [x, kernel], (dy, needs) =>
         {

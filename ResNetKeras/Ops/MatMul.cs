@@ -14,7 +14,7 @@ public static partial class Op
         int m = a.Dim(0), k = a.Dim(1), n = b.Dim(1);
         if (b.Dim(0) != k)
             throw new ArgumentException($"{op}: shapes {ShapeUtil.Format(a.ShapeSpan)} and {ShapeUtil.Format(b.ShapeSpan)} are incompatible; expected b to have {k} rows.", nameof(b));
-        var y = Tensor.Zeros(m, n);
+        var y = Tensor.Rent([m, n], zeroed: false);
         Backend.Current.Gemm(false, false, m, n, k, a.Data, b.Data, y.Data);
         GradientTape.Record(y, [a, b], (dy, needs) =>
         {

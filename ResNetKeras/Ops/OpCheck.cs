@@ -42,5 +42,5 @@ internal static class OpCheck
     }
 
     /// <summary>An output buffer of t's shape; uninitialized, because every kernel writing into it overwrites it whole.</summary>
-    public static Tensor Like(Tensor t) => new(GC.AllocateUninitializedArray<float>(t.Size), t.Shape);
+    public static Tensor Like(Tensor t) => Tensor.Rent(t.Shape, zeroed: false);
 }

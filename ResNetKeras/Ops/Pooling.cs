@@ -39,7 +39,7 @@ public static partial class Op
         if (!same && (poolH > h || poolW > w))
             throw new ArgumentException($"{op}: pool size ({poolH}, {poolW}) is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected pool sizes <= ({h}, {w}).", nameof(poolH));
         var g = ConvGeometry.Create(n, h, w, c, poolH, poolW, c, strideH, strideW, same);
-        var y = Tensor.Zeros(n, g.OutH, g.OutW, c);
+        var y = Tensor.Rent([n, g.OutH, g.OutW, c], zeroed: false);
         Backend.Current.Pool2DForward(max, x.Data, y.Data, g);
         GradientTape.Record(y, [x], (dy, needs) =>
         {

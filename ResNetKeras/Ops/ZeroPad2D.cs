@@ -13,7 +13,7 @@ public static partial class Op
         if (top < 0 || bottom < 0 || left < 0 || right < 0)
             throw new ArgumentException($"{op}: expected non-negative padding; received top={top}, bottom={bottom}, left={left}, right={right}.", nameof(top));
         int n = x.Dim(0), h = x.Dim(1), w = x.Dim(2), c = x.Dim(3);
-        var y = Tensor.Zeros(n, h + top + bottom, w + left + right, c);
+        var y = Tensor.Rent([n, h + top + bottom, w + left + right, c], zeroed: false);
         Backend.Current.ZeroPad2D(x.Data, y.Data, n, h, w, c, top, bottom, left, right);
         GradientTape.Record(y, [x], (dy, needs) =>
         {

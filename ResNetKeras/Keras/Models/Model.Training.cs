@@ -143,6 +143,8 @@ public sealed partial class Model
 
     private void TrainStep(NDArray xb, NDArray yb, Accumulator acc)
     {
+        // Every activation and gradient of the step comes from the pool and goes back when the step ends.
+        using var scope = new TensorScope();
         var x = Tensor.FromNDArray(xb);
         var labels = PrepareLabels(yb);
         var vars = TrainableWeights;
@@ -165,6 +167,7 @@ public sealed partial class Model
 
     private void TestStep(NDArray xb, NDArray yb, Accumulator acc)
     {
+        using var scope = new TensorScope();
         var labels = PrepareLabels(yb);
         var (output, logits) = Run(Tensor.FromNDArray(xb), training: false, wantLogits: true);
         var total = TotalLoss(PerSampleLoss(output, logits, labels));
@@ -406,8 +409,11 @@ public sealed partial class Model
         for (int s = 0; s < n; s += b)
         {
             int e = Math.Min(n, s + b);
-            var y = Run(Tensor.FromNDArray(AsFloatBatch(x.Slice(s, e))), training: false, wantLogits: false).Output;
-            Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            using (new TensorScope())
+            {
+                var y = Run(Tensor.FromNDArray(AsFloatBatch(x.Slice(s, e))), training: false, wantLogits: false).Output;
+                Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            }
             bar?.Update(++step, null, finalize: step == steps);
         }
         return result;
