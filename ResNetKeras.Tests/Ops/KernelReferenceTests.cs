@@ -61,6 +61,57 @@ public sealed class KernelReferenceTests
     }
 
     [TestMethod]
+    [DataRow(1, 9, 7, 16, 16, 3, 1, true)]
+    [DataRow(2, 8, 8, 16, 32, 3, 2, true)]
+    [DataRow(3, 5, 6, 24, 40, 1, 1, false)]
+    [DataRow(2, 7, 7, 32, 64, 1, 2, true)]
+    [DataRow(1, 6, 6, 64, 24, 3, 1, false)]
+    public void Conv2D_WideChannels_ForwardAndGradientsMatchReference(int n, int h, int w, int c, int f, int k, int s, bool same)
+    {
+        // Channel counts of the ResNets exercise the 16-wide register tiles and the 8-wide and scalar edges.
+        var rng = new RandomState((uint)(n * 1000 + c * 10 + f));
+        var x = GradientChecker.Random(rng, n, h, w, c);
+        var kern = GradientChecker.Random(rng, k, k, c, f);
+        Tensor y;
+        Tensor[] g;
+        var dy = GradientChecker.Random(rng, n, same ? (h + s - 1) / s : (h - k) / s + 1, same ? (w + s - 1) / s : (w - k) / s + 1, f);
+        using (var tape = new GradientTape())
+        {
+            tape.Watch(x);
+            tape.Watch(kern);
+            y = Op.Conv2D(x, kern, s, s, same ? "same" : "valid");
+            g = tape.Gradient(y, [x, kern], dy);
+        }
+        var expected = ReferenceConv(x, kern, s, same, out int oh, out int ow);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], y.Data[i], 1e-3, $"forward {i}");
+        // Reference gradients: dx and dk of Σ y·dy by the adjoint loops.
+        int pt = same ? Math.Max((oh - 1) * s + k - h, 0) / 2 : 0, pl = same ? Math.Max((ow - 1) * s + k - w, 0) / 2 : 0;
+        var dx = new double[x.Size];
+        var dk = new double[kern.Size];
+        for (int b = 0; b < n; b++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                    for (int o = 0; o < f; o++)
+                    {
+                        double gy = dy.Data[((b * oh + i) * ow + j) * f + o];
+                        for (int di = 0; di < k; di++)
+                            for (int dj = 0; dj < k; dj++)
+                            {
+                                int r = i * s + di - pt, q = j * s + dj - pl;
+                                if (r < 0 || r >= h || q < 0 || q >= w) continue;
+                                for (int ci = 0; ci < c; ci++)
+                                {
+                                    int xi = ((b * h + r) * w + q) * c + ci, ki = ((di * k + dj) * c + ci) * f + o;
+                                    dx[xi] += gy * kern.Data[ki];
+                                    dk[ki] += gy * x.Data[xi];
+                                }
+                            }
+                    }
+        for (int i = 0; i < dx.Length; i++) Assert.AreEqual(dx[i], g[0].Data[i], 1e-3, $"dx {i}");
+        for (int i = 0; i < dk.Length; i++) Assert.AreEqual(dk[i], g[1].Data[i], 2e-3, $"dk {i}");
+    }
+
+    [TestMethod]
     public void Results_DoNotDependOnThreadCount()
     {
         var rng = new RandomState(5);
