@@ -84,6 +84,13 @@ public sealed unsafe partial class CpuKernels
     /// <inheritdoc/>
     public void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g)
     {
+        if (TilesFit(g.OutC)) ForwardTiles(x, w, y, g);
+        else Im2ColForward(x, w, y, g);
+    }
+
+    /// <summary>Forward by im2col per image and <see cref="Sgemm"/> (any CPU, any channel count).</summary>
+    internal static void Im2ColForward(float[] x, float[] w, float[] y, in ConvGeometry g)
+    {
         var geo = g;
         int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
         bool pointwise = IsPointwise(g);
@@ -111,6 +118,13 @@ public sealed unsafe partial class CpuKernels
 
     /// <inheritdoc/>
     public void Conv2DBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g)
+    {
+        if (g.StrideH == 1 && g.StrideW == 1 && TilesFit(g.InC)) BackwardDataTiles(dy, w, dx, g);
+        else Im2ColBackwardData(dy, w, dx, g);
+    }
+
+    /// <summary>Data gradient by dY·Wᵀ per image (<see cref="Sgemm"/>) and col2im.</summary>
+    internal static void Im2ColBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g)
     {
         var geo = g;
         int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
@@ -148,6 +162,13 @@ public sealed unsafe partial class CpuKernels
 
     /// <inheritdoc/>
     public void Conv2DBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g)
+    {
+        if (TilesFit(g.OutC)) BackwardFilterTiles(x, dy, dw, g);
+        else Im2ColBackwardFilter(x, dy, dw, g);
+    }
+
+    /// <summary>Filter gradient by im2col per image and colᵀ·dY (<see cref="Sgemm"/>), images summed in fixed chunks.</summary>
+    internal static void Im2ColBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g)
     {
         var geo = g;
         int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
