@@ -103,7 +103,10 @@ public sealed class OpValueTests
         // Probabilities are renormalized and clipped: a zero probability costs -log(1e-7).
         var probs = new Tensor([0.5f, 1.5f, 0f], 1, 3);
         Assert.AreEqual(-Math.Log(1e-7), Op.CategoricalCrossentropy(probs, labels).Data[0], 1e-4);
-        Assert.AreEqual(-Math.Log(0.75), Op.SparseCategoricalCrossentropy(probs, [1]).Data[0], 1e-6);
+        // The sparse variant clips first and renormalizes the clipped values (Keras feeds log(clip(p)) to the sparse
+        // softmax cross-entropy): -log((1 - 1e-7) / (0.5 + (1 - 1e-7) + 1e-7)), not -log(0.75).
+        Assert.AreEqual(-Math.Log((1 - 1e-7) / (0.5 + (1 - 1e-7) + 1e-7)), Op.SparseCategoricalCrossentropy(probs, [1]).Data[0], 1e-6);
+        Assert.AreEqual(-Math.Log(1e-7 / 1.5), Op.SparseCategoricalCrossentropy(probs, [2]).Data[0], 1e-4);
         var sm = Op.Softmax(logits);
         Assert.AreEqual(Math.Exp(3 - lse), sm.Data[2], 1e-6);
     }

@@ -112,9 +112,43 @@ public static partial class Op
     public static Tensor SparseSoftmaxCrossEntropyWithLogits(Tensor logits, int[] labels) =>
         SoftmaxCrossEntropyWithLogits(logits, OneHot("SparseSoftmaxCrossEntropyWithLogits", logits, labels));
 
-    /// <summary>Per-sample sparse categorical cross-entropy from probabilities (clipped as Keras); shape (N,).</summary>
-    public static Tensor SparseCategoricalCrossentropy(Tensor probs, int[] labels) =>
-        CategoricalCrossentropy(probs, OneHot("SparseCategoricalCrossentropy", probs, labels));
+    /// <summary>
+    /// Per-sample sparse categorical cross-entropy from probabilities as Keras computes it when the logits are unknown:
+    /// p is clipped to [ε, 1 − ε] first and its log fed to the sparse softmax cross-entropy, so
+    /// ℓ = −log(p̃_label / Σ_j p̃_j) with p̃ the clipped p (unlike <see cref="CategoricalCrossentropy"/>, which
+    /// renormalizes before clipping); shape (N,).
+    /// </summary>
+    public static Tensor SparseCategoricalCrossentropy(Tensor probs, int[] labels)
+    {
+        const string op = "SparseCategoricalCrossentropy";
+        var onehot = OneHot(op, probs, labels);
+        int n = probs.Dim(0), k = probs.Dim(1);
+        var loss = Tensor.Zeros(n);
+        var sums = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            int o = r * k;
+            double s = 0;
+            for (int j = 0; j < k; j++) s += Math.Clamp(probs.Data[o + j], Epsilon, 1 - Epsilon);
+            sums[r] = s;
+            loss.Data[r] = (float)(Math.Log(s) - Math.Log(Math.Clamp(probs.Data[o + labels[r]], Epsilon, 1 - Epsilon)));
+        }
+        GradientTape.Record(loss, [probs], (dl, needs) =>
+        {
+            var dp = OpCheck.Like(probs);
+            for (int r = 0; r < n; r++)
+                for (int j = 0; j < k; j++)
+                {
+                    int i = r * k + j;
+                    double p = probs.Data[i];
+                    // ∂ℓ/∂p̃_j = 1/Σp̃ − [j = label]/p̃_label; clip_by_value passes the gradient only inside [ε, 1 − ε].
+                    double g = p < Epsilon || p > 1 - Epsilon ? 0 : 1 / sums[r] - onehot.Data[i] / Math.Clamp(p, Epsilon, 1 - Epsilon);
+                    dp.Data[i] = (float)(dl.Data[r] * g);
+                }
+            return [dp];
+        });
+        return loss;
+    }
 
     private static Tensor OneHot(string op, Tensor scores, int[] labels)
     {
