@@ -82,6 +82,40 @@ foreach (var s in shapes)
 }
 if (only.Length == 0) Console.WriteLine($"ResNet20 v1 convolution time per training step (weighted): {stepMs:F1} ms wall, {stepCpu:F1} ms CPU");
 
+// The per-channel kernels around each convolution, on the largest ResNet20 activation (batch x 32 x 32 x 16).
+if (only.Length == 0 || only == "channel")
+{
+    const int ch = 16;
+    int len = batch * 32 * 32 * ch;
+    var a = Fill(len);
+    var b2 = Fill(len);
+    var o = new float[len];
+    var cv = Fill(ch);
+    var cv2 = Fill(ch);
+    var cv3 = Fill(ch);
+    for (int i = 0; i < ch; i++) cv2[i] = Math.Abs(cv2[i]) + 0.5f;
+    var s1 = new float[ch];
+    var s2 = new float[ch];
+    (string Name, int Passes, Action Body)[] channelKernels =
+    [
+        ("BiasAdd", 2, () => kernels.BiasAdd(a, cv, o, ch)),
+        ("ColumnSum", 1, () => kernels.ColumnSum(a, s1, ch)),
+        ("ChannelMoments", 1, () => kernels.ChannelMoments(a, ch, s1, s2)),
+        ("ChannelAffine", 2, () => kernels.ChannelAffine(a, cv, cv2, cv3, o, ch)),
+        ("BatchNormReductions", 2, () => kernels.BatchNormReductions(a, b2, cv, cv2, ch, s1, s2)),
+        ("BatchNormBackwardData", 3, () => kernels.BatchNormBackwardData(a, b2, cv, cv2, cv3, s1, s2, ch, o)),
+        ("Relu", 2, () => kernels.Unary(UnaryKind.Relu, a, o)),
+        ("ReluGrad", 3, () => kernels.UnaryGrad(UnaryKind.Relu, a, o, b2, o)),
+        ("AddN(2)", 3, () => kernels.AddN([a, b2], o)),
+    ];
+    Console.WriteLine($"{"channel kernel",-22} {"wall ms",8} {"CPU ms",8} {"GB/s",6}   ({batch}x32x32x{ch}, GB/s counts each array read or written once)");
+    foreach (var (name, passes, body) in channelKernels)
+    {
+        var t = Best(body);
+        Console.WriteLine($"{name,-22} {t.Wall,8:F2} {t.Cpu,8:F2} {passes * 4.0 * len / t.Wall / 1e6,6:F1}");
+    }
+}
+
 // Process CPU time in ms: clock_gettime(CLOCK_PROCESS_CPUTIME_ID) on Linux (ns resolution), else the coarser Process counter.
 static double CpuMs()
 {

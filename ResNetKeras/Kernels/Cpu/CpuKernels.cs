@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace ResNetKeras.Kernels.Cpu;
 
@@ -51,85 +52,6 @@ public sealed unsafe partial class CpuKernels : IKernels
     }
 
     /// <inheritdoc/>
-    public void ColumnSum(float[] dy, float[] db, int channels)
-    {
-        int rows = dy.Length / channels;
-        var total = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
-        {
-            for (int r = r0; r < r1; r++) AddRow(dy, r * channels, acc, 0, channels);
-        });
-        for (int c = 0; c < channels; c++) db[c] = (float)total[c];
-    }
-
-    /// <summary>
-    /// Sums per-channel quantities over row chunks: each chunk of <see cref="RowChunk"/> rows fills its own float
-    /// accumulators (<paramref name="width"/> arrays of <paramref name="channels"/>), then the chunks are added in
-    /// order in double, so the result does not depend on the thread count.
-    /// </summary>
-    internal static double[] ChunkedColumnSums(int rows, int channels, int width, Action<int, int, float[]> chunkBody)
-    {
-        int chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
-        var parts = new float[chunks][];
-        CpuParallel.For(chunks, ch =>
-        {
-            var acc = new float[channels * width];
-            chunkBody(ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk), acc);
-            parts[ch] = acc;
-        });
-        var total = new double[channels * width];
-        foreach (var p in parts)
-            for (int i = 0; i < total.Length; i++) total[i] += p[i];
-        return total;
-    }
-
-    /// <summary>acc[a..a+n] += x[o..o+n].</summary>
-    private static void AddRow(float[] x, int o, float[] acc, int a, int n)
-    {
-        int w = System.Numerics.Vector<float>.Count, c = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-            for (; c <= n - w; c += w)
-                (new System.Numerics.Vector<float>(acc, a + c) + new System.Numerics.Vector<float>(x, o + c)).CopyTo(acc, a + c);
-        for (; c < n; c++) acc[a + c] += x[o + c];
-    }
-
-    /// <inheritdoc/>
-    public void ChannelMoments(float[] x, int channels, float[] mean, float[] variance)
-    {
-        int rows = x.Length / channels;
-        var sums = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
-        {
-            for (int r = r0; r < r1; r++) AddRow(x, r * channels, acc, 0, channels);
-        });
-        var mu = new float[channels];
-        for (int c = 0; c < channels; c++) mu[c] = rows == 0 ? 0 : (float)(sums[c] / rows);
-        // Two passes: the centred second moment avoids the cancellation of E[x²] − E[x]².
-        var sq = ChunkedColumnSums(rows, channels, 1, (r0, r1, acc) =>
-        {
-            int w = System.Numerics.Vector<float>.Count;
-            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
-            for (int r = r0; r < r1; r++)
-            {
-                int o = r * channels, c = 0;
-                for (; c < vecEnd; c += w)
-                {
-                    var d = new System.Numerics.Vector<float>(x, o + c) - new System.Numerics.Vector<float>(mu, c);
-                    System.Numerics.Vector.FusedMultiplyAdd(d, d, new System.Numerics.Vector<float>(acc, c)).CopyTo(acc, c);
-                }
-                for (; c < channels; c++)
-                {
-                    float d = x[o + c] - mu[c];
-                    acc[c] += d * d;
-                }
-            }
-        });
-        for (int c = 0; c < channels; c++)
-        {
-            mean[c] = mu[c];
-            variance[c] = rows == 0 ? 0 : (float)(sq[c] / rows);
-        }
-    }
-
-    /// <inheritdoc/>
     public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels)
     {
         int rows = x.Length / channels;
@@ -137,64 +59,6 @@ public sealed unsafe partial class CpuKernels : IKernels
         var bias = new float[channels];
         for (int c = 0; c < channels; c++) bias[c] = shift[c] - mean[c] * scale[c];
         CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch => RowsAffine(x, scale, bias, y, channels, ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk)));
-    }
-
-    /// <inheritdoc/>
-    public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat)
-    {
-        int rows = x.Length / channels;
-        var s = ChunkedColumnSums(rows, channels, 2, (r0, r1, acc) =>
-        {
-            int w = System.Numerics.Vector<float>.Count;
-            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
-            for (int r = r0; r < r1; r++)
-            {
-                int o = r * channels, c = 0;
-                AddRow(dy, o, acc, 0, channels);
-                for (; c < vecEnd; c += w)
-                {
-                    var xhat = (new System.Numerics.Vector<float>(x, o + c) - new System.Numerics.Vector<float>(mean, c)) * new System.Numerics.Vector<float>(invStd, c);
-                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(dy, o + c), xhat, new System.Numerics.Vector<float>(acc, channels + c)).CopyTo(acc, channels + c);
-                }
-                for (; c < channels; c++) acc[channels + c] += dy[o + c] * (x[o + c] - mean[c]) * invStd[c];
-            }
-        });
-        for (int c = 0; c < channels; c++)
-        {
-            sumDy[c] = (float)s[c];
-            sumDyXhat[c] = (float)s[channels + c];
-        }
-    }
-
-    /// <inheritdoc/>
-    public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx)
-    {
-        int rows = x.Length / channels;
-        float invM = rows == 0 ? 0 : 1f / rows;
-        // dx = k·dy + a·x + b per channel, with k = γ·invStd, a = −k·invStd·Σdy·x̂/m, b = −k·Σdy/m − a·mean.
-        var k = new float[channels];
-        var a = new float[channels];
-        var b = new float[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            k[c] = gamma[c] * invStd[c];
-            a[c] = -k[c] * invStd[c] * sumDyXhat[c] * invM;
-            b[c] = -k[c] * sumDy[c] * invM - a[c] * mean[c];
-        }
-        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
-        {
-            int end = Math.Min(rows, (ch + 1) * RowChunk);
-            RowsAffine(x, a, b, dx, channels, ch * RowChunk, end);
-            int w = System.Numerics.Vector<float>.Count;
-            int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
-            for (int r = ch * RowChunk; r < end; r++)
-            {
-                int o = r * channels, c = 0;
-                for (; c < vecEnd; c += w)
-                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(dy, o + c), new System.Numerics.Vector<float>(k, c), new System.Numerics.Vector<float>(dx, o + c)).CopyTo(dx, o + c);
-                for (; c < channels; c++) dx[o + c] = MathF.FusedMultiplyAdd(dy[o + c], k[c], dx[o + c]);
-            }
-        });
     }
 
     /// <inheritdoc/>
@@ -206,7 +70,7 @@ public sealed unsafe partial class CpuKernels : IKernels
                 CpuParallel.For(CpuParallel.ChunkCount(x.Length, ElementChunk), ch =>
                 {
                     int start = ch * ElementChunk, len = Math.Min(x.Length - start, ElementChunk);
-                    TensorPrimitives.Max(x.AsSpan(start, len), 0f, y.AsSpan(start, len));
+                    fixed (float* px = x, py = y) ReluChunk(px + start, py + start, len);
                 });
                 break;
             case UnaryKind.Sigmoid: TensorPrimitives.Sigmoid(x, y); break;
@@ -221,21 +85,10 @@ public sealed unsafe partial class CpuKernels : IKernels
         switch (kind)
         {
             case UnaryKind.Relu:
-                // TF's ReluGrad: gradient 1 where x > 0, else 0 (0 at x = 0).
                 CpuParallel.For(CpuParallel.ChunkCount(dx.Length, ElementChunk), ch =>
                 {
-                    int start = ch * ElementChunk, end = Math.Min(dx.Length, start + ElementChunk), i = start;
-                    if (System.Numerics.Vector.IsHardwareAccelerated)
-                    {
-                        int w = System.Numerics.Vector<float>.Count;
-                        for (; i <= end - w; i += w)
-                        {
-                            var vx = new System.Numerics.Vector<float>(x, i);
-                            var vdy = new System.Numerics.Vector<float>(dy, i);
-                            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(vx, System.Numerics.Vector<float>.Zero), vdy, System.Numerics.Vector<float>.Zero).CopyTo(dx, i);
-                        }
-                    }
-                    for (; i < end; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                    int start = ch * ElementChunk, len = Math.Min(dx.Length - start, ElementChunk);
+                    fixed (float* px = x, pdy = dy, pdx = dx) ReluGradChunk(px + start, pdy + start, pdx + start, len);
                 });
                 break;
             case UnaryKind.Sigmoid:
@@ -271,8 +124,9 @@ public sealed unsafe partial class CpuKernels : IKernels
         {
             int start = ch * ElementChunk, len = Math.Min(y.Length - start, ElementChunk);
             var dst = y.AsSpan(start, len);
-            xs[0].AsSpan(start, len).CopyTo(dst);
-            for (int i = 1; i < xs.Count; i++) TensorPrimitives.Add(dst, xs[i].AsSpan(start, len), dst);
+            if (xs.Count == 1) xs[0].AsSpan(start, len).CopyTo(dst);
+            else TensorPrimitives.Add(xs[0].AsSpan(start, len), xs[1].AsSpan(start, len), dst);
+            for (int i = 2; i < xs.Count; i++) TensorPrimitives.Add(dst, xs[i].AsSpan(start, len), dst);
         });
     }
 
@@ -308,19 +162,21 @@ public sealed unsafe partial class CpuKernels : IKernels
     /// <summary>y[r, c] = x[r, c]·a[c] + b[c] over rows [r0, r1): the per-channel affine map shared by bias and batch norm.</summary>
     private static void RowsAffine(float[] x, float[]? a, float[] b, float[] y, int channels, int r0, int r1)
     {
-        int w = System.Numerics.Vector<float>.Count;
-        int vecEnd = System.Numerics.Vector.IsHardwareAccelerated ? channels - channels % w : 0;
-        for (int r = r0; r < r1; r++)
-        {
-            int o = r * channels, c = 0;
-            if (a is null)
-                for (; c < vecEnd; c += w)
-                    (new System.Numerics.Vector<float>(x, o + c) + new System.Numerics.Vector<float>(b, c)).CopyTo(y, o + c);
-            else
-                for (; c < vecEnd; c += w)
-                    System.Numerics.Vector.FusedMultiplyAdd(new System.Numerics.Vector<float>(x, o + c), new System.Numerics.Vector<float>(a, c), new System.Numerics.Vector<float>(b, c)).CopyTo(y, o + c);
-            for (; c < channels; c++) y[o + c] = a is null ? x[o + c] + b[c] : MathF.FusedMultiplyAdd(x[o + c], a[c], b[c]);
-        }
+        fixed (float* px = x, pa = a, pb = b, py = y)
+            for (int r = r0; r < r1; r++)
+            {
+                long o = (long)r * channels;
+                int c = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    if (pa == null)
+                        for (; c + 8 <= channels; c += 8) (Vector256.Load(px + o + c) + Vector256.Load(pb + c)).Store(py + o + c);
+                    else
+                        for (; c + 8 <= channels; c += 8)
+                            Vector256.FusedMultiplyAdd(Vector256.Load(px + o + c), Vector256.Load(pa + c), Vector256.Load(pb + c)).Store(py + o + c);
+                }
+                for (; c < channels; c++) py[o + c] = pa == null ? px[o + c] + pb[c] : MathF.FusedMultiplyAdd(px[o + c], pa[c], pb[c]);
+            }
     }
 
     internal static float[] Rent(int n)
