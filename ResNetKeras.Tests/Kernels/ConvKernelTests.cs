@@ -5,7 +5,7 @@ using ResNetKeras.Kernels.Cpu;
 namespace ResNetKeras.Tests.Kernels;
 
 /// <summary>
-/// Both convolution paths of the CPU kernels (implicit-GEMM AVX-512 tiles, and im2col + SGEMM) against straightforward
+/// Every convolution path of the CPU kernels (Winograd F(2x2,3x3), implicit-GEMM AVX-512 tiles, im2col + SGEMM) against straightforward
 /// double-precision loops, on random shapes, and bit-for-bit independent of the thread count.
 /// </summary>
 [TestClass]
@@ -74,7 +74,17 @@ public sealed class ConvKernelTests
     {
         var rng = new RandomState(2024);
         int tiled = 0;
-        foreach (var g in RandomShapes(rng, 40).Append(ConvGeometry.Create(1, 9, 7, 16, 3, 3, 16, 2, 2, true)).Append(ConvGeometry.Create(2, 5, 6, 32, 1, 1, 64, 1, 1, false)))
+        ConvGeometry[] fixedShapes =
+        [
+            ConvGeometry.Create(1, 9, 7, 16, 3, 3, 16, 2, 2, true),
+            ConvGeometry.Create(2, 5, 6, 32, 1, 1, 64, 1, 1, false),
+            ConvGeometry.Create(5, 7, 9, 16, 3, 3, 32, 1, 1, true),
+            ConvGeometry.Create(1, 5, 5, 32, 3, 3, 16, 1, 1, false),
+            ConvGeometry.Create(3, 8, 6, 48, 3, 3, 16, 1, 1, true),
+            ConvGeometry.Create(2, 3, 4, 64, 3, 3, 64, 1, 1, false),
+        ];
+        int winograd = 0;
+        foreach (var g in RandomShapes(rng, 40).Concat(fixedShapes))
         {
             var x = Random(rng, g.Batch * g.InImage);
             var w = Random(rng, g.KernelH * g.KernelW * g.InC * g.OutC);
@@ -107,8 +117,25 @@ public sealed class ConvKernelTests
                 CpuKernels.BackwardDataTiles(dy, w, dx, g);
                 AssertClose(edx, dx, "tiled data gradient " + name);
             }
+            if (CpuKernels.WinogradFits(g))
+            {
+                winograd++;
+                Array.Fill(y, float.NaN);
+                CpuKernels.WinogradForward(x, w, y, g);
+                AssertClose(ey, y, "Winograd forward " + name);
+                Array.Fill(dx, float.NaN);
+                CpuKernels.WinogradBackwardData(dy, w, dx, g);
+                AssertClose(edx, dx, "Winograd data gradient " + name);
+                Array.Fill(dw, float.NaN);
+                CpuKernels.WinogradBackwardFilter(x, dy, dw, g);
+                AssertClose(edw, dw, "Winograd filter gradient " + name);
+            }
         }
-        if (ConvTiles.IsSupported) Assert.IsTrue(tiled >= 10, $"only {tiled} shapes exercised the tiles");
+        if (ConvTiles.IsSupported)
+        {
+            Assert.IsTrue(tiled >= 10, $"only {tiled} shapes exercised the tiles");
+            Assert.IsTrue(winograd >= 4, $"only {winograd} shapes exercised Winograd");
+        }
     }
 
     [TestMethod]
