@@ -94,7 +94,7 @@ public sealed class ConvKernelTests
             var y = new float[ey.Length];
             var dx = new float[x.Length];
             var dw = new float[w.Length];
-            CpuKernels.Im2ColForward(x, w, y, g);
+            CpuKernels.Im2ColForward(x, w, null, y, g);
             AssertClose(ey, y, "im2col forward " + name);
             CpuKernels.Im2ColBackwardData(dy, w, dx, g);
             AssertClose(edx, dx, "im2col data gradient " + name);
@@ -105,7 +105,7 @@ public sealed class ConvKernelTests
             {
                 tiled++;
                 Array.Fill(y, float.NaN);
-                CpuKernels.ForwardTiles(x, w, y, g);
+                CpuKernels.ForwardTiles(x, w, null, y, g);
                 AssertClose(ey, y, "tiled forward " + name);
                 Array.Fill(dw, float.NaN);
                 CpuKernels.BackwardFilterTiles(x, dy, dw, g);
@@ -121,7 +121,7 @@ public sealed class ConvKernelTests
             {
                 winograd++;
                 Array.Fill(y, float.NaN);
-                CpuKernels.WinogradForward(x, w, y, g);
+                CpuKernels.WinogradForward(x, w, null, y, g);
                 AssertClose(ey, y, "Winograd forward " + name);
                 Array.Fill(dx, float.NaN);
                 CpuKernels.WinogradBackwardData(dy, w, dx, g);
@@ -135,6 +135,45 @@ public sealed class ConvKernelTests
         {
             Assert.IsTrue(tiled >= 10, $"only {tiled} shapes exercised the tiles");
             Assert.IsTrue(winograd >= 4, $"only {winograd} shapes exercised Winograd");
+        }
+    }
+
+    [TestMethod]
+    public void ForwardWithBias_AddsTheBiasOnEveryPath()
+    {
+        var rng = new RandomState(31);
+        ConvGeometry[] shapes =
+        [
+            ConvGeometry.Create(2, 5, 6, 3, 3, 3, 5, 1, 1, true),
+            ConvGeometry.Create(2, 7, 5, 16, 3, 3, 32, 2, 2, true),
+            ConvGeometry.Create(3, 7, 9, 16, 3, 3, 32, 1, 1, true),
+            ConvGeometry.Create(1, 6, 6, 32, 1, 1, 48, 1, 1, false),
+        ];
+        foreach (var g in shapes)
+        {
+            var x = Random(rng, g.Batch * g.InImage);
+            var w = Random(rng, g.KernelH * g.KernelW * g.InC * g.OutC);
+            var bias = Random(rng, g.OutC);
+            var (ey, _, _) = Reference(x, w, new float[g.Batch * g.OutImage], g);
+            for (int i = 0; i < ey.Length; i++) ey[i] += bias[i % g.OutC];
+            var y = new float[ey.Length];
+            CpuKernels.Im2ColForward(x, w, bias, y, g);
+            AssertClose(ey, y, $"im2col forward with bias {g}");
+            if (CpuKernels.TilesFit(g.OutC))
+            {
+                Array.Fill(y, float.NaN);
+                CpuKernels.ForwardTiles(x, w, bias, y, g);
+                AssertClose(ey, y, $"tiled forward with bias {g}");
+            }
+            if (CpuKernels.WinogradFits(g))
+            {
+                Array.Fill(y, float.NaN);
+                CpuKernels.WinogradForward(x, w, bias, y, g);
+                AssertClose(ey, y, $"Winograd forward with bias {g}");
+            }
+            Array.Fill(y, float.NaN);
+            new CpuKernels().Conv2DForward(x, w, bias, y, g);
+            AssertClose(ey, y, $"dispatched forward with bias {g}");
         }
     }
 
@@ -166,7 +205,7 @@ public sealed class ConvKernelTests
                     var y = new float[dy.Length];
                     var dx = new float[x.Length];
                     var dw = new float[w.Length];
-                    kernels.Conv2DForward(x, w, y, g);
+                    kernels.Conv2DForward(x, w, null, y, g);
                     kernels.Conv2DBackwardData(dy, w, dx, g);
                     kernels.Conv2DBackwardFilter(x, dy, dw, g);
                     return [y, dx, dw];

@@ -25,6 +25,16 @@ public sealed class OpErrorTests
     }
 
     [TestMethod]
+    public void Conv2D_BiasOfWrongShape_NamesBiasAndBothShapes()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => Op.Conv2D(Tensor.Zeros(1, 4, 4, 3), Tensor.Zeros(3, 3, 3, 8), Tensor.Zeros(4), 1, 1, "same"));
+        StringAssert.Contains(ex.Message, "Conv2D");
+        StringAssert.Contains(ex.Message, "`bias`");
+        StringAssert.Contains(ex.Message, "(8,)");
+        StringAssert.Contains(ex.Message, "(4,)");
+    }
+
+    [TestMethod]
     public void Conv2D_KernelLargerThanValidInput()
     {
         var ex = Assert.ThrowsExactly<ArgumentException>(() => Op.Conv2D(Tensor.Zeros(1, 2, 2, 1), Tensor.Zeros(3, 3, 1, 1), 1, 1, "valid"));

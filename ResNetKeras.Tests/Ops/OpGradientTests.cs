@@ -27,6 +27,26 @@ public sealed class OpGradientTests
         Check(t => Op.Conv2D(t[0], t[1], s, s, padding), [R(n, h, w, cin), R(k, k, cin, cout)]);
 
     [TestMethod]
+    [DataRow(2, 5, 4, 3, 5, 3, 1, "same")]
+    [DataRow(1, 5, 5, 16, 16, 3, 1, "same")]
+    [DataRow(2, 6, 5, 16, 32, 3, 2, "same")]
+    [DataRow(1, 4, 4, 32, 16, 1, 1, "valid")]
+    public void Conv2D_WithBias(int n, int h, int w, int cin, int cout, int k, int s, string padding) =>
+        // Channel counts of 16 and 32 run the Winograd and register-tile kernels, 3 and 5 the im2col path.
+        Check(t => Op.Conv2D(t[0], t[1], t[2], s, s, padding), [R(n, h, w, cin), R(k, k, cin, cout), R(cout)]);
+
+    [TestMethod]
+    public void Conv2D_WithBias_EqualsBiasAddOfConv2D()
+    {
+        var x = R(2, 7, 6, 16);
+        var k = R(3, 3, 16, 32);
+        var b = R(32);
+        var fused = Op.Conv2D(x, k, b, 1, 1, "same");
+        var separate = Op.BiasAdd(Op.Conv2D(x, k, 1, 1, "same"), b);
+        for (int i = 0; i < fused.Size; i++) Assert.AreEqual(separate.Data[i], fused.Data[i], 1e-5f, $"element {i}");
+    }
+
+    [TestMethod]
     public void Conv2D_RectangularKernelAndStrides() =>
         Check(t => Op.Conv2D(t[0], t[1], 2, 1, "same"), [R(1, 5, 6, 2), R(3, 1, 2, 2)]);
 

@@ -8,8 +8,8 @@ namespace ResNetKeras.Kernels;
 /// </summary>
 public interface IKernels
 {
-    /// <summary>y[n,i,j,o] = Σ x[n, i·sh + di − pt, j·sw + dj − pl, c] · w[di,dj,c,o] (zero outside the input).</summary>
-    void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g);
+    /// <summary>y[n,i,j,o] = bias[o] + Σ x[n, i·sh + di − pt, j·sw + dj − pl, c] · w[di,dj,c,o] (zero outside the input; no bias when null).</summary>
+    void Conv2DForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g);
 
     /// <summary>dx = ∂L/∂x of <see cref="Conv2DForward"/> given dy.</summary>
     void Conv2DBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g);

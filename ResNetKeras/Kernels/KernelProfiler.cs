@@ -57,7 +57,7 @@ public static class KernelProfiler
         private static T Time<T>(string name, Func<T> f) { long t = Stopwatch.GetTimestamp(); var r = f(); Add(name, t); return r; }
         private static void Time(string name, Action f) { long t = Stopwatch.GetTimestamp(); f(); Add(name, t); }
 
-        public void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g) { var h = g; Time(nameof(Conv2DForward), () => inner.Conv2DForward(x, w, y, h)); }
+        public void Conv2DForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g) { var h = g; Time(nameof(Conv2DForward), () => inner.Conv2DForward(x, w, bias, y, h)); }
         public void Conv2DBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g) { var h = g; Time(nameof(Conv2DBackwardData), () => inner.Conv2DBackwardData(dy, w, dx, h)); }
         public void Conv2DBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g) { var h = g; Time(nameof(Conv2DBackwardFilter), () => inner.Conv2DBackwardFilter(x, dy, dw, h)); }
         public void Gemm(bool ta, bool tb, int m, int n, int k, float[] a, float[] b, float[] c) => Time(nameof(Gemm), () => inner.Gemm(ta, tb, m, n, k, a, b, c));

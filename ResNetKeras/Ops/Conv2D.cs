@@ -10,7 +10,14 @@ public static partial class Op
     /// 2-D cross-correlation of NHWC <paramref name="x"/> with an HWIO <paramref name="kernel"/>, no bias
     /// (<c>tf.nn.conv2d</c>); "same" pads as TensorFlow (odd pixel bottom/right), "valid" does not pad.
     /// </summary>
-    public static Tensor Conv2D(Tensor x, Tensor kernel, int strideH, int strideW, string padding)
+    public static Tensor Conv2D(Tensor x, Tensor kernel, int strideH, int strideW, string padding) =>
+        Conv2D(x, kernel, null, strideH, strideW, padding);
+
+    /// <summary>
+    /// <see cref="Conv2D(Tensor, Tensor, int, int, string)"/> plus a bias over the output channels, added inside the
+    /// convolution kernel (one pass and one buffer less than <c>BiasAdd(Conv2D(...))</c>; Keras's Conv2D with use_bias).
+    /// </summary>
+    public static Tensor Conv2D(Tensor x, Tensor kernel, Tensor? bias, int strideH, int strideW, string padding)
     {
         const string op = "Conv2D";
         OpCheck.Rank(op, "x", x, 4, "(batch, height, width, channels)");
@@ -24,12 +31,14 @@ public static partial class Op
             throw new ArgumentException($"{op}: input of shape {ShapeUtil.Format(x.ShapeSpan)} has {c} channels but kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} expects {kc}.", nameof(kernel));
         if (!same && (kh > h || kw > w))
             throw new ArgumentException($"{op}: kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected kernel_h <= {h} and kernel_w <= {w}.", nameof(kernel));
+        if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != f))
+            throw new ArgumentException($"{op}: expected `bias` of shape ({f},) to match the kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)}; received shape {ShapeUtil.Format(bias.ShapeSpan)}.", nameof(bias));
         var g = ConvGeometry.Create(n, h, w, c, kh, kw, f, strideH, strideW, same);
         var y = Tensor.Rent([n, g.OutH, g.OutW, f], zeroed: false);
-        Backend.Current.Conv2DForward(x.Data, kernel.Data, y.Data, g);
-        GradientTape.Record(y, [x, kernel], (dy, needs) =>
+        Backend.Current.Conv2DForward(x.Data, kernel.Data, bias?.Data, y.Data, g);
+        GradientTape.Record(y, bias is null ? [x, kernel] : [x, kernel, bias], (dy, needs) =>
         {
-            Tensor? dx = null, dk = null;
+            Tensor? dx = null, dk = null, db = null;
             if (needs[0])
             {
                 dx = OpCheck.Like(x);
@@ -40,7 +49,12 @@ public static partial class Op
                 dk = OpCheck.Like(kernel);
                 Backend.Current.Conv2DBackwardFilter(x.Data, dy.Data, dk.Data, g);
             }
-            return [dx, dk];
+            if (bias is not null && needs[2])
+            {
+                db = Tensor.Zeros(f);
+                Backend.Current.ColumnSum(dy.Data, db.Data, f);
+            }
+            return bias is null ? [dx, dk] : [dx, dk, db];
         });
         return y;
     }

@@ -72,7 +72,7 @@ foreach (var s in shapes)
     var dx = new float[x.Length];
     var dw = new float[w.Length];
     double gflop = 2.0 * batch * g.OutH * g.OutW * s.Cout * s.K * s.K * s.Cin / 1e9;
-    var f = Best(() => kernels.Conv2DForward(x, w, y, g));
+    var f = Best(() => kernels.Conv2DForward(x, w, null, y, g));
     var d = Best(() => kernels.Conv2DBackwardData(dy, w, dx, g));
     var k = Best(() => kernels.Conv2DBackwardFilter(x, dy, dw, g));
     string Cell((double Wall, double Cpu) t) => $"{t.Wall,7:F2} ({gflop / t.Wall * 1e3,5:F1}) / {t.Cpu,6:F2}";

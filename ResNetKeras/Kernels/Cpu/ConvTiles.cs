@@ -28,7 +28,7 @@ internal readonly struct KDyn(int value) : IConst
 /// <summary>
 /// AVX-512 register tiles for convolution as an implicit GEMM: no im2col matrix is formed; A is read straight from
 /// the (padded) image through strides. Each tile computes
-/// <c>C[r, 16v + l] = (accumulate ? C[r, 16v + l] : 0) + Σ_{j &lt; segs} Σ_{t &lt; steps} A(r, j, t)·B(j, t, 16v + l)</c>
+/// <c>C[r, 16v + l] = (accumulate ? C[r, 16v + l] : bias?[16v + l] ?? 0) + Σ_{j &lt; segs} Σ_{t &lt; steps} A(r, j, t)·B(j, t, 16v + l)</c>
 /// with <c>A(r, j, t) = a[j·aJump + t·aStep + r·rs]</c>, <c>B(j, t, col) = b[j·bJump + t·bStep + col]</c>, C row-major
 /// with leading dimension ldc. The sum runs over j then t in increasing order with one fused multiply-add per term,
 /// the same for every row count, so how rows are grouped into tiles never changes a result.
@@ -45,43 +45,43 @@ internal static unsafe class ConvTiles
     /// <paramref name="rows"/> rows × <paramref name="cols"/> columns (a multiple of 16), split into the widest tiles;
     /// row r's A starts at <c>a + r·rs</c> and its C at <c>c + r·ldc</c>.
     /// </summary>
-    public static void Rows<TS>(TS rs, int rows, int cols, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate)
+    public static void Rows<TS>(TS rs, int rows, int cols, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate, float* bias = null)
         where TS : struct, IConst
     {
         nint s = rs.Value;
         int col = 0;
         for (; col + 64 <= cols; col += 64)
         {
-            float* bb = b + col, cc = c + col;
+            float* bb = b + col, cc = c + col, bs = bias == null ? null : bias + col;
             int r = 0;
-            for (; r + 4 <= rows; r += 4) Tile64<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
-            if (rows - r >= 2) { Tile64<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 2; }
-            if (rows - r >= 1) Tile64<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
+            for (; r + 4 <= rows; r += 4) Tile64<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
+            if (rows - r >= 2) { Tile64<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 2; }
+            if (rows - r >= 1) Tile64<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
         }
         for (; col + 32 <= cols; col += 32)
         {
-            float* bb = b + col, cc = c + col;
+            float* bb = b + col, cc = c + col, bs = bias == null ? null : bias + col;
             int r = 0;
-            for (; r + 8 <= rows; r += 8) Tile32<K8, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
-            if (rows - r >= 4) { Tile32<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 4; }
-            if (rows - r >= 2) { Tile32<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 2; }
-            if (rows - r >= 1) Tile32<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
+            for (; r + 8 <= rows; r += 8) Tile32<K8, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
+            if (rows - r >= 4) { Tile32<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 4; }
+            if (rows - r >= 2) { Tile32<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 2; }
+            if (rows - r >= 1) Tile32<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
         }
         for (; col + 16 <= cols; col += 16)
         {
-            float* bb = b + col, cc = c + col;
+            float* bb = b + col, cc = c + col, bs = bias == null ? null : bias + col;
             int r = 0;
-            for (; r + 16 <= rows; r += 16) Tile16<K16, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
-            if (rows - r >= 8) { Tile16<K8, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 8; }
-            if (rows - r >= 4) { Tile16<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 4; }
-            if (rows - r >= 2) { Tile16<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate); r += 2; }
-            if (rows - r >= 1) Tile16<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate);
+            for (; r + 16 <= rows; r += 16) Tile16<K16, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
+            if (rows - r >= 8) { Tile16<K8, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 8; }
+            if (rows - r >= 4) { Tile16<K4, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 4; }
+            if (rows - r >= 2) { Tile16<K2, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs); r += 2; }
+            if (rows - r >= 1) Tile16<K1, TS>(rs, segs, steps, a + r * s, aStep, aJump, bb, bStep, bJump, cc + r * ldc, ldc, accumulate, bs);
         }
     }
 
     /// <summary>Up to 16 rows × 16 columns (1 vector of 16 per row) in 16 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile16<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate)
+    public static void Tile16<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate, float* bias)
         where TR : struct, IConst where TS : struct, IConst
     {
         int rows = default(TR).Value;
@@ -106,6 +106,11 @@ internal static unsafe class ConvTiles
             if (rows > 13) { c13_0 = Vector512.Load(c + 13 * ldc); }
             if (rows > 14) { c14_0 = Vector512.Load(c + 14 * ldc); }
             if (rows > 15) { c15_0 = Vector512.Load(c + 15 * ldc); }
+        }
+        else if (bias != null)
+        {
+            var bias0 = Vector512.Load(bias);
+            c0_0 = bias0; c1_0 = bias0; c2_0 = bias0; c3_0 = bias0; c4_0 = bias0; c5_0 = bias0; c6_0 = bias0; c7_0 = bias0; c8_0 = bias0; c9_0 = bias0; c10_0 = bias0; c11_0 = bias0; c12_0 = bias0; c13_0 = bias0; c14_0 = bias0; c15_0 = bias0;
         }
         for (int j = 0; j < segs; j++)
         {
@@ -153,7 +158,7 @@ internal static unsafe class ConvTiles
 
     /// <summary>Up to 8 rows × 32 columns (2 vectors of 16 per row) in 16 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile32<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate)
+    public static void Tile32<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate, float* bias)
         where TR : struct, IConst where TS : struct, IConst
     {
         int rows = default(TR).Value;
@@ -170,6 +175,12 @@ internal static unsafe class ConvTiles
             if (rows > 5) { c5_0 = Vector512.Load(c + 5 * ldc); c5_1 = Vector512.Load(c + 5 * ldc + 16); }
             if (rows > 6) { c6_0 = Vector512.Load(c + 6 * ldc); c6_1 = Vector512.Load(c + 6 * ldc + 16); }
             if (rows > 7) { c7_0 = Vector512.Load(c + 7 * ldc); c7_1 = Vector512.Load(c + 7 * ldc + 16); }
+        }
+        else if (bias != null)
+        {
+            var bias0 = Vector512.Load(bias);
+            var bias1 = Vector512.Load(bias + 16);
+            c0_0 = bias0; c0_1 = bias1; c1_0 = bias0; c1_1 = bias1; c2_0 = bias0; c2_1 = bias1; c3_0 = bias0; c3_1 = bias1; c4_0 = bias0; c4_1 = bias1; c5_0 = bias0; c5_1 = bias1; c6_0 = bias0; c6_1 = bias1; c7_0 = bias0; c7_1 = bias1;
         }
         for (int j = 0; j < segs; j++)
         {
@@ -201,7 +212,7 @@ internal static unsafe class ConvTiles
 
     /// <summary>Up to 4 rows × 64 columns (4 vectors of 16 per row) in 16 accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile64<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate)
+    public static void Tile64<TR, TS>(TS rs, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate, float* bias)
         where TR : struct, IConst where TS : struct, IConst
     {
         int rows = default(TR).Value;
@@ -214,6 +225,14 @@ internal static unsafe class ConvTiles
             if (rows > 1) { c1_0 = Vector512.Load(c + ldc); c1_1 = Vector512.Load(c + ldc + 16); c1_2 = Vector512.Load(c + ldc + 32); c1_3 = Vector512.Load(c + ldc + 48); }
             if (rows > 2) { c2_0 = Vector512.Load(c + 2 * ldc); c2_1 = Vector512.Load(c + 2 * ldc + 16); c2_2 = Vector512.Load(c + 2 * ldc + 32); c2_3 = Vector512.Load(c + 2 * ldc + 48); }
             if (rows > 3) { c3_0 = Vector512.Load(c + 3 * ldc); c3_1 = Vector512.Load(c + 3 * ldc + 16); c3_2 = Vector512.Load(c + 3 * ldc + 32); c3_3 = Vector512.Load(c + 3 * ldc + 48); }
+        }
+        else if (bias != null)
+        {
+            var bias0 = Vector512.Load(bias);
+            var bias1 = Vector512.Load(bias + 16);
+            var bias2 = Vector512.Load(bias + 32);
+            var bias3 = Vector512.Load(bias + 48);
+            c0_0 = bias0; c0_1 = bias1; c0_2 = bias2; c0_3 = bias3; c1_0 = bias0; c1_1 = bias1; c1_2 = bias2; c1_3 = bias3; c2_0 = bias0; c2_1 = bias1; c2_2 = bias2; c2_3 = bias3; c3_0 = bias0; c3_1 = bias1; c3_2 = bias2; c3_3 = bias3;
         }
         for (int j = 0; j < segs; j++)
         {
@@ -234,4 +253,5 @@ internal static unsafe class ConvTiles
         if (rows > 2) { c2_0.Store(c + 2 * ldc); c2_1.Store(c + 2 * ldc + 16); c2_2.Store(c + 2 * ldc + 32); c2_3.Store(c + 2 * ldc + 48); }
         if (rows > 3) { c3_0.Store(c + 3 * ldc); c3_1.Store(c + 3 * ldc + 16); c3_2.Store(c + 3 * ldc + 32); c3_3.Store(c + 3 * ldc + 48); }
     }
+
 }

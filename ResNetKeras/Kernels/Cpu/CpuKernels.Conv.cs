@@ -82,15 +82,15 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <inheritdoc/>
-    public void Conv2DForward(float[] x, float[] w, float[] y, in ConvGeometry g)
+    public void Conv2DForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g)
     {
-        if (WinogradFits(g)) WinogradForward(x, w, y, g);
-        else if (TilesFit(g.OutC)) ForwardTiles(x, w, y, g);
-        else Im2ColForward(x, w, y, g);
+        if (WinogradFits(g)) WinogradForward(x, w, bias, y, g);
+        else if (TilesFit(g.OutC)) ForwardTiles(x, w, bias, y, g);
+        else Im2ColForward(x, w, bias, y, g);
     }
 
     /// <summary>Forward by im2col per image and <see cref="Sgemm"/> (any CPU, any channel count).</summary>
-    internal static void Im2ColForward(float[] x, float[] w, float[] y, in ConvGeometry g)
+    internal static void Im2ColForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g)
     {
         var geo = g;
         int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
@@ -110,7 +110,11 @@ public sealed unsafe partial class CpuKernels
                         Im2Col(xi, pcol, geo);
                         a = pcol;
                     }
-                    Sgemm.Multiply(m, geo.OutC, k, a, k, 1, pw, geo.OutC, py + (long)n * geo.OutImage, geo.OutC, accumulate: false);
+                    float* yi = py + (long)n * geo.OutImage;
+                    Sgemm.Multiply(m, geo.OutC, k, a, k, 1, pw, geo.OutC, yi, geo.OutC, accumulate: false);
+                    if (bias is not null)
+                        fixed (float* pb = bias)
+                            for (int r = 0; r < m; r++) AddTo(pb, yi + (long)r * geo.OutC, geo.OutC);
                 }
             }
             finally { if (col is not null) ArrayPool<float>.Shared.Return(col); }

@@ -21,7 +21,7 @@ public sealed unsafe partial class CpuKernels
         return batch >= want ? 1 : Math.Min(outH, (want + batch - 1) / batch);
     }
 
-    internal static void ForwardTiles(float[] x, float[] w, float[] y, in ConvGeometry g)
+    internal static void ForwardTiles(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g)
     {
         var geo = g;
         int bands = BandCount(g.Batch, g.OutH), bandRows = (g.OutH + bands - 1) / bands;
@@ -33,9 +33,9 @@ public sealed unsafe partial class CpuKernels
             var pad = ArrayPool<float>.Shared.Rent(padSize);
             try
             {
-                fixed (float* px = x, pw = w, py = y, pp = pad)
+                fixed (float* px = x, pw = w, pb = bias, py = y, pp = pad)
                     ImplicitConvRows(px + (long)n * geo.InImage, geo.InH, geo.InW, geo.InC, geo.PadTop, geo.PadLeft, geo.KernelH, geo.KernelW,
-                        geo.StrideH, geo.StrideW, geo.OutW, oh0, oh1, pw, geo.OutC, py + (long)n * geo.OutImage, pp);
+                        geo.StrideH, geo.StrideW, geo.OutW, oh0, oh1, pw, pb, geo.OutC, py + (long)n * geo.OutImage, pp);
             }
             finally { ArrayPool<float>.Shared.Return(pad); }
         });
@@ -70,7 +70,7 @@ public sealed unsafe partial class CpuKernels
                 {
                     fixed (float* pdy = dy, pw = rotated, pdx = dx, pp = pad)
                         ImplicitConvRows(pdy + (long)n * geo.OutImage, geo.OutH, geo.OutW, cout, kh - 1 - geo.PadTop, kw - 1 - geo.PadLeft, kh, kw,
-                            1, 1, geo.InW, r0, r1, pw, cin, pdx + (long)n * geo.InImage, pp);
+                            1, 1, geo.InW, r0, r1, pw, null, cin, pdx + (long)n * geo.InImage, pp);
                 }
                 finally { ArrayPool<float>.Shared.Return(pad); }
             });
@@ -84,7 +84,7 @@ public sealed unsafe partial class CpuKernels
     /// the output pixels (stride·c apart) and whose k runs over kernel rows (segments) and (kw, c) within one.
     /// </summary>
     private static void ImplicitConvRows(float* x, int inH, int inW, int c, int padTop, int padLeft, int kh, int kw, int sh, int sw,
-        int outW, int oh0, int oh1, float* w, int n, float* y, float* pad)
+        int outW, int oh0, int oh1, float* w, float* bias, int n, float* y, float* pad)
     {
         int wp = (outW - 1) * sw + kw, hb = (oh1 - oh0 - 1) * sh + kh, rowLen = wp * c;
         int c0 = Math.Max(0, padLeft), c1 = Math.Min(wp, inW + padLeft);
@@ -103,19 +103,19 @@ public sealed unsafe partial class CpuKernels
         }
         switch (sw * c)
         {
-            case 3: ConvRows(new K3(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, n, y); break;
-            case 16: ConvRows(new K16(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, n, y); break;
-            case 32: ConvRows(new K32(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, n, y); break;
-            case 64: ConvRows(new K64(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, n, y); break;
-            default: ConvRows(new KDyn(sw * c), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, n, y); break;
+            case 3: ConvRows(new K3(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, bias, n, y); break;
+            case 16: ConvRows(new K16(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, bias, n, y); break;
+            case 32: ConvRows(new K32(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, bias, n, y); break;
+            case 64: ConvRows(new K64(), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, bias, n, y); break;
+            default: ConvRows(new KDyn(sw * c), pad, rowLen, sh, kh, kw * c, outW, oh0, oh1, w, bias, n, y); break;
         }
     }
 
-    private static void ConvRows<TS>(TS rs, float* pad, int rowLen, int sh, int kh, int run, int outW, int oh0, int oh1, float* w, int n, float* y)
+    private static void ConvRows<TS>(TS rs, float* pad, int rowLen, int sh, int kh, int run, int outW, int oh0, int oh1, float* w, float* bias, int n, float* y)
         where TS : struct, IConst
     {
         for (int oh = oh0; oh < oh1; oh++)
-            ConvTiles.Rows(rs, outW, n, kh, run, pad + (long)(oh - oh0) * sh * rowLen, 1, rowLen, w, n, (nint)run * n, y + (long)oh * outW * n, n, accumulate: false);
+            ConvTiles.Rows(rs, outW, n, kh, run, pad + (long)(oh - oh0) * sh * rowLen, 1, rowLen, w, n, (nint)run * n, y + (long)oh * outW * n, n, accumulate: false, bias);
     }
 
     private static int CeilDiv(int a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);

@@ -50,10 +50,10 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>Forward: y = x ⋆ w for a geometry <see cref="WinogradFits"/> accepts.</summary>
-    internal static void WinogradForward(float[] x, float[] w, float[] y, in ConvGeometry g)
+    internal static void WinogradForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g)
     {
         var u = WinogradWeights(w, g.InC, g.OutC);
-        try { WinogradConv(x, u, y, g); }
+        try { WinogradConv(x, u, bias, y, g); }
         finally { ArrayPool<float>.Shared.Return(u); }
     }
 
@@ -71,14 +71,14 @@ public sealed unsafe partial class CpuKernels
             try
             {
                 var back = new ConvGeometry(g.Batch, g.OutH, g.OutW, cout, 3, 3, cin, 1, 1, g.InH, g.InW, 2 - g.PadTop, 2 - g.PadLeft);
-                WinogradConv(dy, u, dx, back);
+                WinogradConv(dy, u, null, dx, back);
             }
             finally { ArrayPool<float>.Shared.Return(u); }
         }
         finally { ArrayPool<float>.Shared.Return(rotated); }
     }
 
-    private static void WinogradConv(float[] x, float[] u, float[] y, ConvGeometry g)
+    private static void WinogradConv(float[] x, float[] u, float[]? bias, float[] y, ConvGeometry g)
     {
         int th = (g.OutH + 1) / 2, tw = (g.OutW + 1) / 2;
         int bands = BandCount(g.Batch, th), bandTiles = (th + bands - 1) / bands;
@@ -93,7 +93,7 @@ public sealed unsafe partial class CpuKernels
             var m = ArrayPool<float>.Shared.Rent(16 * tw * o);
             try
             {
-                fixed (float* px = x, pu = u, py = y, pp = pad, pv = v, pm = m)
+                fixed (float* px = x, pu = u, pb = bias, py = y, pp = pad, pv = v, pm = m)
                 {
                     PadRows(px + (long)n * g.InImage, g.InH, g.InW, c, g.PadTop - 2 * t0, g.PadLeft, 2 * (t1 - t0) + 2, wp, pp);
                     float* yi = py + (long)n * g.OutImage;
@@ -107,7 +107,7 @@ public sealed unsafe partial class CpuKernels
                             case 64: TileProducts(new K64(), tw, c, o, pv, pu, pm); break;
                             default: TileProducts(new KDyn(c), tw, c, o, pv, pu, pm); break;
                         }
-                        OutputTransformRow(pm, tw * o, tw, o, yi, 2 * i, g.OutH, g.OutW);
+                        OutputTransformRow(pm, tw * o, tw, o, pb, yi, 2 * i, g.OutH, g.OutW);
                     }
                 }
             }
@@ -178,8 +178,8 @@ public sealed unsafe partial class CpuKernels
             }
     }
 
-    /// <summary>y tile = Aᵀ M A (2×2) for each tile of one tile row, written where it lies inside the output.</summary>
-    private static void OutputTransformRow(float* m, int plane, int tiles, int o, float* y, int row, int outH, int outW)
+    /// <summary>y tile = Aᵀ M A (2×2) (+ bias) for each tile of one tile row, written where it lies inside the output.</summary>
+    private static void OutputTransformRow(float* m, int plane, int tiles, int o, float* bias, float* y, int row, int outH, int outW)
     {
         bool secondRow = row + 1 < outH;
         for (int j = 0; j < tiles; j++)
@@ -196,6 +196,13 @@ public sealed unsafe partial class CpuKernels
                 // Aᵀ M: rows m0 + m1 + m2 and m1 − m2 − m3; then the same across columns.
                 var s0 = m00 + m10 + m20; var s1 = m01 + m11 + m21; var s2 = m02 + m12 + m22; var s3 = m03 + m13 + m23;
                 var t0 = m10 - m20 - m30; var t1 = m11 - m21 - m31; var t2 = m12 - m22 - m32; var t3 = m13 - m23 - m33;
+                if (bias != null)
+                {
+                    // Adding the bias to the middle column adds it once to each output of the column transform.
+                    var b = Vector512.Load(bias + k);
+                    s1 += b;
+                    t1 += b;
+                }
                 (s0 + s1 + s2).Store(y0 + k);
                 if (secondCol) (s1 - s2 - s3).Store(y0 + o + k);
                 if (secondRow)
