@@ -1,0 +1,100 @@
+using System.Xml.Linq;
+using ResNetKeras.Keras;
+
+namespace ResNetKeras.Tests.Utils;
+
+[TestClass]
+public sealed class SvgChartTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    private static List<XElement> SeriesPaths(XDocument doc) =>
+        doc.Descendants(Svg + "path").Where(p => (string?)p.Attribute("class") == "series").ToList();
+
+    private static (string, IReadOnlyList<double>, IReadOnlyList<double>) S(string name, double[] x, double[] y) => (name, x, y);
+
+    [TestMethod]
+    public void TwoPanels_ParseAsXml_OnePathPerSeries_WithLegendAxesAndDistinctStyles()
+    {
+        double[] epochs = [1, 2, 3, 4, 5];
+        string dir = Path.Combine(Path.GetTempPath(), $"svg_{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "history.svg");
+            SvgChart.Write(path, "CIFAR-10 ResNet20v1 <loss & 'accuracy'>", "epoch", "loss",
+                [S("training", epochs, [2.1, 1.6, 1.3, 1.1, 0.95]), S("validation", epochs, [1.9, 1.5, 1.4, 1.2, 1.15])],
+                ("accuracy", [S("training", epochs, [0.3, 0.45, 0.55, 0.62, 0.68]), S("validation", epochs, [0.35, 0.47, 0.52, 0.6, 0.61])]));
+            CollectionAssert.AreEqual(new[] { "history.svg" }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+            var doc = XDocument.Load(path);
+            Assert.AreEqual(Svg + "svg", doc.Root!.Name);
+            Assert.AreEqual("CIFAR-10 ResNet20v1 <loss & 'accuracy'>", doc.Root.Element(Svg + "title")!.Value);
+            var paths = SeriesPaths(doc);
+            Assert.AreEqual(4, paths.Count);
+            CollectionAssert.AreEqual(new[] { "training", "validation", "training", "validation" }, paths.Select(p => (string)p.Attribute("data-name")!).ToArray());
+            // Within a panel, series differ in colour and dash pattern.
+            Assert.AreNotEqual((string)paths[0].Attribute("stroke")!, (string)paths[1].Attribute("stroke")!);
+            Assert.AreNotEqual((string?)paths[0].Attribute("stroke-dasharray"), (string?)paths[1].Attribute("stroke-dasharray"));
+            // Five points: one move and four line segments.
+            var d = (string)paths[0].Attribute("d")!;
+            Assert.AreEqual(1, d.Count(ch => ch == 'M'));
+            Assert.AreEqual(4, d.Count(ch => ch == 'L'));
+            var texts = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+            CollectionAssert.Contains(texts, "epoch");
+            CollectionAssert.Contains(texts, "loss");
+            CollectionAssert.Contains(texts, "accuracy");
+            Assert.AreEqual(2, texts.Count(t => t == "validation"), "one legend entry per series");
+            CollectionAssert.Contains(texts, "3", "integer epoch ticks");
+            CollectionAssert.DoesNotContain(texts, "2.5", "no fractional epoch ticks");
+            Assert.AreEqual(2, doc.Descendants(Svg + "g").Count(g => (string?)g.Attribute("class") == "legend"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void NaN_BreaksTheLine_OnePoint_IsADot_EmptySeries_KeepsItsLegend()
+    {
+        string svg = SvgChart.Render("t", "x", "y",
+        [
+            S("gappy", [1, 2, 3, 4, 5], [1, 2, double.NaN, 4, 5]),
+            S("single", [3], [2.5]),
+            S("empty", [], []),
+            S("isolated", [1, 2, 3], [double.PositiveInfinity, 3, double.NaN]),
+        ]);
+        var doc = XDocument.Parse(svg);
+        var paths = SeriesPaths(doc);
+        Assert.AreEqual(4, paths.Count);
+        Assert.AreEqual(2, ((string)paths[0].Attribute("d")!).Count(ch => ch == 'M'), "NaN splits the line in two");
+        Assert.AreEqual("", (string)paths[2].Attribute("d")!);
+        Assert.AreEqual(2, doc.Descendants(Svg + "circle").Count(), "the lone points of 'single' and 'isolated' are dots");
+        CollectionAssert.Contains(doc.Descendants(Svg + "text").Select(t => t.Value).ToList(), "empty");
+    }
+
+    [TestMethod]
+    public void DegenerateInputs_StillGiveWellFormedSvg()
+    {
+        foreach (var series in new[]
+        {
+            new[] { S("flat", [1, 2, 3], [0.5, 0.5, 0.5]) },
+            new[] { S("all NaN", [1, 2], [double.NaN, double.NaN]) },
+            new[] { S("tiny", [0, 1e-9], [1e-7, 2e-7]) },
+            new[] { S("huge", [0, 1], [-1e250, 1e250]) },
+            new[] { S("ctrl\u0001chars\u0007", [0, 1], [0, 1]) },
+            Array.Empty<(string, IReadOnlyList<double>, IReadOnlyList<double>)>(),
+        })
+        {
+            var doc = XDocument.Parse(SvgChart.Render("title\u0002", "x", "y", series));
+            Assert.AreEqual(series.Length, SeriesPaths(doc).Count);
+            var attributes = doc.Descendants().SelectMany(e => e.Attributes()).Where(a => a.Name != "data-name").Select(a => a.Value).ToList();
+            Assert.IsFalse(attributes.Any(a => a.Contains("NaN") || a.Contains("Infinity") || a.Contains('∞')), "no NaN or infinite coordinates");
+        }
+    }
+
+    [TestMethod]
+    public void MismatchedSeries_AreArgumentExceptions()
+    {
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => SvgChart.Render("t", "x", "y", [S("bad", [1, 2], [1])]));
+        StringAssert.Contains(ex.Message, "'bad' has 2 x values and 1 y values");
+        Assert.ThrowsExactly<ArgumentException>(() => SvgChart.Render("t", "x", []));
+    }
+}
