@@ -91,6 +91,20 @@ public sealed class SvgChartTests
     }
 
     [TestMethod]
+    public void Legend_AvoidsTheLines()
+    {
+        // Rising curves fill the upper right, matplotlib's first choice; the legend must go elsewhere.
+        double[] x = Enumerable.Range(1, 40).Select(i => (double)i).ToArray();
+        var doc = XDocument.Parse(SvgChart.Render("t", "epoch", "accuracy",
+            [S("training", x, x.Select(e => 1 - Math.Exp(-e / 6)).ToArray()), S("validation", x, x.Select(e => 0.9 - Math.Exp(-e / 7)).ToArray())]));
+        var box = doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "legend").Element(Svg + "rect")!;
+        double bx = (double)box.Attribute("x")!, by = (double)box.Attribute("y")!, bw = (double)box.Attribute("width")!, bh = (double)box.Attribute("height")!;
+        foreach (var path in SeriesPaths(doc))
+            foreach (var xy in ((string)path.Attribute("d")!).Split(' ').Select(t => t[1..].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()))
+                Assert.IsFalse(xy[0] >= bx && xy[0] <= bx + bw && xy[1] >= by && xy[1] <= by + bh, $"point ({xy[0]}, {xy[1]}) under the legend at ({bx}, {by})");
+    }
+
+    [TestMethod]
     public void MismatchedSeries_AreArgumentExceptions()
     {
         var ex = Assert.ThrowsExactly<ArgumentException>(() => SvgChart.Render("t", "x", "y", [S("bad", [1, 2], [1])]));

@@ -79,7 +79,7 @@ public static class SvgChart
     {
         var pts = panel.Series.SelectMany(s => s.X.Zip(s.Y)).Where(p => Plottable(p.First) && Plottable(p.Second)).ToList();
         bool integerX = pts.All(p => p.First == Math.Floor(p.First));
-        var (x0, x1) = Range(pts.Select(p => p.First), pad: false);
+        var (x0, x1) = Range(pts.Select(p => p.First), pad: true);
         var (y0, y1) = Range(pts.Select(p => p.Second), pad: true);
         var (xt, xstep) = Ticks(x0, x1, integerX ? 1 : 0);
         var (yt, ystep) = Ticks(y0, y1, 0);
@@ -106,6 +106,7 @@ public static class SvgChart
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{(pl + pr) / 2}\" y=\"{pb + 38}\" text-anchor=\"middle\">{Esc(xLabel)}</text>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate({ox + 18},{(pt + pb) / 2}) rotate(-90)\" text-anchor=\"middle\">{Esc(panel.YLabel)}</text>\n");
 
+        var drawn = new List<(double X, double Y)>();
         sb.Append(CultureInfo.InvariantCulture, $"<clipPath id=\"clip{ox}\"><rect x=\"{pl}\" y=\"{pt}\" width=\"{pr - pl}\" height=\"{pb - pt}\"/></clipPath>\n");
         for (int i = 0; i < panel.Series.Count; i++)
         {
@@ -124,6 +125,13 @@ public static class SvgChart
                 }
                 double px = Sx(s.X[k]), py = Sy(s.Y[k]);
                 if (run == 0) first = (px, py);
+                else
+                {
+                    // Samples along the segment, so the legend avoids lines and not only their vertices.
+                    var (qx, qy) = drawn[^1];
+                    for (int m = 1; m < 8; m++) drawn.Add((qx + (px - qx) * m / 8, qy + (py - qy) * m / 8));
+                }
+                drawn.Add((px, py));
                 d.Append(d.Length == 0 ? "" : " ").Append(run == 0 ? 'M' : 'L').Append(F(px)).Append(',').Append(F(py));
                 run++;
             }
@@ -133,17 +141,20 @@ public static class SvgChart
             foreach (var (lx, ly) in lone)
                 sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"marker\" cx=\"{F(lx)}\" cy=\"{F(ly)}\" r=\"3.5\" fill=\"{Color(i)}\"/>\n");
         }
-        Legend(sb, panel, pr, pt);
+        Legend(sb, panel, pl, pr, pt, pb, drawn);
         sb.Append("</g>\n");
     }
 
-    private static void Legend(StringBuilder sb, ChartPanel panel, int pr, int pt)
+    /// <summary>The legend goes in the corner it hides the least of the lines in, as matplotlib's <c>loc='best'</c>.</summary>
+    private static void Legend(StringBuilder sb, ChartPanel panel, int pl, int pr, int pt, int pb, List<(double X, double Y)> drawn)
     {
         if (panel.Series.Count == 0) return;
         // Text width is estimated (no font metrics here): about 0.6 em per character at 12 px.
         int textW = (int)Math.Ceiling(panel.Series.Max(s => Clean(s.Name).Length) * 7.2);
         int w = 38 + textW, h = 10 + 18 * panel.Series.Count;
-        int lx = pr - w - 8, ly = pt + 8;
+        // matplotlib's order of preference: upper right, upper left, lower left, lower right.
+        var corners = new[] { (pr - w - 8, pt + 8), (pl + 8, pt + 8), (pl + 8, pb - h - 8), (pr - w - 8, pb - h - 8) };
+        var (lx, ly) = corners.MinBy(c => drawn.Count(p => p.X >= c.Item1 - 4 && p.X <= c.Item1 + w + 4 && p.Y >= c.Item2 - 4 && p.Y <= c.Item2 + h + 4));
         sb.Append(CultureInfo.InvariantCulture, $"<g class=\"legend\"><rect x=\"{lx}\" y=\"{ly}\" width=\"{w}\" height=\"{h}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\" rx=\"3\"/>\n");
         for (int i = 0; i < panel.Series.Count; i++)
         {
@@ -162,7 +173,7 @@ public static class SvgChart
         return dash.Length > 0 ? $" stroke-dasharray=\"{dash}\"" : "";
     }
 
-    /// <summary>Data range; a flat or empty range is widened so the axis has extent, y gets matplotlib's 5% margins.</summary>
+    /// <summary>Data range with matplotlib's 5% margins; a flat or empty range is widened so the axis has extent.</summary>
     private static (double Lo, double Hi) Range(IEnumerable<double> values, bool pad)
     {
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
