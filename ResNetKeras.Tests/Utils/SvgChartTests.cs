@@ -8,13 +8,16 @@ public sealed class SvgChartTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
-    private static List<XElement> SeriesPaths(XDocument doc) =>
-        doc.Descendants(Svg + "path").Where(p => (string?)p.Attribute("class") == "series").ToList();
+    private static List<XElement> SeriesGroups(XDocument doc) =>
+        doc.Descendants(Svg + "g").Where(p => (string?)p.Attribute("class") == "series").ToList();
+
+    private static List<double[]> Points(XElement polyline) =>
+        ((string)polyline.Attribute("points")!).Split(' ').Select(t => t.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
 
     private static (string, IReadOnlyList<double>, IReadOnlyList<double>) S(string name, double[] x, double[] y) => (name, x, y);
 
     [TestMethod]
-    public void TwoPanels_ParseAsXml_OnePathPerSeries_WithLegendAxesAndDistinctStyles()
+    public void TwoPanels_ParseAsXml_OnePolylinePerSeries_WithLegendAxesAndDistinctStyles()
     {
         double[] epochs = [1, 2, 3, 4, 5];
         string dir = Path.Combine(Path.GetTempPath(), $"svg_{Guid.NewGuid():N}");
@@ -29,16 +32,17 @@ public sealed class SvgChartTests
             var doc = XDocument.Load(path);
             Assert.AreEqual(Svg + "svg", doc.Root!.Name);
             Assert.AreEqual("CIFAR-10 ResNet20v1 <loss & 'accuracy'>", doc.Root.Element(Svg + "title")!.Value);
-            var paths = SeriesPaths(doc);
-            Assert.AreEqual(4, paths.Count);
-            CollectionAssert.AreEqual(new[] { "training", "validation", "training", "validation" }, paths.Select(p => (string)p.Attribute("data-name")!).ToArray());
+            var groups = SeriesGroups(doc);
+            Assert.AreEqual(4, groups.Count);
+            Assert.AreEqual(4, doc.Descendants(Svg + "polyline").Count());
+            CollectionAssert.AreEqual(new[] { "training", "validation", "training", "validation" }, groups.Select(p => (string)p.Attribute("data-name")!).ToArray());
             // Within a panel, series differ in colour and dash pattern.
-            Assert.AreNotEqual((string)paths[0].Attribute("stroke")!, (string)paths[1].Attribute("stroke")!);
-            Assert.AreNotEqual((string?)paths[0].Attribute("stroke-dasharray"), (string?)paths[1].Attribute("stroke-dasharray"));
-            // Five points: one move and four line segments.
-            var d = (string)paths[0].Attribute("d")!;
-            Assert.AreEqual(1, d.Count(ch => ch == 'M'));
-            Assert.AreEqual(4, d.Count(ch => ch == 'L'));
+            Assert.AreNotEqual((string)groups[0].Attribute("stroke")!, (string)groups[1].Attribute("stroke")!);
+            Assert.AreNotEqual((string?)groups[0].Attribute("stroke-dasharray"), (string?)groups[1].Attribute("stroke-dasharray"));
+            // Five points, left to right, the lowest loss drawn lowest (largest SVG y).
+            var pts = Points(groups[0].Elements(Svg + "polyline").Single());
+            Assert.AreEqual(5, pts.Count);
+            for (int i = 1; i < 5; i++) Assert.IsTrue(pts[i][0] > pts[i - 1][0] && pts[i][1] > pts[i - 1][1], $"point {i}");
             var texts = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
             CollectionAssert.Contains(texts, "epoch");
             CollectionAssert.Contains(texts, "loss");
@@ -62,11 +66,15 @@ public sealed class SvgChartTests
             S("isolated", [1, 2, 3], [double.PositiveInfinity, 3, double.NaN]),
         ]);
         var doc = XDocument.Parse(svg);
-        var paths = SeriesPaths(doc);
-        Assert.AreEqual(4, paths.Count);
-        Assert.AreEqual(2, ((string)paths[0].Attribute("d")!).Count(ch => ch == 'M'), "NaN splits the line in two");
-        Assert.AreEqual("", (string)paths[2].Attribute("d")!);
-        Assert.AreEqual(2, doc.Descendants(Svg + "circle").Count(), "the lone points of 'single' and 'isolated' are dots");
+        var groups = SeriesGroups(doc);
+        Assert.AreEqual(4, groups.Count);
+        Assert.AreEqual(2, groups[0].Elements(Svg + "polyline").Count(), "NaN splits the line in two");
+        Assert.AreEqual(1, groups[1].Elements(Svg + "circle").Count(), "a single point is a dot");
+        Assert.AreEqual(1, groups[1].Elements(Svg + "polyline").Count(), "still one polyline for the series");
+        Assert.IsFalse(groups[2].HasElements, "nothing drawn for an empty series");
+        Assert.AreEqual(1, groups[3].Elements(Svg + "circle").Count(), "a point isolated by non-finite neighbours is a dot");
+        Assert.AreEqual(2, doc.Descendants(Svg + "circle").Count());
+        Assert.AreEqual(2 + 1 + 0 + 1, doc.Descendants(Svg + "polyline").Count());
         CollectionAssert.Contains(doc.Descendants(Svg + "text").Select(t => t.Value).ToList(), "empty");
     }
 
@@ -84,7 +92,7 @@ public sealed class SvgChartTests
         })
         {
             var doc = XDocument.Parse(SvgChart.Render("title\u0002", "x", "y", series));
-            Assert.AreEqual(series.Length, SeriesPaths(doc).Count);
+            Assert.AreEqual(series.Length, SeriesGroups(doc).Count);
             var attributes = doc.Descendants().SelectMany(e => e.Attributes()).Where(a => a.Name != "data-name").Select(a => a.Value).ToList();
             Assert.IsFalse(attributes.Any(a => a.Contains("NaN") || a.Contains("Infinity") || a.Contains('∞')), "no NaN or infinite coordinates");
         }
@@ -99,8 +107,8 @@ public sealed class SvgChartTests
             [S("training", x, x.Select(e => 1 - Math.Exp(-e / 6)).ToArray()), S("validation", x, x.Select(e => 0.9 - Math.Exp(-e / 7)).ToArray())]));
         var box = doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "legend").Element(Svg + "rect")!;
         double bx = (double)box.Attribute("x")!, by = (double)box.Attribute("y")!, bw = (double)box.Attribute("width")!, bh = (double)box.Attribute("height")!;
-        foreach (var path in SeriesPaths(doc))
-            foreach (var xy in ((string)path.Attribute("d")!).Split(' ').Select(t => t[1..].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()))
+        foreach (var line in doc.Descendants(Svg + "polyline"))
+            foreach (var xy in Points(line))
                 Assert.IsFalse(xy[0] >= bx && xy[0] <= bx + bw && xy[1] >= by && xy[1] <= by + bh, $"point ({xy[0]}, {xy[1]}) under the legend at ({bx}, {by})");
     }
 

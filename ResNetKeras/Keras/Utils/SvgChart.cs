@@ -7,7 +7,9 @@ namespace ResNetKeras.Keras;
 /// A dependency-free SVG line chart, what a Keras user gets from matplotlib's <c>plt.plot(history.history[...])</c>:
 /// one or more panels side by side, each with axes, ticks, axis labels, a grid, one line per series (each series its
 /// own colour and dash pattern) and a legend. NaN or infinite points break a line; a lone point is drawn as a dot;
-/// an empty series still gets its legend entry. Every series is one <c>&lt;path class="series"&gt;</c> element.
+/// an empty series still gets its legend entry. Every series is one <c>&lt;g class="series"&gt;</c> holding a
+/// <c>&lt;polyline&gt;</c> for each unbroken run of points (one for a series without gaps), plus a <c>&lt;circle&gt;</c>
+/// for a run of a single point.
 /// </summary>
 public static class SvgChart
 {
@@ -111,35 +113,36 @@ public static class SvgChart
         for (int i = 0; i < panel.Series.Count; i++)
         {
             var s = panel.Series[i];
-            var d = new StringBuilder();
-            var lone = new List<(double X, double Y)>();
-            int run = 0;
-            (double X, double Y) first = default;
+            var runs = new List<List<(double X, double Y)>>();
+            List<(double X, double Y)>? current = null;
             for (int k = 0; k < s.X.Count; k++)
             {
                 if (!Plottable(s.X[k]) || !Plottable(s.Y[k]))
                 {
-                    if (run == 1) lone.Add(first);
-                    run = 0;
+                    current = null;
                     continue;
                 }
                 double px = Sx(s.X[k]), py = Sy(s.Y[k]);
-                if (run == 0) first = (px, py);
+                if (current is null) runs.Add(current = []);
                 else
                 {
                     // Samples along the segment, so the legend avoids lines and not only their vertices.
-                    var (qx, qy) = drawn[^1];
+                    var (qx, qy) = current[^1];
                     for (int m = 1; m < 8; m++) drawn.Add((qx + (px - qx) * m / 8, qy + (py - qy) * m / 8));
                 }
+                current.Add((px, py));
                 drawn.Add((px, py));
-                d.Append(d.Length == 0 ? "" : " ").Append(run == 0 ? 'M' : 'L').Append(F(px)).Append(',').Append(F(py));
-                run++;
             }
-            if (run == 1) lone.Add(first);
             sb.Append(CultureInfo.InvariantCulture,
-                $"<path class=\"series\" data-name=\"{Esc(s.Name)}\" clip-path=\"url(#clip{ox})\" fill=\"none\" stroke=\"{Color(i)}\" stroke-width=\"2\" stroke-linejoin=\"round\"{DashAttr(i)} d=\"{d}\"/>\n");
-            foreach (var (lx, ly) in lone)
-                sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"marker\" cx=\"{F(lx)}\" cy=\"{F(ly)}\" r=\"3.5\" fill=\"{Color(i)}\"/>\n");
+                $"<g class=\"series\" data-name=\"{Esc(s.Name)}\" clip-path=\"url(#clip{ox})\" fill=\"none\" stroke=\"{Color(i)}\" stroke-width=\"2\" stroke-linejoin=\"round\"{DashAttr(i)}>\n");
+            foreach (var run in runs)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{string.Join(' ', run.Select(q => F(q.X) + "," + F(q.Y)))}\"/>\n");
+                // A one-point polyline draws nothing; the dot makes the point visible (e.g. after one epoch).
+                if (run.Count == 1)
+                    sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(run[0].X)}\" cy=\"{F(run[0].Y)}\" r=\"3.5\" fill=\"{Color(i)}\" stroke=\"none\"/>\n");
+            }
+            sb.Append("</g>\n");
         }
         Legend(sb, panel, pl, pr, pt, pb, drawn);
         sb.Append("</g>\n");
