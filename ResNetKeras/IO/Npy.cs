@@ -185,27 +185,12 @@ public static partial class Npy
         });
     }
 
-    /// <summary>Fault-injection point for tests: runs after the temporary file is complete, before the rename.</summary>
-    internal static Action<string>? BeforeRename;
-
-    internal static void WriteAtomically(string path, Action<Stream> write)
+    /// <summary>Fault-injection point for tests (forwards to the shared atomic writer): runs after the temporary file is complete, before the rename.</summary>
+    internal static Action<string>? BeforeRename
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = full + $".tmp{Environment.ProcessId}_{Guid.NewGuid():N}";
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(fs);
-                fs.Flush(flushToDisk: true);
-            }
-            BeforeRename?.Invoke(full);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        get => AtomicFile.BeforeRename;
+        set => AtomicFile.BeforeRename = value;
     }
+
+    internal static void WriteAtomically(string path, Action<Stream> write) => AtomicFile.Write(path, write);
 }
