@@ -41,6 +41,11 @@ internal sealed class H5Context
     /// </summary>
     public T Guard<T>(Func<T> read) => Guard(File.Source, read);
 
+    private static int guardConversions;
+
+    /// <summary>How many exceptions the guard had to convert (tests require none: every check is explicit).</summary>
+    internal static int GuardConversions => Volatile.Read(ref guardConversions);
+
     public static T Guard<T>(string source, Func<T> read)
     {
         try
@@ -50,6 +55,7 @@ internal sealed class H5Context
         catch (Exception e) when (e is OverflowException or IndexOutOfRangeException or ArgumentException or InvalidCastException
                                       or System.Text.DecoderFallbackException or InvalidOperationException or NullReferenceException or DivideByZeroException)
         {
+            Interlocked.Increment(ref guardConversions);
             throw new InvalidDataException($"{source}: corrupted structure ({e.GetType().Name}: {e.Message}).", e);
         }
     }
