@@ -39,6 +39,7 @@ public sealed class Hdf5CorruptionTests
     [DataRow("latest.h5", 200)]
     [DataRow("dense.h5", 300)]
     [DataRow("sb2.h5", 600)]
+    [DataRow("userblock.h5", 400)]
     public void H5pyFixtures_DamagedCopies_OnlyInvalidDataException(string name, int mutations)
     {
         var good = File.ReadAllBytes(Hdf5FixtureTests.Fx(name));

@@ -15,7 +15,7 @@ public sealed class Hdf5FixtureTests
 
     private static readonly Lazy<JsonDocument> Expected = new(() => JsonDocument.Parse(File.ReadAllText(Fx("expected.json"))));
 
-    public static IEnumerable<object[]> Files => new[] { "keras_weights.h5", "layout.h5", "latest.h5", "dense.h5", "sb2.h5" }.Select(f => new object[] { f });
+    public static IEnumerable<object[]> Files => new[] { "keras_weights.h5", "layout.h5", "latest.h5", "dense.h5", "sb2.h5", "userblock.h5" }.Select(f => new object[] { f });
 
     [TestMethod]
     [DynamicData(nameof(Files))]

@@ -76,11 +76,16 @@ public sealed class Hdf5WriterTests
     [TestMethod]
     public void EveryGroupSize_UpToSeveralBTreeLevels()
     {
-        foreach (int n in new[] { 0, 1, 8, 9, 256, 257, 2000 })
+        // 8 entries per symbol table node, 32 children per B-tree node: 257 needs two levels, 8193 three.
+        foreach (int n in new[] { 0, 1, 8, 9, 256, 257, 2000, 8193 })
         {
             var w = new H5Writer();
             var g = w.Root.CreateGroup("g");
-            for (int i = 0; i < n; i++) g.CreateGroup($"c{i:D5}");
+            for (int i = 0; i < n; i++)
+            {
+                if (i % 2 == 0) g.CreateGroup($"c{i:D5}");
+                else g.CreateDataset($"c{i:D5}", NDArray.Zeros([0]));
+            }
             var keys = H5File.Parse(w.ToBytes()).Root.Group("g").Keys;
             CollectionAssert.AreEqual(Enumerable.Range(0, n).Select(i => $"c{i:D5}").ToArray(), keys.ToArray(), $"{n} children");
         }

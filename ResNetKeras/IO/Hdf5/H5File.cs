@@ -47,8 +47,9 @@ public sealed class H5File
             if (superblock.BaseAddress != 0 && superblock.BaseAddress != superblock.Location)
                 throw image.Error($"base address {superblock.BaseAddress} differs from the superblock's location {superblock.Location}; such files are not supported.");
             image.BaseAddress = superblock.Location;
-            if (superblock.EndOfFileAddress != H5FileImage.Undefined && superblock.EndOfFileAddress > image.Length - image.BaseAddress)
-                throw image.Error($"the file is truncated: the superblock gives its end at byte {superblock.EndOfFileAddress + image.BaseAddress} but it has {image.Length} bytes.");
+            // libhdf5 stores the end-of-file address counting the user block too (it equals the file size).
+            if (superblock.EndOfFileAddress != H5FileImage.Undefined && superblock.EndOfFileAddress > image.Length)
+                throw image.Error($"the file is truncated: the superblock gives its end at byte {superblock.EndOfFileAddress} but it has {image.Length} bytes.");
             var context = new H5Context(image, superblock);
             context.Header(superblock.RootObjectHeaderAddress);
             return new H5File(context, new H5Group(context, "/", superblock.RootObjectHeaderAddress));
