@@ -13,8 +13,7 @@ internal sealed partial class Superblock
             case 0:
             case 1:
             {
-                c.Skip(3); // free-space, root symbol table entry and shared-header versions
-                c.Skip(1);
+                c.Skip(4); // free-space and root entry versions, reserved, shared-header version
                 CheckSizes(c, c.U8(), c.U8());
                 c.Skip(1);
                 int leafK = c.U16(), internalK = c.U16();
