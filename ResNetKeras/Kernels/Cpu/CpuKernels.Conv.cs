@@ -7,6 +7,26 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Images per partial filter gradient: fixed, so the summation order never depends on threads.</summary>
     internal const int FilterGradChunk = 4;
 
+    /// <summary>Floats per work item when partial sums are combined.</summary>
+    private const int SumSlice = 4096;
+
+    /// <summary>
+    /// dst[i] = Σ_k parts[k·size + i] for k = 0, 1, … in that order, in slices across threads: every element is summed
+    /// by one thread in chunk order, so the result does not depend on the thread count.
+    /// </summary>
+    internal static void SumPartials(float[] parts, int count, int size, float[] dst)
+    {
+        CpuParallel.For(CpuParallel.ChunkCount(size, SumSlice), sl =>
+        {
+            int start = sl * SumSlice, len = Math.Min(size - start, SumSlice);
+            fixed (float* pp = parts, pd = dst)
+            {
+                Copy(pp + start, pd + start, len);
+                for (int k = 1; k < count; k++) AddTo(pp + (long)k * size + start, pd + start, len);
+            }
+        });
+    }
+
     private static bool IsPointwise(in ConvGeometry g) =>
         g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadTop == 0 && g.PadLeft == 0;
 

@@ -149,11 +149,7 @@ public sealed unsafe partial class CpuKernels
                             FilterTap(px + (long)img * geo.InImage, pdy + (long)img * geo.OutImage, part + t * tapSize, t / geo.KernelW, t % geo.KernelW, geo);
                 }
             });
-            fixed (float* pparts = parts, pdw = dw)
-            {
-                Copy(pparts, pdw, wSize);
-                for (int ch = 1; ch < chunks; ch++) AddTo(pparts + (long)ch * wSize, pdw, wSize);
-            }
+            SumPartials(parts, chunks, wSize, dw);
         }
         finally { ArrayPool<float>.Shared.Return(parts); }
     }

@@ -264,27 +264,47 @@ public sealed unsafe partial class CpuKernels
                     ArrayPool<float>.Shared.Return(dm);
                 }
             });
-            fixed (float* pparts = parts)
-                for (int ch = 1; ch < chunks; ch++) AddTo(pparts + (long)ch * 16 * plane, pparts, 16 * plane);
-            // dg[i][j] = Σ_{a,b} G[a][i]·G[b][j]·dU[a][b].
-            ReadOnlySpan<float> gm = [1f, 0f, 0f, 0.5f, 0.5f, 0.5f, 0.5f, -0.5f, 0.5f, 0f, 0f, 1f];
-            for (int p = 0; p < plane; p++)
-                for (int i = 0; i < 3; i++)
-                    for (int j = 0; j < 3; j++)
-                    {
-                        float s = 0;
-                        for (int a = 0; a < 4; a++)
-                        {
-                            float ga = gm[3 * a + i];
-                            if (ga == 0) continue;
-                            float r = 0;
-                            for (int b = 0; b < 4; b++) r += gm[3 * b + j] * parts[(4 * a + b) * plane + p];
-                            s += ga * r;
-                        }
-                        dw[(3 * i + j) * plane + p] = s;
-                    }
+            var du = ArrayPool<float>.Shared.Rent(16 * plane);
+            try
+            {
+                SumPartials(parts, chunks, 16 * plane, du);
+                WinogradFilterOutput(du, plane, dw);
+            }
+            finally { ArrayPool<float>.Shared.Return(du); }
         }
         finally { ArrayPool<float>.Shared.Return(parts); }
+    }
+
+    /// <summary>dg = Gᵀ dU G for every (c, o) pair: dU is (16, plane), dg (3, 3, plane); 16-lane vectors over the pairs.</summary>
+    private static void WinogradFilterOutput(float[] du, int plane, float[] dw)
+    {
+        CpuParallel.For(CpuParallel.ChunkCount(plane, SumSlice), sl =>
+        {
+            int start = sl * SumSlice, end = Math.Min(plane, start + SumSlice);
+            var half = Vector512.Create(0.5f);
+            Span<Vector512<float>> r = stackalloc Vector512<float>[12];
+            fixed (float* pu = du, pw = dw)
+                for (int p = start; p < end; p += 16)
+                {
+                    // Rows: r_a = dU[a]·G (4×3) per a, columns: g_i = Σ_a G[a][i]·r_a. G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+                    for (int a = 0; a < 4; a++)
+                    {
+                        var u0 = Vector512.Load(pu + (4 * a) * plane + p);
+                        var u1 = Vector512.Load(pu + (4 * a + 1) * plane + p);
+                        var u2 = Vector512.Load(pu + (4 * a + 2) * plane + p);
+                        var u3 = Vector512.Load(pu + (4 * a + 3) * plane + p);
+                        r[3 * a] = u0 + half * (u1 + u2);
+                        r[3 * a + 1] = half * (u1 - u2);
+                        r[3 * a + 2] = half * (u1 + u2) + u3;
+                    }
+                    for (int j = 0; j < 3; j++)
+                    {
+                        (r[j] + half * (r[3 + j] + r[6 + j])).Store(pw + j * plane + p);
+                        (half * (r[3 + j] - r[6 + j])).Store(pw + (3 + j) * plane + p);
+                        (half * (r[3 + j] + r[6 + j]) + r[9 + j]).Store(pw + (6 + j) * plane + p);
+                    }
+                }
+        });
     }
 
     /// <summary>Tiles per block of the filter gradient's transforms (a few tile rows; 32 tiles of 16 channels are 32 KB per buffer).</summary>
