@@ -45,6 +45,7 @@ internal static unsafe class ConvTiles
     /// <paramref name="rows"/> rows × <paramref name="cols"/> columns (a multiple of 16), split into the widest tiles;
     /// row r's A starts at <c>a + r·rs</c> and its C at <c>c + r·ldc</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TS>(TS rs, int rows, int cols, int segs, int steps, float* a, nint aStep, nint aJump, float* b, nint bStep, nint bJump, float* c, nint ldc, bool accumulate, float* bias = null)
         where TS : struct, IConst
     {

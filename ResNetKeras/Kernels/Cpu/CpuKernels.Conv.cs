@@ -189,9 +189,10 @@ public sealed unsafe partial class CpuKernels
     /// <inheritdoc/>
     public void Conv2DBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g)
     {
-        // WinogradBackwardFilter is exact too but measured no faster than the direct tiles on ResNet20's shapes (the
-        // transformed tiles and the 16 partial planes cost what the saved multiplies gain), so the tiles run here.
-        if (TilesFit(g.OutC)) BackwardFilterTiles(x, dy, dw, g);
+        // With 16 channels Winograd's transforms of x and dy cost what its saved multiplies gain (measured 5.8-9.1 ms
+        // against 5.5-6.8 ms for the direct tiles per 128 images of 32x32x16); from 32 channels on it is ~20% faster.
+        if (WinogradFits(g) && g.InC >= 32 && g.OutC >= 32) WinogradBackwardFilter(x, dy, dw, g);
+        else if (TilesFit(g.OutC)) BackwardFilterTiles(x, dy, dw, g);
         else Im2ColBackwardFilter(x, dy, dw, g);
     }
 

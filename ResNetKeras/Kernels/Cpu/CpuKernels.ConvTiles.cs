@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ResNetKeras.Kernels.Cpu;
 
@@ -83,6 +84,7 @@ public sealed unsafe partial class CpuKernels
     /// input rows they read into a zero-padded band, then each output row is one tile row block whose A rows are
     /// the output pixels (stride·c apart) and whose k runs over kernel rows (segments) and (kw, c) within one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ImplicitConvRows(float* x, int inH, int inW, int c, int padTop, int padLeft, int kh, int kw, int sh, int sw,
         int outW, int oh0, int oh1, float* w, float* bias, int n, float* y, float* pad)
     {
@@ -111,6 +113,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvRows<TS>(TS rs, float* pad, int rowLen, int sh, int kh, int run, int outW, int oh0, int oh1, float* w, float* bias, int n, float* y)
         where TS : struct, IConst
     {
@@ -154,6 +157,7 @@ public sealed unsafe partial class CpuKernels
         finally { ArrayPool<float>.Shared.Return(parts); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterTap(float* x, float* dy, float* dwTap, int i, int j, in ConvGeometry g)
     {
         int oh0 = Math.Max(0, CeilDiv(g.PadTop - i, g.StrideH)), oh1 = Math.Min(g.OutH, FloorDiv(g.InH - 1 + g.PadTop - i, g.StrideH) + 1);
