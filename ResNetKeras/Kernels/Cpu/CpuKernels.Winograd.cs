@@ -22,32 +22,36 @@ public sealed unsafe partial class CpuKernels
         ConvTiles.IsSupported && g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.StrideW == 1
         && g.InC % 16 == 0 && g.OutC % 16 == 0 && g.InC > 0 && g.OutC > 0;
 
-    /// <summary>U[ξ][c][o] = (G g Gᵀ)[ξ] for the HWIO kernel w (3, 3, c, o).</summary>
+    /// <summary>U[ξ][c][o] = (G g Gᵀ)[ξ] for the HWIO kernel w (3, 3, c, o); 16 (c, o) pairs per vector (c·o is a multiple of 16).</summary>
     private static float[] WinogradWeights(float[] w, int cin, int cout)
     {
         int plane = cin * cout;
         var u = ArrayPool<float>.Shared.Rent(16 * plane);
-        Span<float> t = stackalloc float[12];
-        for (int p = 0; p < plane; p++)
-        {
-            float g00 = w[p], g01 = w[plane + p], g02 = w[2 * plane + p];
-            float g10 = w[3 * plane + p], g11 = w[4 * plane + p], g12 = w[5 * plane + p];
-            float g20 = w[6 * plane + p], g21 = w[7 * plane + p], g22 = w[8 * plane + p];
-            // Rows of G·g (4×3), then (G·g)·Gᵀ (4×4). G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
-            t[0] = g00; t[1] = g01; t[2] = g02;
-            t[3] = 0.5f * (g00 + g10 + g20); t[4] = 0.5f * (g01 + g11 + g21); t[5] = 0.5f * (g02 + g12 + g22);
-            t[6] = 0.5f * (g00 - g10 + g20); t[7] = 0.5f * (g01 - g11 + g21); t[8] = 0.5f * (g02 - g12 + g22);
-            t[9] = g20; t[10] = g21; t[11] = g22;
-            for (int a = 0; a < 4; a++)
+        var half = Vector512.Create(0.5f);
+        fixed (float* pw = w, pu = u)
+            for (int p = 0; p < plane; p += 16)
             {
-                float r0 = t[3 * a], r1 = t[3 * a + 1], r2 = t[3 * a + 2];
-                u[(4 * a) * plane + p] = r0;
-                u[(4 * a + 1) * plane + p] = 0.5f * (r0 + r1 + r2);
-                u[(4 * a + 2) * plane + p] = 0.5f * (r0 - r1 + r2);
-                u[(4 * a + 3) * plane + p] = r2;
+                var g00 = Vector512.Load(pw + p); var g01 = Vector512.Load(pw + plane + p); var g02 = Vector512.Load(pw + 2 * plane + p);
+                var g10 = Vector512.Load(pw + 3 * plane + p); var g11 = Vector512.Load(pw + 4 * plane + p); var g12 = Vector512.Load(pw + 5 * plane + p);
+                var g20 = Vector512.Load(pw + 6 * plane + p); var g21 = Vector512.Load(pw + 7 * plane + p); var g22 = Vector512.Load(pw + 8 * plane + p);
+                // Rows of G·g (4×3), then each row times Gᵀ. G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
+                float* o = pu + p;
+                WeightRow(g00, g01, g02, o, plane);
+                WeightRow(half * (g00 + g10 + g20), half * (g01 + g11 + g21), half * (g02 + g12 + g22), o + 4 * plane, plane);
+                WeightRow(half * (g00 - g10 + g20), half * (g01 - g11 + g21), half * (g02 - g12 + g22), o + 8 * plane, plane);
+                WeightRow(g20, g21, g22, o + 12 * plane, plane);
             }
-        }
         return u;
+    }
+
+    /// <summary>One row r of G·g times Gᵀ: r0, ½(r0 + r1 + r2), ½(r0 − r1 + r2), r2 into four consecutive planes.</summary>
+    private static void WeightRow(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, float* o, long plane)
+    {
+        var half = Vector512.Create(0.5f);
+        r0.Store(o);
+        (half * (r0 + r1 + r2)).Store(o + plane);
+        (half * (r0 - r1 + r2)).Store(o + 2 * plane);
+        r2.Store(o + 3 * plane);
     }
 
     /// <summary>Forward: y = x ⋆ w for a geometry <see cref="WinogradFits"/> accepts.</summary>
