@@ -178,6 +178,45 @@ public sealed class ConvKernelTests
     }
 
     [TestMethod]
+    public void FilterGradient_WideLayers_UseBiggerChunksWithinTheBudget()
+    {
+        Assert.AreEqual(4, CpuKernels.FilterChunkImages(128, 9 * 16 * 16), "ResNet20's layers keep 4-image chunks");
+        Assert.AreEqual(36, CpuKernels.FilterChunkImages(128, 9 * 512 * 512), "a 512x512 3x3 layer: 4 partials of 9.4 MB");
+        // 40 images of a 256->256 layer: Winograd's 16-plane partials (1M floats) need 5-image chunks to stay in budget.
+        var g = ConvGeometry.Create(40, 2, 2, 256, 3, 3, 256, 1, 1, true);
+        Assert.AreEqual(5, CpuKernels.FilterChunkImages(g.Batch, 16 * 256 * 256));
+        var rng = new RandomState(12);
+        var x = Random(rng, g.Batch * g.InImage);
+        var dy = Random(rng, g.Batch * g.OutImage);
+        var expected = new double[9 * 256 * 256];
+        for (int n = 0; n < g.Batch; n++)
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                    for (int di = 0; di < 3; di++)
+                        for (int dj = 0; dj < 3; dj++)
+                        {
+                            int r = i + di - 1, q = j + dj - 1;
+                            if (r < 0 || r >= 2 || q < 0 || q >= 2) continue;
+                            int xo = ((n * 2 + r) * 2 + q) * 256, yo = ((n * 2 + i) * 2 + j) * 256, wo = (di * 3 + dj) * 256 * 256;
+                            for (int c = 0; c < 256; c++)
+                            {
+                                double xv = x[xo + c];
+                                for (int o = 0; o < 256; o++) expected[wo + c * 256 + o] += xv * dy[yo + o];
+                            }
+                        }
+        var dw = new float[expected.Length];
+        new CpuKernels().Conv2DBackwardFilter(x, dy, dw, g);
+        AssertClose(expected, dw, "dispatched filter gradient");
+        if (!ConvTiles.IsSupported) return;
+        Array.Fill(dw, float.NaN);
+        CpuKernels.WinogradBackwardFilter(x, dy, dw, g);
+        AssertClose(expected, dw, "Winograd filter gradient in 5-image chunks");
+        Array.Fill(dw, float.NaN);
+        CpuKernels.BackwardFilterTiles(x, dy, dw, g);
+        AssertClose(expected, dw, "tiled filter gradient");
+    }
+
+    [TestMethod]
     public void Kernels_AreIndependentOfThreadCount()
     {
         // Batch 1 and 3 split images into row bands and filter taps across threads; batch 9 splits by image chunks.

@@ -4,8 +4,18 @@ namespace ResNetKeras.Kernels.Cpu;
 
 public sealed unsafe partial class CpuKernels
 {
-    /// <summary>Images per partial filter gradient: fixed, so the summation order never depends on threads.</summary>
+    /// <summary>Images per partial filter gradient (at least): fixed, so the summation order never depends on threads.</summary>
     internal const int FilterGradChunk = 4;
+
+    /// <summary>Floats all partial filter gradients of one call may take together (32 MB), so wide layers stay bounded.</summary>
+    internal const int PartialBudget = 1 << 23;
+
+    /// <summary>
+    /// Images per chunk of a filter gradient whose partial sums have <paramref name="partialFloats"/> floats: 4, or more
+    /// when the batch's partials would exceed <see cref="PartialBudget"/>. Depends only on the shapes, never on threads.
+    /// </summary>
+    internal static int FilterChunkImages(int batch, int partialFloats) =>
+        (int)Math.Max(FilterGradChunk, ((long)batch * partialFloats + PartialBudget - 1) / PartialBudget);
 
     /// <summary>Floats per work item when partial sums are combined.</summary>
     private const int SumSlice = 4096;
@@ -191,7 +201,8 @@ public sealed unsafe partial class CpuKernels
     {
         // With 16 channels Winograd's transforms of x and dy cost what its saved multiplies gain (measured 5.8-9.1 ms
         // against 5.5-6.8 ms for the direct tiles per 128 images of 32x32x16); from 32 channels on it is ~20% faster.
-        if (WinogradFits(g) && g.InC >= 32 && g.OutC >= 32) WinogradBackwardFilter(x, dy, dw, g);
+        // Winograd's 16 partial planes per chunk must also leave room for 8 chunks or more in the partial budget.
+        if (WinogradFits(g) && g.InC >= 32 && g.OutC >= 32 && 16L * g.InC * g.OutC * 8 <= PartialBudget) WinogradBackwardFilter(x, dy, dw, g);
         else if (TilesFit(g.OutC)) BackwardFilterTiles(x, dy, dw, g);
         else Im2ColBackwardFilter(x, dy, dw, g);
     }
@@ -203,7 +214,7 @@ public sealed unsafe partial class CpuKernels
         int m = g.OutH * g.OutW, k = g.KernelH * g.KernelW * g.InC;
         int wSize = k * g.OutC;
         bool pointwise = IsPointwise(g);
-        int chunks = CpuParallel.ChunkCount(g.Batch, FilterGradChunk);
+        int chunkImages = FilterChunkImages(g.Batch, wSize), chunks = CpuParallel.ChunkCount(g.Batch, chunkImages);
         var parts = new float[chunks][];
         CpuParallel.For(chunks, ch =>
         {
@@ -214,8 +225,8 @@ public sealed unsafe partial class CpuKernels
                 fixed (float* px = x, pdy = dy, pacc = acc)
                 fixed (float* pcol = col)
                 {
-                    int end = Math.Min(geo.Batch, (ch + 1) * FilterGradChunk);
-                    for (int n = ch * FilterGradChunk; n < end; n++)
+                    int end = Math.Min(geo.Batch, (ch + 1) * chunkImages);
+                    for (int n = ch * chunkImages; n < end; n++)
                     {
                         float* xi = px + (long)n * geo.InImage;
                         float* a = xi;

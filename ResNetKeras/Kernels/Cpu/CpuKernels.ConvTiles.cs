@@ -134,7 +134,7 @@ public sealed unsafe partial class CpuKernels
     {
         var geo = g;
         int taps = g.KernelH * g.KernelW, wSize = taps * g.InC * g.OutC, tapSize = g.InC * g.OutC;
-        int chunks = CpuParallel.ChunkCount(g.Batch, FilterGradChunk);
+        int chunkImages = FilterChunkImages(g.Batch, wSize), chunks = CpuParallel.ChunkCount(g.Batch, chunkImages);
         int groups = chunks >= 2 * CpuParallel.MaxDegreeOfParallelism ? 1 : taps;
         var parts = ArrayPool<float>.Shared.Rent(chunks * wSize);
         try
@@ -146,8 +146,8 @@ public sealed unsafe partial class CpuKernels
                 {
                     float* part = pparts + (long)ch * wSize;
                     Zero(part + t0 * tapSize, (t1 - t0) * tapSize);
-                    int end = Math.Min(geo.Batch, (ch + 1) * FilterGradChunk);
-                    for (int img = ch * FilterGradChunk; img < end; img++)
+                    int end = Math.Min(geo.Batch, (ch + 1) * chunkImages);
+                    for (int img = ch * chunkImages; img < end; img++)
                         for (int t = t0; t < t1; t++)
                             FilterTap(px + (long)img * geo.InImage, pdy + (long)img * geo.OutImage, part + t * tapSize, t / geo.KernelW, t % geo.KernelW, geo);
                 }

@@ -232,7 +232,7 @@ public sealed unsafe partial class CpuKernels
 
     /// <summary>
     /// Filter gradient: per image, V (input transform of every tile) and dM = A dY Aᵀ (dY zero beyond the output), then
-    /// dU[ξ] += V[ξ]ᵀ·dM[ξ]; chunks of <see cref="FilterGradChunk"/> images into their own partials, summed in order,
+    /// dU[ξ] += V[ξ]ᵀ·dM[ξ]; chunks of <see cref="FilterChunkImages"/> images into their own partials, summed in order,
     /// and dg = Gᵀ dU G.
     /// </summary>
     internal static void WinogradBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g)
@@ -242,7 +242,7 @@ public sealed unsafe partial class CpuKernels
         int wp = 2 * tw + 2;
         int blockRows = Math.Max(1, WinogradFilterBlockTiles / tw);
         int vPlane = Math.Min(th, blockRows) * tw * c + PlaneSkew, mPlane = Math.Min(th, blockRows) * tw * o + PlaneSkew;
-        int chunks = CpuParallel.ChunkCount(g.Batch, FilterGradChunk);
+        int chunkImages = FilterChunkImages(g.Batch, 16 * plane), chunks = CpuParallel.ChunkCount(g.Batch, chunkImages);
         var parts = ArrayPool<float>.Shared.Rent(chunks * 16 * plane);
         try
         {
@@ -257,8 +257,8 @@ public sealed unsafe partial class CpuKernels
                     {
                         float* du = pparts + (long)ch * 16 * plane;
                         Zero(du, 16 * plane);
-                        int end = Math.Min(geo.Batch, (ch + 1) * FilterGradChunk);
-                        for (int n = ch * FilterGradChunk; n < end; n++)
+                        int end = Math.Min(geo.Batch, (ch + 1) * chunkImages);
+                        for (int n = ch * chunkImages; n < end; n++)
                         {
                             PadRows(px + (long)n * geo.InImage, geo.InH, geo.InW, c, geo.PadTop, geo.PadLeft, 2 * th + 2, wp, pp);
                             // Blocks of tile rows keep the transformed tiles in L1/L2 between the transforms and the products.
