@@ -39,7 +39,8 @@ public sealed class Progbar
         var sw = Stopwatch.StartNew();
         this.clock = clock ?? (() => sw.Elapsed.TotalSeconds);
         start = this.clock();
-        lastUpdate = 0;
+        // Keras starts from _last_update = 0 against wall-clock seconds, so the first update is never skipped.
+        lastUpdate = double.NegativeInfinity;
     }
 
     /// <summary>Number of steps.</summary>

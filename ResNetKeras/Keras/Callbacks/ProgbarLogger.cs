@@ -79,8 +79,12 @@ public sealed class ProgbarLogger : Callback
     /// <inheritdoc/>
     public override void OnPredictEnd(Dictionary<string, double> logs) => progbar?.Update(target, logs.ToList(), finalize: true);
 
+    /// <summary>Seconds source for the bars (tests use a scripted clock).</summary>
+    internal Func<double>? Clock { get; set; }
+
     private void NewBar() =>
-        progbar = new Progbar(Math.Max(1, target), verbose: verbose, statefulMetrics: Model?.MetricsNames ?? [], output: output, dynamicDisplay: dynamicDisplay);
+        progbar = new Progbar(Math.Max(1, target), verbose: verbose, statefulMetrics: Model?.MetricsNames ?? [], output: output,
+            dynamicDisplay: dynamicDisplay, clock: Clock);
 
     // Keras updates the bar per batch only at verbose 1; verbose 2 prints the final line alone.
     private void BatchUpdate(int batch, Dictionary<string, double>? logs)
