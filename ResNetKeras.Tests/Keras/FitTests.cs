@@ -196,6 +196,20 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void ValidationFreq_AndValidationBatchSize()
+    {
+        var (x, y) = Blobs(8, 12);
+        var model = Mlp();
+        var rec = new Recorder();
+        var h = model.Fit(x, y, batchSize: 8, epochs: 4, verbose: 0, validationData: (x, y), validationFreq: 2, validationBatchSize: 3, callbacks: [rec], seed: 1);
+        Assert.AreEqual(2, h.HistoryData["val_loss"].Count, "validation after epochs 2 and 4 only");
+        Assert.AreEqual(2 * 3, rec.Calls.Count(c => c.StartsWith("test_batch_end", StringComparison.Ordinal)), "8 rows in batches of 3");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => model.Fit(x, y, verbose: 0, validationFreq: 0)).Message, "validation_freq=0");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => model.Fit(x.Slice(0, 0), y.Slice(0, 0), verbose: 0)).Message, "non-empty");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => model.Evaluate(x.Slice(0, 0), y.Slice(0, 0), verbose: 0)).Message, "non-empty");
+    }
+
+    [TestMethod]
     public void InitialEpoch_RunsTheRemainingEpochs()
     {
         var (x, y) = Blobs(8, 6);

@@ -217,13 +217,16 @@ public sealed partial class Model
     /// or the session's random source), the last partial batch kept.
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
-        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null)
+        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
+        int? validationBatchSize = null, int validationFreq = 1)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchSize(batchSize);
+        CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
         CheckEpochs(epochs, initialEpoch);
+        CheckValidationFreq(validationFreq);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
         CheckInput(x.ShapeSpan, nameof(x));
@@ -235,16 +238,20 @@ public sealed partial class Model
             x = x.Slice(0, split);
             y = y.Slice(0, split);
         }
+        if (x.Shape[0] == 0)
+            throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
         if (validationData is { } vd)
         {
             CheckInput(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0)
+                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
         }
         int b = batchSize ?? 32;
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
         uint baseSeed = seed ?? Backend.NextSeed();
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, b, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
             return Enumerable.Range(0, steps).Select(s =>
@@ -263,7 +270,7 @@ public sealed partial class Model
     /// </summary>
     public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
-        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null)
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -271,18 +278,20 @@ public sealed partial class Model
         if (stepsPerEpoch is <= 0)
             throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
         CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
+        CheckValidationFreq(validationFreq);
         int len = x.Count;
         if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
         if (validationData is { } vd)
         {
             CheckInput(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
         uint baseSeed = seed ?? Backend.NextSeed();
         var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
         bool checkedFirst = false;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
             var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
@@ -305,6 +314,12 @@ public sealed partial class Model
     /// sees the same batches as uninterrupted training.
     /// </summary>
     private static RandomState EpochRandom(uint seed, int epoch) => new(unchecked(seed + (uint)epoch * 0x9E3779B9u));
+
+    private static void CheckValidationFreq(int validationFreq)
+    {
+        if (validationFreq <= 0)
+            throw new ArgumentException($"Invalid value for argument `validation_freq`. Expected a strictly positive integer. Received validation_freq={validationFreq}.", nameof(validationFreq));
+    }
 
     private static void CheckEpochs(int epochs, int initialEpoch)
     {
@@ -338,7 +353,8 @@ public sealed partial class Model
     }
 
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
-        (NDArray X, NDArray Y)? validationData, int validationBatchSize, Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
+        (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
+        Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
@@ -360,7 +376,7 @@ public sealed partial class Model
                 if (StopTraining) break;
             }
             epochLogs = Logs(acc);
-            if (validationData is { } vd)
+            if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
                 var val = EvaluateCore(vd.X, vd.Y, validationBatchSize, list);
                 foreach (var (k, v) in val) epochLogs["val_" + k] = v;
@@ -422,6 +438,7 @@ public sealed partial class Model
         CheckInput(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         int b = batchSize ?? 32, n = x.Shape[0];
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         return EvaluateCore(x, y, b, list).Values.ToArray();
     }
@@ -433,6 +450,7 @@ public sealed partial class Model
         CheckBatchSize(batchSize);
         CheckInput(x.ShapeSpan, nameof(x));
         int b = batchSize ?? 32, n = x.Shape[0];
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var outShape = Output.Shape;
         outShape[0] = n;
         var result = NDArray.Zeros(outShape);
