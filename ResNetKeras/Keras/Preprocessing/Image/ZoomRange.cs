@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ResNetKeras.Keras;
 
 /// <summary>
@@ -58,6 +56,6 @@ public readonly struct ZoomRange : IEquatable<ZoomRange>
 
     /// <summary>The value as Python prints it: <c>0.2</c> or <c>[0.8, 1.1]</c>.</summary>
     public override string ToString() => list is { } l
-        ? "[" + string.Join(", ", l.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]"
-        : Scalar.ToString("R", CultureInfo.InvariantCulture);
+        ? "[" + string.Join(", ", l.Select(ImageDataGenerator.Py)) + "]"
+        : ImageDataGenerator.Py(Scalar);
 }
