@@ -182,37 +182,7 @@ internal static class AffineSampler
                 colIn[c] = AxisTaps(c * m11 + o1, w, colStride, order, mode, out colOff[2 * c], out colOff[2 * c + 1], out colW[2 * c], out colW[2 * c + 1]);
                 single &= !colIn[c] || colW[2 * c + 1] == 0;
             }
-            for (int r = 0; r < h; r++)
-            {
-                int ro0 = rowOff[2 * r], ro1 = rowOff[2 * r + 1];
-                double wy0 = rowW[2 * r], wy1 = rowW[2 * r + 1];
-                for (int c = 0; c < w; c++)
-                {
-                    int o = r * rowStride + c * colStride;
-                    if (!rowIn[r] || !colIn[c])
-                    {
-                        for (int k = 0; k < channels; k++) dst[o + k * channelStride] = fill;
-                        continue;
-                    }
-                    int co0 = colOff[2 * c], co1 = colOff[2 * c + 1];
-                    if (single)
-                    {
-                        int s = ro0 + co0;
-                        for (int k = 0; k < channels; k++) dst[o + k * channelStride] = src[s + k * channelStride];
-                        continue;
-                    }
-                    double wx0 = colW[2 * c], wx1 = colW[2 * c + 1];
-                    for (int k = 0; k < channels; k++)
-                    {
-                        int kk = k * channelStride;
-                        double t = src[ro0 + co0 + kk] * wy0 * wx0;
-                        t += src[ro0 + co1 + kk] * wy0 * wx1;
-                        t += src[ro1 + co0 + kk] * wy1 * wx0;
-                        t += src[ro1 + co1 + kk] * wy1 * wx1;
-                        dst[o + kk] = (float)t;
-                    }
-                }
-            }
+            SeparableLoop(src, dst, h, w, channels, rowStride, colStride, channelStride, rowOff, rowW, rowIn, colOff, colW, colIn, single, fill);
             return;
         }
         for (int r = 0; r < h; r++)
@@ -243,5 +213,61 @@ internal static class AffineSampler
                     dst[o + kk] = (float)t;
                 }
             }
+    }
+
+    /// <summary>The separable case's pixel loop, without bounds checks (every offset was mapped into the image).</summary>
+    private static unsafe void SeparableLoop(ReadOnlySpan<float> src, Span<float> dst, int h, int w, int channels, int rowStride, int colStride, int channelStride,
+        ReadOnlySpan<int> rowOff, ReadOnlySpan<double> rowW, ReadOnlySpan<bool> rowIn, ReadOnlySpan<int> colOff, ReadOnlySpan<double> colW, ReadOnlySpan<bool> colIn,
+        bool single, float fill)
+    {
+        if (src.Length < (h - 1) * rowStride + (w - 1) * colStride + (channels - 1) * channelStride + 1 || dst.Length < src.Length)
+            throw new ArgumentException("AffineSampler: the buffers are smaller than the image layout.");
+        fixed (float* sp = src, dp = dst)
+        fixed (int* rOff = rowOff, cOff = colOff)
+        fixed (double* rW = rowW, cW = colW)
+        fixed (bool* rIn = rowIn, cIn = colIn)
+        {
+            for (int r = 0; r < h; r++)
+            {
+                float* s0 = sp + rOff[2 * r], s1 = sp + rOff[2 * r + 1];
+                double wy0 = rW[2 * r], wy1 = rW[2 * r + 1];
+                bool rowInside = rIn[r];
+                for (int c = 0; c < w; c++)
+                {
+                    float* o = dp + r * rowStride + c * colStride;
+                    if (!rowInside || !cIn[c])
+                    {
+                        for (int k = 0; k < channels; k++) o[k * channelStride] = fill;
+                        continue;
+                    }
+                    int co0 = cOff[2 * c], co1 = cOff[2 * c + 1];
+                    if (single)
+                    {
+                        float* a = s0 + co0;
+                        for (int k = 0; k < channels; k++) o[k * channelStride] = a[k * channelStride];
+                        continue;
+                    }
+                    double wx0 = cW[2 * c], wx1 = cW[2 * c + 1];
+                    float* p00 = s0 + co0, p01 = s0 + co1, p10 = s1 + co0, p11 = s1 + co1;
+                    if (channels == 3 && channelStride == 1)
+                    {
+                        // RGB channels-last, unrolled: the same operations in the same order as the loop below.
+                        o[0] = (float)(p00[0] * wy0 * wx0 + p01[0] * wy0 * wx1 + p10[0] * wy1 * wx0 + p11[0] * wy1 * wx1);
+                        o[1] = (float)(p00[1] * wy0 * wx0 + p01[1] * wy0 * wx1 + p10[1] * wy1 * wx0 + p11[1] * wy1 * wx1);
+                        o[2] = (float)(p00[2] * wy0 * wx0 + p01[2] * wy0 * wx1 + p10[2] * wy1 * wx0 + p11[2] * wy1 * wx1);
+                        continue;
+                    }
+                    for (int k = 0; k < channels; k++)
+                    {
+                        int kk = k * channelStride;
+                        double t = p00[kk] * wy0 * wx0;
+                        t += p01[kk] * wy0 * wx1;
+                        t += p10[kk] * wy1 * wx0;
+                        t += p11[kk] * wy1 * wx1;
+                        o[kk] = (float)t;
+                    }
+                }
+            }
+        }
     }
 }

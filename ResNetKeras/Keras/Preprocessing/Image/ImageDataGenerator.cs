@@ -251,7 +251,7 @@ public sealed class ImageDataGenerator
     {
         ArgumentNullException.ThrowIfNull(imgShape);
         ArgumentNullException.ThrowIfNull(rng);
-        if (imgShape.Length != 3 || imgShape.Any(d => d <= 0))
+        if (imgShape.Length != 3 || imgShape[0] <= 0 || imgShape[1] <= 0 || imgShape[2] <= 0)
             throw new ArgumentException($"GetRandomTransform: expected the shape of one image, (rows, cols, channels) or (channels, rows, cols) with positive sizes; received {ShapeUtil.Format(imgShape)}.", nameof(imgShape));
         int rows = imgShape[rowAxis - 1], cols = imgShape[colAxis - 1];
         double theta = RotationRange != 0 ? rng.Uniform(-RotationRange, RotationRange) : 0;
