@@ -1,5 +1,6 @@
 // AugmentBench: ImageDataGenerator throughput on 32x32x3 images (CIFAR-10's size).
 //   dotnet run -c Release --project benchmarks/AugmentBench [-- --images 20000 --repeats 5]
+//   ... -- --zca-side 16 --images 2000: time of Fit with zca_whitening instead (d = 3·side²)
 // Each line: the best and the median of --repeats timed runs of --images images, after a warm-up run.
 // "one image" rows run GetRandomTransform + ApplyTransform (Keras's random_transform) on one thread;
 // "Flow" rows time NumpyArrayIterator.GetItem over batches of 32 (draws, transform, standardize, batch assembly),
@@ -16,6 +17,20 @@ static int Arg(string[] a, string name, int def)
 }
 
 int images = Arg(args, "--images", 20000);
+int zcaSide = Arg(args, "--zca-side", 0);
+if (zcaSide > 0)
+{
+    // Fit with zca_whitening on --images random side x side x 3 images: covariance, eigen-decomposition, ZCA matrix.
+    var zrng = new RandomState(5);
+    var zx = NDArray.Zeros([images, zcaSide, zcaSide, 3]);
+    var zd = zx.Float32Data;
+    for (int i = 0; i < zd.Length; i++) zd[i] = (float)zrng.NextDouble();
+    var zgen = new ImageDataGenerator(zcaWhitening: true);
+    var zsw = Stopwatch.StartNew();
+    zgen.Fit(zx);
+    Console.WriteLine($"Fit(zca_whitening) on {images} images of {zcaSide}x{zcaSide}x3 (d = {3 * zcaSide * zcaSide}): {zsw.Elapsed.TotalSeconds:F1} s");
+    return;
+}
 int repeats = Arg(args, "--repeats", 5);
 var rng = new RandomState(0);
 const int pool = 256;

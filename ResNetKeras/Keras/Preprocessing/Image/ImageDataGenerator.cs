@@ -567,14 +567,21 @@ public sealed class ImageDataGenerator
             scale[c] = keras29 ? Math.Sqrt(n) / (Math.Sqrt(n * lambda) + ZcaEpsilon) : 1 / Math.Sqrt(lambda + ZcaEpsilon);
             for (int i = 0; i < d; i++) basis[c * d + i] = u[i * d + k];
         }
+        // Σ_c scale_c·u_c·u_cᵀ as rank-one updates of the upper triangle (contiguous rows), mirrored at the end.
         var pc = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int j = i; j < d; j++)
+        for (int c = 0; c < components; c++)
+        {
+            var uc = basis.AsSpan(c * d, d);
+            for (int i = 0; i < d; i++)
             {
-                double s = 0;
-                for (int c = 0; c < components; c++) s += basis[c * d + i] * scale[c] * basis[c * d + j];
-                pc[i * d + j] = pc[j * d + i] = s;
+                double a = uc[i] * scale[c];
+                if (a == 0) continue;
+                var row = pc.AsSpan(i * d, d);
+                for (int j = i; j < d; j++) row[j] += a * uc[j];
             }
+        }
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < i; j++) pc[i * d + j] = pc[j * d + i];
         zcaMatrix = pc;
         zcaSize = d;
     }

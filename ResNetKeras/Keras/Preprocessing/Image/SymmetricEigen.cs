@@ -25,9 +25,9 @@ internal static class SymmetricEigen
             for (int j = 0; j <= i; j++) v[i * n + j] = v[j * n + i] = a[i * n + j];
         var d = new double[n];
         var e = new double[n];
-        Tridiagonalize(v, d, e, n);
-        // QL rotates pairs of columns of V; rotating rows of Vᵀ instead keeps the inner loop contiguous.
-        var vt = Transpose(v, n);
+        // Both phases work on Vᵀ (row k = eigenvector k) so that their inner loops run along contiguous rows.
+        var vt = v;
+        Tridiagonalize(vt, d, e, n);
         TridiagonalQl(d, e, vt, n);
         var order = Enumerable.Range(0, n).OrderByDescending(i => d[i]).ToArray();
         var values = new double[n];
@@ -41,22 +41,15 @@ internal static class SymmetricEigen
         return (values, vectors);
     }
 
-    private static double[] Transpose(double[] m, int n)
-    {
-        var t = new double[n * n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) t[j * n + i] = m[i * n + j];
-        return t;
-    }
-
     /// <summary>
-    /// Householder reduction of the symmetric matrix in <paramref name="v"/> (overwritten by the accumulated orthogonal
-    /// transform) to a tridiagonal matrix with diagonal <paramref name="d"/> and sub-diagonal <paramref name="e"/> (e[i]
-    /// couples rows i−1 and i).
+    /// Householder reduction of the symmetric matrix in <paramref name="v"/> to a tridiagonal matrix with diagonal
+    /// <paramref name="d"/> and sub-diagonal <paramref name="e"/> (e[i] couples rows i−1 and i); <paramref name="v"/> ends
+    /// as Vᵀ, the transpose of the accumulated orthogonal transform. The textbook algorithm reads the lower triangle
+    /// column by column; here every index pair is swapped, so it reads the upper triangle row by row.
     /// </summary>
     private static void Tridiagonalize(double[] v, double[] d, double[] e, int n)
     {
-        for (int j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
+        for (int j = 0; j < n; j++) d[j] = v[j * n + n - 1];
         for (int i = n - 1; i > 0; i--)
         {
             // Reflect row i's part left of the diagonal onto its last element, scaled against under/overflow.
@@ -67,9 +60,9 @@ internal static class SymmetricEigen
                 e[i] = d[i - 1];
                 for (int j = 0; j < i; j++)
                 {
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0;
+                    d[j] = v[j * n + i - 1];
                     v[j * n + i] = 0;
+                    v[i * n + j] = 0;
                 }
             }
             else
@@ -90,12 +83,12 @@ internal static class SymmetricEigen
                 for (int j = 0; j < i; j++)
                 {
                     f = d[j];
-                    v[j * n + i] = f;
+                    v[i * n + j] = f;
                     g = e[j] + v[j * n + j] * f;
                     for (int k = j + 1; k <= i - 1; k++)
                     {
-                        g += v[k * n + j] * d[k];
-                        e[k] += v[k * n + j] * f;
+                        g += v[j * n + k] * d[k];
+                        e[k] += v[j * n + k] * f;
                     }
                     e[j] = g;
                 }
@@ -112,9 +105,9 @@ internal static class SymmetricEigen
                 {
                     f = d[j];
                     g = e[j];
-                    for (int k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
-                    d[j] = v[(i - 1) * n + j];
-                    v[i * n + j] = 0;
+                    for (int k = j; k <= i - 1; k++) v[j * n + k] -= f * e[k] + g * d[k];
+                    d[j] = v[j * n + i - 1];
+                    v[j * n + i] = 0;
                 }
             }
             d[i] = h;
@@ -122,25 +115,25 @@ internal static class SymmetricEigen
         // Accumulate the reflections into v.
         for (int i = 0; i < n - 1; i++)
         {
-            v[(n - 1) * n + i] = v[i * n + i];
+            v[i * n + n - 1] = v[i * n + i];
             v[i * n + i] = 1;
             double h = d[i + 1];
             if (h != 0)
             {
-                for (int k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
+                for (int k = 0; k <= i; k++) d[k] = v[(i + 1) * n + k] / h;
                 for (int j = 0; j <= i; j++)
                 {
                     double g = 0;
-                    for (int k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
-                    for (int k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
+                    for (int k = 0; k <= i; k++) g += v[(i + 1) * n + k] * v[j * n + k];
+                    for (int k = 0; k <= i; k++) v[j * n + k] -= g * d[k];
                 }
             }
-            for (int k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+            for (int k = 0; k <= i; k++) v[(i + 1) * n + k] = 0;
         }
         for (int j = 0; j < n; j++)
         {
-            d[j] = v[(n - 1) * n + j];
-            v[(n - 1) * n + j] = 0;
+            d[j] = v[j * n + n - 1];
+            v[j * n + n - 1] = 0;
         }
         v[(n - 1) * n + n - 1] = 1;
         e[0] = 0;
