@@ -61,9 +61,29 @@ public sealed class OrderedEnqueuerTests
         }
         CollectionAssert.AreEqual(order, got);
         Assert.IsLessThanOrEqualTo(3, probe.MaxRunning, "at most `workers` GetItem calls at once");
-        Assert.IsGreaterThan(1, probe.MaxRunning, "batches were prepared concurrently");
         Assert.IsLessThanOrEqualTo(5, probe.MaxAhead, "at most max_queue_size batches beyond the one being consumed");
         Assert.IsFalse(probe.Threads.Contains(Environment.CurrentManagedThreadId), "workers are background threads");
+    }
+
+    /// <summary>Batch 0 completes only once batch 1 has started: possible only if two workers run at the same time.</summary>
+    private sealed class Rendezvous : Sequence
+    {
+        public readonly ManualResetEventSlim SecondStarted = new();
+        public override int Count => 4;
+        public override (NDArray X, NDArray? Y) GetItem(int index)
+        {
+            if (index == 1) SecondStarted.Set();
+            if (index == 0 && !SecondStarted.Wait(TimeSpan.FromSeconds(60)))
+                throw new TimeoutException("batch 1 never started while batch 0 was being prepared");
+            return (NDArray.FromArray(new float[] { index }, 1), null);
+        }
+    }
+
+    [TestMethod]
+    public void Workers_PrepareBatchesConcurrently()
+    {
+        var got = new OrderedEnqueuer(new Rendezvous(), workers: 2).GetEpoch([0, 1, 2, 3]).Select(b => (int)b.X.Item()).ToList();
+        CollectionAssert.AreEqual(new[] { 0, 1, 2, 3 }, got);
     }
 
     [TestMethod]

@@ -508,37 +508,70 @@ public sealed class ImageDataGenerator
         int channels = x.Shape[channelAxis];
         if (channels is not (1 or 3 or 4))
             Warn($"Expected input to be images (as Numpy array) following the data format convention \"{DataFormat}\" (channels on axis {channelAxis}), i.e. expected either 1, 3 or 4 channels on axis {channelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
+        // With every featurewise option off Keras computes nothing: its copy (and augmented copies) are discarded.
+        if (!FeaturewiseCenter && !FeaturewiseStdNormalization && !ZcaWhitening) return;
         var rng = new RandomState(seed ?? Backend.NextSeed());
-        var data = x.DType == DType.Float32 ? x.Copy() : x.AsType(DType.Float32);
-        if (keras29 && Rescale is { } r && r != 0) data = data * r;
+        var imgShape = x.Shape[1..];
+        int n = x.Shape[0], size = x.Size / n;
+        // Read-only until a step needs its own copy (Keras copies up front; big datasets are spared two extra copies here).
+        var data = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
+        bool owned = x.DType != DType.Float32;
+        if (keras29 && Rescale is { } r && r != 0)
+        {
+            float scale = (float)r;
+            var scaled = new float[data.Length];
+            for (int i = 0; i < data.Length; i++) scaled[i] = data[i] * scale;
+            data = scaled;
+            owned = true;
+        }
         if (augment)
         {
-            int n = data.Shape[0];
-            var imgShape = data.Shape[1..];
-            int size = data.Size / n;
-            var src = data.Float32Data;
-            var augmented = new float[(long)rounds * data.Size > int.MaxValue
+            var augmented = new float[(long)rounds * data.Length > Array.MaxLength
                 ? throw new ArgumentException($"Fit: {rounds} rounds of {ShapeUtil.Format(x.ShapeSpan)} exceed the largest array.", nameof(rounds))
-                : rounds * data.Size];
+                : rounds * data.Length];
             for (int round = 0; round < rounds; round++)
                 for (int i = 0; i < n; i++)
-                    ApplyTransformInto(src.AsSpan(i * size, size), imgShape, GetRandomTransform(imgShape, rng), augmented.AsSpan((round * n + i) * size, size));
-            data = new NDArray(augmented, [rounds * n, .. imgShape]);
+                    ApplyTransformInto(data.AsSpan(i * size, size), imgShape, GetRandomTransform(imgShape, rng), augmented.AsSpan((round * n + i) * size, size));
+            data = augmented;
+            n *= rounds;
+            owned = true;
         }
+        int channelStride = DataFormat == "channels_last" ? 1 : size / channels;
         int[] keep = [1, 1, 1];
-        keep[channelAxis - 1] = data.Shape[channelAxis];
-        int[] statAxes = [0, rowAxis, colAxis];
-        if (FeaturewiseCenter)
+        keep[channelAxis - 1] = channels;
+        // Per-channel moments accumulated in double; the centring itself is float32 as in Keras (x -= mean).
+        var mean = new float[channels];
+        var count = new long[channels];
+        var sum = new double[channels];
+        for (int i = 0; i < data.Length; i++)
         {
-            Mean = data.Mean(statAxes).Reshape(keep);
-            data = data - Mean;
+            int c = i / channelStride % channels;
+            sum[c] += data[i];
+            count[c]++;
         }
+        for (int c = 0; c < channels; c++) mean[c] = (float)(sum[c] / count[c]);
+        if (FeaturewiseCenter) Mean = new NDArray((float[])mean.Clone(), keep);
         if (FeaturewiseStdNormalization)
         {
-            Std = data.Std(statAxes).Reshape(keep);
-            data = data / (Std + StdEpsilon);
+            // np.std of the centred data: sqrt(mean((c − mean(c))²)).
+            var centredSum = new double[channels];
+            for (int i = 0; i < data.Length; i++) centredSum[i / channelStride % channels] += data[i] - mean[i / channelStride % channels];
+            var square = new double[channels];
+            for (int i = 0; i < data.Length; i++)
+            {
+                int c = i / channelStride % channels;
+                double v = (float)(data[i] - mean[c]) - centredSum[c] / count[c];
+                square[c] += v * v;
+            }
+            Std = new NDArray(Enumerable.Range(0, channels).Select(c => (float)Math.Sqrt(square[c] / count[c])).ToArray(), keep);
         }
-        if (ZcaWhitening) FitZca(data);
+        if (ZcaWhitening)
+        {
+            // ZCA forces featurewise_center on and featurewise_std_normalization off, so X is the centred data.
+            var centred = owned ? data : new float[data.Length];
+            for (int i = 0; i < data.Length; i++) centred[i] = data[i] - mean[i / channelStride % channels];
+            FitZca(centred, n, size);
+        }
     }
 
     /// <summary>
@@ -546,11 +579,10 @@ public sealed class ImageDataGenerator
     /// takes the SVD of Σ: U·diag(1/√(λ + ε))·Uᵀ over all d components. Keras 2.9+ takes the thin SVD of Xᵀ, whose singular
     /// values are √(N·λ): U·diag(√N/(√(N·λ) + ε))·Uᵀ over the min(N, d) largest.
     /// </summary>
-    private void FitZca(NDArray data)
+    private void FitZca(float[] x, int n, int d)
     {
-        int n = data.Shape[0], d = data.Size / n;
         var sigma32 = new float[(long)d * d > int.MaxValue ? throw new ArgumentException($"Fit: a ZCA matrix of {d}x{d} values is too large.", "x") : d * d];
-        ResNetKeras.Kernels.Backend.Current.Gemm(true, false, d, d, n, data.Float32Data, data.Float32Data, sigma32);
+        ResNetKeras.Kernels.Backend.Current.Gemm(true, false, d, d, n, x, x, sigma32);
         var sigma = new double[sigma32.Length];
         float fn = n;
         for (int i = 0; i < sigma.Length; i++) sigma[i] = sigma32[i] / fn;
