@@ -31,6 +31,7 @@ public sealed class NumpyArrayIterator : Sequence
     private readonly NDArray? sampleWeight;
     private readonly ImageDataGenerator generator;
     private readonly uint seed;
+    private readonly object epochGate = new();
     private EpochState state;
 
     /// <summary>The index array of one epoch; replaced as a whole so readers never see half an update.</summary>
@@ -170,7 +171,7 @@ public sealed class NumpyArrayIterator : Sequence
     /// </summary>
     public override void OnEpochEnd()
     {
-        lock (this)
+        lock (epochGate)
         {
             var s = state;
             int[] next = s.IndexArray;
