@@ -1,120 +1,103 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Text.RegularExpressions;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.IO;
 
 /// <summary>
-/// NumPy's <c>.npy</c> (format versions 1.0, 2.0, 3.0) and <c>.npz</c> files: float32, float64, uint8, int32 and int64,
-/// C order, little-endian. Fortran order, big-endian, object (pickled) arrays and other dtypes are refused with
-/// <see cref="InvalidDataException"/>. Files are written to a temporary name and renamed into place.
+/// NumPy's <c>.npy</c> (format versions 1.0, 2.0, 3.0) and <c>.npz</c> (zip, stored or deflated) files
+/// (<c>np.save</c>, <c>np.load</c>, <c>np.savez</c>, <c>np.savez_compressed</c>): float32, float64, uint8, int32
+/// and int64, C order, little-endian. Fortran order, big-endian, object (pickled) arrays and other dtypes are
+/// refused with <see cref="InvalidDataException"/>, as are truncated or corrupted files. Files are written to a
+/// temporary name and renamed into place.
 /// </summary>
-public static partial class Npy
+public static class Npy
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>The longest header accepted (NumPy itself refuses headers over 10,000 bytes by default).</summary>
+    private const int MaxHeaderLength = 1 << 20;
 
     /// <summary><c>np.load(path)</c> of a .npy file.</summary>
     public static NDArray Load(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         using var s = File.OpenRead(path);
         return Read(s, path);
     }
 
-    /// <summary>Reads one array from a stream.</summary>
+    /// <summary>Reads one array from a stream (<c>np.lib.format.read_array</c>).</summary>
     public static NDArray Read(Stream stream, string source = "stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
         var pre = ReadExactly(stream, 8, source, "magic string and version");
         if (!pre.AsSpan(0, 6).SequenceEqual(Magic)) throw new InvalidDataException($"{source}: not a NumPy .npy file (bad magic string).");
-        int major = pre[6];
-        int headerLen = major switch
+        int major = pre[6], minor = pre[7];
+        uint headerLength = major switch
         {
-            1 => BinaryPrimitives.ReadUInt16LittleEndian(ReadExactly(stream, 2, source, "header length")),
-            2 or 3 => checked((int)BinaryPrimitives.ReadUInt32LittleEndian(ReadExactly(stream, 4, source, "header length"))),
-            _ => throw new InvalidDataException($"{source}: unsupported .npy format version {major}.{pre[7]}; expected 1.0, 2.0 or 3.0."),
+            1 when minor == 0 => BinaryPrimitives.ReadUInt16LittleEndian(ReadExactly(stream, 2, source, "header length")),
+            2 or 3 when minor == 0 => BinaryPrimitives.ReadUInt32LittleEndian(ReadExactly(stream, 4, source, "header length")),
+            _ => throw new InvalidDataException($"{source}: unsupported .npy format version {major}.{minor}; expected 1.0, 2.0 or 3.0."),
         };
-        if (headerLen > 1 << 20) throw new InvalidDataException($"{source}: header length {headerLen} is implausibly large.");
-        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(ReadExactly(stream, headerLen, source, "header"));
-        var (descr, fortran, shape) = ParseHeader(header, source);
-        if (fortran) throw new InvalidDataException($"{source}: Fortran-order arrays are not supported; save the array in C order (np.ascontiguousarray).");
-        DType dtype = descr switch
-        {
-            "<f4" => DType.Float32,
-            "<f8" => DType.Float64,
-            "|u1" or "<u1" or "u1" => DType.UInt8,
-            "<i4" => DType.Int32,
-            "<i8" => DType.Int64,
-            _ when descr.StartsWith('>') => throw new InvalidDataException($"{source}: big-endian dtype '{descr}' is not supported; convert with astype('<...').") ,
-            "|O" or "<O" => throw new InvalidDataException($"{source}: object (pickled) arrays are not supported."),
-            _ => throw new InvalidDataException($"{source}: unsupported dtype '{descr}'; expected float32, float64, uint8, int32 or int64 (little-endian)."),
-        };
+        if (headerLength > MaxHeaderLength) throw new InvalidDataException($"{source}: header length {headerLength} is implausibly large.");
+        var headerBytes = ReadExactly(stream, (int)headerLength, source, "header");
+        string text;
+        try { text = (major == 3 ? new UTF8Encoding(false, throwOnInvalidBytes: true) : Encoding.Latin1).GetString(headerBytes); }
+        catch (DecoderFallbackException) { throw new InvalidDataException($"{source}: the format 3.0 header is not valid UTF-8."); }
+        var header = NpyHeader.Parse(text.TrimEnd('\n', ' ', '\0'), source);
+        var dtype = header.DType(source);
+        if (header.FortranOrder)
+            throw new InvalidDataException($"{source}: Fortran-order arrays are not supported; save the array in C order (np.ascontiguousarray(array)) first.");
         long count = 1;
-        foreach (int d in shape)
+        foreach (int d in header.Shape)
         {
             count *= d;
-            if (count > int.MaxValue) throw new InvalidDataException($"{source}: shape {ShapeUtil.Format(shape)} has too many elements.");
+            if (count > Array.MaxLength) throw new InvalidDataException($"{source}: shape {ShapeUtil.Format(header.Shape)} has too many elements.");
         }
         long bytes = count * DTypes.SizeOf(dtype);
-        if (stream.CanSeek && bytes > stream.Length - stream.Position)
-            throw new InvalidDataException($"{source}: the data is truncated: shape {ShapeUtil.Format(shape)} needs {bytes} bytes, {stream.Length - stream.Position} remain.");
-        var raw = ReadExactly(stream, checked((int)bytes), source, "array data");
+        if (bytes > Array.MaxLength || (stream.CanSeek && bytes > stream.Length - stream.Position))
+            throw new InvalidDataException($"{source}: the data is truncated: shape {ShapeUtil.Format(header.Shape)} of {DTypes.Name(dtype)} needs {bytes} bytes{(stream.CanSeek ? $", {stream.Length - stream.Position} remain" : "")}.");
+        var raw = ReadExactly(stream, (int)bytes, source, "array data");
         var storage = DTypes.Allocate(dtype, (int)count);
         Buffer.BlockCopy(raw, 0, storage, 0, raw.Length);
-        return new NDArray(storage, shape);
+        return new NDArray(storage, header.Shape);
     }
 
     private static byte[] ReadExactly(Stream s, int n, string source, string what)
     {
         var b = new byte[n];
         int read = 0;
-        while (read < n)
+        try
         {
-            int r = s.Read(b, read, n - read);
-            if (r <= 0) throw new InvalidDataException($"{source}: the file ends inside the {what} ({read} of {n} bytes).");
-            read += r;
+            while (read < n)
+            {
+                int r = s.Read(b, read, n - read);
+                if (r <= 0) throw new InvalidDataException($"{source}: the file ends inside the {what} ({read} of {n} bytes).");
+                read += r;
+            }
+        }
+        catch (IOException e)
+        {
+            throw new InvalidDataException($"{source}: reading the {what} failed: {e.Message}", e);
         }
         return b;
     }
 
-    [GeneratedRegex(@"^\{\s*'descr'\s*:\s*'([^']*)'\s*,\s*'fortran_order'\s*:\s*(True|False)\s*,\s*'shape'\s*:\s*\(([^)]*)\)\s*,?\s*\}\s*$")]
-    private static partial Regex HeaderPattern();
-
-    private static (string Descr, bool Fortran, int[] Shape) ParseHeader(string header, string source)
-    {
-        var m = HeaderPattern().Match(header.TrimEnd('\n', ' ', '\0'));
-        if (!m.Success) throw new InvalidDataException($"{source}: cannot parse the .npy header {header.Trim()}.");
-        var dims = m.Groups[3].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var shape = new int[dims.Length];
-        for (int i = 0; i < dims.Length; i++)
-            if (!int.TryParse(dims[i].TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
-                throw new InvalidDataException($"{source}: invalid dimension '{dims[i]}' in the .npy header.");
-        return (m.Groups[1].Value, m.Groups[2].Value == "True", shape);
-    }
-
-    /// <summary><c>np.save(path, array)</c> (format 1.0, or 2.0 when the header needs it).</summary>
+    /// <summary><c>np.save(path, array)</c> (format 1.0, or 2.0 when the header needs it); atomic.</summary>
     public static void Save(string path, NDArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
-        WriteAtomically(path, s => Write(s, array));
+        AtomicFile.Write(path, s => Write(s, array));
     }
 
-    /// <summary>Writes one array to a stream.</summary>
+    /// <summary>Writes one array to a stream, byte for byte as <c>np.save</c> does.</summary>
     public static void Write(Stream stream, NDArray array)
     {
-        string descr = array.DType switch
-        {
-            DType.Float32 => "<f4",
-            DType.Float64 => "<f8",
-            DType.UInt8 => "|u1",
-            DType.Int32 => "<i4",
-            _ => "<i8",
-        };
-        var shape = array.Shape;
-        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
-        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shapeText}, }}";
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(array);
+        string dict = new NpyHeader(NpyHeader.Descriptor(array.DType), false, array.Shape).Format();
+        // The header ends with '\n' and is padded with spaces so the data starts at a multiple of 64 bytes.
         bool v2 = dict.Length + 1 + 10 > ushort.MaxValue;
         int pre = v2 ? 12 : 10;
         int total = (pre + dict.Length + 1 + 63) / 64 * 64;
@@ -140,40 +123,71 @@ public static partial class Npy
         _ => a.Data<long>(),
     };
 
-    /// <summary><c>np.load(path)</c> of a .npz archive: name (without .npy) → array.</summary>
+    /// <summary><c>np.load(path)</c> of a .npz archive: name (without .npy) → array, in archive order.</summary>
     public static IReadOnlyDictionary<string, NDArray> LoadNpz(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var s = File.OpenRead(path);
+        return ReadNpz(s, path);
+    }
+
+    /// <summary>Reads a .npz archive from a seekable stream.</summary>
+    public static IReadOnlyDictionary<string, NDArray> ReadNpz(Stream stream, string source = "stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var result = new Dictionary<string, NDArray>();
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            var result = new OrderedDictionary<string, NDArray>(StringComparer.Ordinal);
+            long budget = Math.Max(64L << 20, (stream.CanSeek ? stream.Length : 0) * 1100);
             foreach (var e in zip.Entries)
             {
                 string name = e.FullName.EndsWith(".npy", StringComparison.Ordinal) ? e.FullName[..^4] : e.FullName;
-                using var es = e.Open();
-                using var ms = new MemoryStream();
-                try { es.CopyTo(ms); }
-                catch (Exception ex) when (ex is IOException or InvalidDataException)
+                string where = $"{source}:{e.FullName}";
+                if (e.Length > Array.MaxLength || e.Length > budget)
+                    throw new InvalidDataException($"{where}: member of {e.Length} bytes is larger than this archive could hold.");
+                budget -= e.Length;
+                var data = new byte[e.Length];
+                try
                 {
-                    throw new InvalidDataException($"{path}: member '{e.FullName}' is corrupted: {ex.Message}", ex);
+                    using var es = e.Open();
+                    int read = 0;
+                    while (read < data.Length)
+                    {
+                        int r = es.Read(data, read, data.Length - read);
+                        if (r <= 0) throw new InvalidDataException($"{where}: member ends after {read} of {data.Length} bytes.");
+                        read += r;
+                    }
                 }
-                ms.Position = 0;
-                result[name] = Read(ms, $"{path}:{e.FullName}");
+                catch (Exception ex) when (ex is IOException or NotSupportedException || (ex is InvalidDataException && !ex.Message.StartsWith(where, StringComparison.Ordinal)))
+                {
+                    throw new InvalidDataException($"{where}: member is corrupted: {ex.Message}", ex);
+                }
+                if (!result.TryAdd(name, Read(new MemoryStream(data, writable: false), where)))
+                    throw new InvalidDataException($"{source}: the archive holds '{name}' twice.");
             }
             return result;
         }
-        catch (InvalidDataException) { throw; }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{source}: not a readable .npz archive: {e.Message}", e);
+        }
         catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
         {
-            throw new InvalidDataException($"{path}: not a readable .npz archive: {e.Message}", e);
+            throw new InvalidDataException($"{source}: not a readable .npz archive: {e.Message}", e);
         }
     }
 
-    /// <summary><c>np.savez</c> / <c>np.savez_compressed</c>.</summary>
+    /// <summary><c>np.savez</c> (stored) or, with <paramref name="compressed"/>, <c>np.savez_compressed</c> (deflated); atomic.</summary>
     public static void SaveNpz(string path, IReadOnlyDictionary<string, NDArray> arrays, bool compressed = false)
     {
         ArgumentNullException.ThrowIfNull(arrays);
-        WriteAtomically(path, s =>
+        foreach (var (name, a) in arrays)
+        {
+            if (string.IsNullOrEmpty(name)) throw new ArgumentException("Invalid value for argument `arrays`. Expected non-empty array names.", nameof(arrays));
+            if (a is null) throw new ArgumentException($"Invalid value for argument `arrays`. Expected an array for '{name}'. Received null.", nameof(arrays));
+        }
+        AtomicFile.Write(path, s =>
         {
             using var zip = new ZipArchive(s, ZipArchiveMode.Create, leaveOpen: true);
             foreach (var (name, a) in arrays)
@@ -185,27 +199,12 @@ public static partial class Npy
         });
     }
 
-    /// <summary>Fault-injection point for tests: runs after the temporary file is complete, before the rename.</summary>
-    internal static Action<string>? BeforeRename;
-
-    internal static void WriteAtomically(string path, Action<Stream> write)
+    /// <summary>Fault-injection point for tests (forwards to the shared atomic writer): runs after the temporary file is complete, before the rename.</summary>
+    internal static Action<string>? BeforeRename
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = full + $".tmp{Environment.ProcessId}_{Guid.NewGuid():N}";
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(fs);
-                fs.Flush(flushToDisk: true);
-            }
-            BeforeRename?.Invoke(full);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        get => AtomicFile.BeforeRename;
+        set => AtomicFile.BeforeRename = value;
     }
+
+    internal static void WriteAtomically(string path, Action<Stream> write) => AtomicFile.Write(path, write);
 }

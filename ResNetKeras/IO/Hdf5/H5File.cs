@@ -1,76 +1,58 @@
 namespace ResNetKeras.IO.Hdf5;
 
 /// <summary>
-/// A managed HDF5 reader for what h5py/libhdf5 write for Keras files: superblock versions 0, 2 and 3; object
-/// headers 1 and 2; symbol-table groups, compact and dense (fractal heap + v2 B-tree) link storage; contiguous,
-/// compact and chunked datasets (v1 B-tree, single-chunk, implicit and fixed-array indexes; deflate and shuffle);
-/// compact and dense attributes with fixed- and variable-length strings. Corrupt or truncated files raise
-/// <see cref="InvalidDataException"/>.
+/// A managed HDF5 reader (h5py's <c>h5py.File(path, "r")</c>) for what h5py and libhdf5 1.10 write, with the
+/// default library bounds and with <c>libver='latest'</c>: superblock versions 0 to 3; object headers 1 and 2;
+/// symbol-table groups and compact or dense (fractal heap + v2 B-tree) link storage; contiguous, compact and chunked
+/// datasets (v1 B-tree, single chunk, implicit, fixed array, extensible array and v2 B-tree chunk indexes) with the
+/// deflate, shuffle and fletcher32 filters; attributes in the header and in dense storage; integer, float and
+/// fixed- or variable-length string values. The file is read into memory once. A truncated or corrupted file raises
+/// <see cref="InvalidDataException"/>, never another exception type.
 /// </summary>
 public sealed class H5File
 {
-    private H5File(H5Buffer buffer, H5Group root)
+    private H5File(H5Context context, H5Group root)
     {
-        Buffer = buffer;
+        Context = context;
         Root = root;
     }
 
-    internal H5Buffer Buffer { get; }
+    internal H5Context Context { get; }
 
     /// <summary>The root group "/".</summary>
     public H5Group Root { get; }
 
-    /// <summary>Opens and indexes a file (it is read into memory once).</summary>
+    /// <summary>The path or name the file was opened from (used in error messages).</summary>
+    public string Source => Context.File.Source;
+
+    /// <summary>The superblock version: 0 (h5py's default), 2 or 3 (<c>libver='latest'</c>).</summary>
+    public int SuperblockVersion => Context.Superblock.Version;
+
+    /// <summary>Opens a file and reads it into memory.</summary>
     public static H5File Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parse(File.ReadAllBytes(path), path);
+        return Parse(System.IO.File.ReadAllBytes(path), path);
     }
 
-    /// <summary>Parses an in-memory file.</summary>
+    /// <summary>Parses a file image held in memory.</summary>
     public static H5File Parse(byte[] data, string source = "HDF5 data")
     {
         ArgumentNullException.ThrowIfNull(data);
-        var b = new H5Buffer(data, source);
-        try
+        ArgumentNullException.ThrowIfNull(source);
+        var image = new H5FileImage(data, source);
+        return H5Context.Guard(source, () =>
         {
-            ulong sb = FindSuperblock(b);
-            byte version = b.U8(sb + 8);
-            ulong rootAddress;
-            switch (version)
-            {
-                case 0:
-                case 1:
-                {
-                    if (b.U8(sb + 13) != 8 || b.U8(sb + 14) != 8) throw b.Error("only 8-byte offsets and lengths are supported.");
-                    ulong p = sb + 24 + (version == 1 ? 4UL : 0UL);
-                    ulong baseAddress = b.U64(p);
-                    if (baseAddress != 0 && baseAddress != sb) throw b.Error("a non-zero base address is not supported.");
-                    rootAddress = b.U64(p + 32 + 8);
-                    break;
-                }
-                case 2:
-                case 3:
-                    if (b.U8(sb + 9) != 8 || b.U8(sb + 10) != 8) throw b.Error("only 8-byte offsets and lengths are supported.");
-                    rootAddress = b.U64(sb + 36);
-                    break;
-                default:
-                    throw b.Error($"superblock version {version} is not supported (expected 0, 1, 2 or 3).");
-            }
-            var reader = new H5ObjectReader(b);
-            return new H5File(b, new H5Group(reader, "/", rootAddress));
-        }
-        catch (InvalidDataException) { throw; }
-        catch (Exception e) when (e is OverflowException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or NotSupportedException)
-        {
-            throw b.Error($"corrupted structure ({e.Message}).");
-        }
-    }
-
-    private static ulong FindSuperblock(H5Buffer b)
-    {
-        for (ulong o = 0; o + 8 <= (ulong)b.Length; o = o == 0 ? 512 : o * 2)
-            if (b.Signature(o, "\u0089HDF\r\n\u001a\n")) return o;
-        throw b.Error("not an HDF5 file (no superblock signature).");
+            var superblock = Superblock.Read(image);
+            if (superblock.BaseAddress != 0 && superblock.BaseAddress != superblock.Location)
+                throw image.Error($"base address {superblock.BaseAddress} differs from the superblock's location {superblock.Location}; such files are not supported.");
+            image.BaseAddress = superblock.Location;
+            // libhdf5 stores the end-of-file address counting the user block too (it equals the file size).
+            if (superblock.EndOfFileAddress != H5FileImage.Undefined && superblock.EndOfFileAddress > image.Length)
+                throw image.Error($"the file is truncated: the superblock gives its end at byte {superblock.EndOfFileAddress} but it has {image.Length} bytes.");
+            var context = new H5Context(image, superblock);
+            context.Header(superblock.RootObjectHeaderAddress);
+            return new H5File(context, new H5Group(context, "/", superblock.RootObjectHeaderAddress));
+        });
     }
 }

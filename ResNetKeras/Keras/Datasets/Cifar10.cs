@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Keras;
@@ -33,17 +34,27 @@ public static class Cifar10
         return LoadFolder(path);
     }
 
-    /// <summary>The download path of <see cref="LoadData"/>, with the address, cache and hash injectable.</summary>
-    internal static ((NDArray, NDArray), (NDArray, NDArray)) LoadFromCache(Uri origin, string cacheDir, string? sha256, TextWriter? progress = null)
+    /// <summary>
+    /// The download path of <see cref="LoadData"/> with the address, cache folder, hash, progress output and time-out
+    /// injectable. As Keras's <c>get_file('cifar-10-batches-py', origin, untar=True, file_hash=...)</c>: the archive is
+    /// kept as <c>{cacheDir}/cifar-10-batches-py.tar.gz</c> and extracted beside it into <c>cifar-10-batches-py</c>.
+    /// Unlike Keras, a complete extracted folder is used without re-hashing the archive.
+    /// </summary>
+    internal static ((NDArray, NDArray), (NDArray, NDArray)) LoadFromCache(Uri origin, string cacheDir, string? sha256, TextWriter? progress = null, TimeSpan? timeout = null)
     {
-        string folder = Path.Combine(cacheDir, "cifar-10-batches-py");
-        if (!File.Exists(Path.Combine(folder, "test_batch")))
+        string folder = Path.Combine(cacheDir, DirName);
+        if (!BatchNames("").All(n => File.Exists(Path.Combine(folder, n))))
         {
-            string archive = GetFile.Download(origin, "cifar-10-batches-py.tar.gz", cacheDir, sha256, progress);
+            string archive = GetFile.Download(origin, DirName + ".tar.gz", cacheDir, sha256, progress, timeout);
             GetFile.ExtractTarGz(archive, cacheDir);
         }
         return LoadFolder(folder);
     }
+
+    private const string DirName = "cifar-10-batches-py";
+
+    private static IEnumerable<string> BatchNames(string suffix) =>
+        Enumerable.Range(1, 5).Select(i => $"data_batch_{i}{suffix}").Append($"test_batch{suffix}");
 
     private static ((NDArray, NDArray), (NDArray, NDArray)) LoadArchive(string archive)
     {
@@ -132,15 +143,45 @@ public static class Cifar10
             throw new InvalidDataException($"{path}: expected a pickled dict, found {obj?.GetType().Name ?? "None"}.");
         if (!d.TryGetValue("data", out var data) || data is not SafeUnpickler.PickledArray a)
             throw new InvalidDataException($"{path}: the batch has no 'data' array.");
-        if (!d.TryGetValue("labels", out var lab) || lab is not List<object?> labels)
-            throw new InvalidDataException($"{path}: the batch has no 'labels' list.");
-        if (a.DType != "u1" || a.Fortran || a.Shape.Length != 2 || a.Shape[1] != Pixels || a.Data.Length != (long)a.Shape[0] * Pixels)
-            throw new InvalidDataException($"{path}: 'data' must be a C-order uint8 array of shape (N, 3072); found dtype '{a.DType}', shape ({string.Join(", ", a.Shape)}), {a.Data.Length} bytes.");
+        if (!d.TryGetValue("labels", out var lab) || lab is null)
+            throw new InvalidDataException($"{path}: the batch has no 'labels'.");
+        if (a.DType != "u1" || a.Shape.Length != 2 || a.Shape[1] != Pixels)
+            throw new InvalidDataException($"{path}: 'data' must be a uint8 array of shape (N, 3072); found dtype '{a.DType}', shape ({string.Join(", ", a.Shape)}).");
+        var labels = Labels(lab, path);
         if (labels.Count != a.Shape[0])
             throw new InvalidDataException($"{path}: {labels.Count} labels for {a.Shape[0]} images.");
         var y = new byte[labels.Count];
         for (int i = 0; i < y.Length; i++)
-            y[i] = labels[i] is long l && l >= 0 && l <= 9 ? (byte)l : throw new InvalidDataException($"{path}: label {i} is {labels[i] ?? "None"}; CIFAR-10 labels are integers 0..9.");
+            y[i] = labels[i] is long l and >= 0 and <= 9 ? (byte)l : throw new InvalidDataException($"{path}: label {i} is {labels[i] ?? "None"}; CIFAR-10 labels are integers 0..9.");
         return (a.Data, y);
+    }
+
+    /// <summary>Labels as the real files have them (a list of ints) or as a re-pickled 1-D integer array.</summary>
+    private static List<object?> Labels(object lab, string path)
+    {
+        if (lab is List<object?> list) return list;
+        if (lab is SafeUnpickler.PickledArray arr && arr.Shape.Length == 1)
+        {
+            int size = arr.DType switch { "u1" or "i1" => 1, "u2" or "i2" => 2, "u4" or "i4" => 4, "u8" or "i8" => 8, _ => 0 };
+            if (size > 0)
+            {
+                bool signed = arr.DType[0] == 'i';
+                var result = new List<object?>(arr.Shape[0]);
+                for (int i = 0; i < arr.Shape[0]; i++)
+                {
+                    var s = arr.Data.AsSpan(i * size, size);
+                    long v = size switch
+                    {
+                        1 => signed ? (sbyte)s[0] : s[0],
+                        2 => signed ? BinaryPrimitives.ReadInt16LittleEndian(s) : BinaryPrimitives.ReadUInt16LittleEndian(s),
+                        4 => signed ? BinaryPrimitives.ReadInt32LittleEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s),
+                        _ => BinaryPrimitives.ReadInt64LittleEndian(s),
+                    };
+                    result.Add(v);
+                }
+                return result;
+            }
+        }
+        throw new InvalidDataException($"{path}: 'labels' must be a list of ints or a 1-D integer array.");
     }
 }

@@ -6,33 +6,43 @@ namespace ResNetKeras.Keras;
 public static class Utils
 {
     /// <summary>
-    /// <c>to_categorical(y, num_classes=None)</c>: one-hot float32 rows; a trailing axis of 1 is dropped
-    /// ((N, 1) labels give (N, num_classes)); num_classes defaults to max(y) + 1.
+    /// <c>keras.utils.to_categorical(y, num_classes=None)</c>: one-hot float32 rows. Labels are cast to int as
+    /// <c>np.array(y, dtype='int')</c> does (truncation toward zero); if <paramref name="y"/> has rank &gt; 1 and its
+    /// last axis is 1, that axis is dropped ((N, 1) labels give (N, num_classes)); <paramref name="numClasses"/>
+    /// defaults to max(y) + 1. Where NumPy would wrap a negative label around or fail with an IndexError, this raises
+    /// <see cref="ArgumentException"/> naming the label.
     /// </summary>
     public static NDArray ToCategorical(NDArray y, int? numClasses = null)
     {
         ArgumentNullException.ThrowIfNull(y);
+        if (numClasses is < 1)
+            throw new ArgumentException($"Invalid value for argument `num_classes`. Expected a strictly positive value. Received num_classes={numClasses}.", nameof(numClasses));
         var shape = y.Shape.ToList();
         if (shape.Count > 1 && shape[^1] == 1) shape.RemoveAt(shape.Count - 1);
-        var labels = new long[y.Size];
+        var labels = new int[y.Size];
         for (int i = 0; i < labels.Length; i++)
         {
             double v = y.GetFlat(i);
-            labels[i] = (long)v;
-            if (labels[i] < 0)
-                throw new ArgumentException($"to_categorical: label {v} at index {i} is negative; expected class indices >= 0.", nameof(y));
+            if (double.IsNaN(v) || v <= -1 || v >= int.MaxValue)
+                throw new ArgumentException($"to_categorical: label {Format(v)} at index {i} is not a valid class index; expected labels in [0, {(numClasses is { } c ? c.ToString() : "num_classes")}).", nameof(y));
+            labels[i] = (int)v; // truncation toward zero, as NumPy's cast to int (-0.5 becomes 0)
         }
-        int k = numClasses ?? (labels.Length == 0 ? 0 : (int)labels.Max() + 1);
-        if (k <= 0 && labels.Length > 0)
-            throw new ArgumentException($"Invalid value for argument `num_classes`. Expected a strictly positive value. Received num_classes={numClasses}.", nameof(numClasses));
+        if (numClasses is null && labels.Length == 0)
+            throw new ArgumentException("to_categorical: `y` is empty, so num_classes cannot be inferred from max(y) + 1; pass numClasses.", nameof(y));
+        int k = numClasses ?? labels.Max() + 1;
+        long total = Math.Max(1, (long)shape.Aggregate(1L, (a, b) => a * b)) * k;
+        if (total > Array.MaxLength)
+            throw new ArgumentException($"to_categorical: {shape.Aggregate(1L, (a, b) => a * b)} labels x num_classes={k} is too large for one array.", nameof(numClasses));
         var result = NDArray.Zeros([.. shape, k]);
         var d = result.Float32Data;
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= k)
                 throw new ArgumentException($"to_categorical: label {labels[i]} at index {i} is out of range for num_classes={k}; expected labels in [0, {k}).", nameof(y));
-            d[i * k + labels[i]] = 1f;
+            d[(long)i * k + labels[i]] = 1f;
         }
         return result;
     }
+
+    private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
