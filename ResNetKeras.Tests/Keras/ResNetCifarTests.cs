@@ -70,6 +70,41 @@ public sealed class ResNetCifarTests
     }
 
     [TestMethod]
+    public void Depth_ZeroBlocksIsValid_NegativeIsNot_BadInputRankNamesTheLayer()
+    {
+        // depth 2 = 6·0+2 passes the tutorial's check: conv-BN-ReLU, pooling and the classifier only.
+        var tiny = ResNetCifar.ResNetV1([32, 32, 3], 2);
+        CollectionAssert.AreEqual(new[] { "input_1", "conv2d", "batch_normalization", "activation", "average_pooling2d", "flatten", "dense" },
+            tiny.Layers.Select(l => l.Name).ToArray());
+        Assert.AreEqual(3 * 3 * 3 * 16 + 16 + 64 + 4 * 4 * 16 * 10 + 10, tiny.CountParams());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => ResNetCifar.ResNetV1([32, 32, 3], -4)).Message, "depth=-4");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => ResNetCifar.ResNetV2([32, 32, 3], 56 + 6)).Message, "9n+2 (eg 56 or 110 in [b])");
+        Backend.ClearSession();
+        var rank = Assert.ThrowsExactly<ArgumentException>(() => ResNetCifar.ResNetV1([32, 32], 20));
+        StringAssert.Contains(rank.Message, "conv2d");
+        StringAssert.Contains(rank.Message, "(None, 32, 32)");
+        Assert.ThrowsExactly<ArgumentException>(() => ResNetCifar.ResnetLayer(Layers.Input([8, 8, 3]), activation: "rellu"));
+    }
+
+    [TestMethod]
+    public void ResnetLayer_ConvFirstOrNot_AndV2FirstBlockOrder()
+    {
+        var input = Layers.Input([8, 8, 3]);
+        var pre = ResNetCifar.ResnetLayer(input, numFilters: 4, convFirst: false);
+        var model = new Model(input, pre);
+        // The Conv2D object is made first (conv2d), then applied last: BN → ReLU → conv.
+        CollectionAssert.AreEqual(new[] { "input_1", "batch_normalization", "activation", "conv2d" }, model.Layers.Select(l => l.Name).ToArray());
+
+        Backend.ClearSession();
+        var v2 = ResNetCifar.ResNetV2([32, 32, 3], 11).Layers.Select(l => l.Name).ToList();
+        // Stem conv-BN-ReLU; first bottleneck without BN-ReLU on its 1x1 conv; projection shortcut conv2d_4 from the stem.
+        CollectionAssert.AreEqual(
+            new[] { "input_1", "conv2d", "batch_normalization", "activation", "conv2d_1", "batch_normalization_1", "activation_1", "conv2d_2",
+                "batch_normalization_2", "activation_2", "conv2d_4", "conv2d_3", "add" },
+            v2.Take(13).ToArray());
+    }
+
+    [TestMethod]
     public void LrSchedule_MatchesTutorial()
     {
         var w = new StringWriter();

@@ -54,8 +54,9 @@ public static class ResNetCifar
     public static Model ResNetV1(int[] inputShape, int depth, int numClasses = 10)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        if (depth < 8 || (depth - 2) % 6 != 0)
-            throw new ArgumentException($"depth should be 6n+2 (eg 20, 32, 44 in [a]). Received depth={depth}.", nameof(depth));
+        // The tutorial's check; n = 0 (depth 2: no residual blocks) is as valid as in Keras, a negative n is not.
+        if (depth < 2 || (depth - 2) % 6 != 0)
+            throw new ArgumentException($"depth should be 6n+2 (eg 20, 32, 44 in [a]) with n >= 0. Received depth={depth}.", nameof(depth));
         CheckClasses(numClasses);
         int numFilters = 16;
         int numResBlocks = (depth - 2) / 6;
@@ -93,8 +94,8 @@ public static class ResNetCifar
     public static Model ResNetV2(int[] inputShape, int depth, int numClasses = 10)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        if (depth < 11 || (depth - 2) % 9 != 0)
-            throw new ArgumentException($"depth should be 9n+2 (eg 56 or 110 in [b]). Received depth={depth}.", nameof(depth));
+        if (depth < 2 || (depth - 2) % 9 != 0)
+            throw new ArgumentException($"depth should be 9n+2 (eg 56 or 110 in [b]) with n >= 0. Received depth={depth}.", nameof(depth));
         CheckClasses(numClasses);
         int numFiltersIn = 16;
         int numResBlocks = (depth - 2) / 9;

@@ -160,7 +160,7 @@ public static class Program
                 widthShiftRange: 0.1,                // randomly shift images horizontally
                 heightShiftRange: 0.1,               // randomly shift images vertically
                 shearRange: 0.0,                     // set range for random shear
-                zoom: 0.0,                           // set range for random zoom
+                zoomRange: 0.0,                      // set range for random zoom
                 channelShiftRange: 0.0,              // set range for random channel shifts
                 fillMode: "nearest",                 // set mode for filling points outside the input boundaries
                 cval: 0.0,                           // value used for fill_mode = "constant"

@@ -90,7 +90,7 @@ public static class Program
         {
             if (!c.TryGetProperty(k, out var v)) return 0.0;
             if (v.ValueKind == JsonValueKind.Array) return v.EnumerateArray().Select(e => e.GetDouble()).ToArray();
-            return v.TryGetInt32(out int i) && !v.GetRawText().Contains('.') ? i : v.GetDouble();
+            return v.TryGetInt32(out int i) && !v.GetRawText().Contains('.') ? (ShiftRange)i : v.GetDouble();
         }
         var zoomArray = Pair("zoom_range");
         foreach (var p in c.EnumerateObject())
@@ -101,7 +101,7 @@ public static class Program
             featurewiseStdNormalization: B("featurewise_std_normalization"), samplewiseStdNormalization: B("samplewise_std_normalization"),
             zcaWhitening: B("zca_whitening"), zcaEpsilon: D("zca_epsilon", 1e-6), rotationRange: D("rotation_range"),
             widthShiftRange: Shift("width_shift_range"), heightShiftRange: Shift("height_shift_range"), brightnessRange: Pair("brightness_range"),
-            shearRange: D("shear_range"), zoomRange: zoomArray, zoom: zoomArray is null ? D("zoom_range") : 0,
+            shearRange: D("shear_range"), zoomRange: zoomArray is null ? (ZoomRange)D("zoom_range") : zoomArray,
             channelShiftRange: D("channel_shift_range"), fillMode: S("fill_mode") ?? "nearest", cval: D("cval"),
             horizontalFlip: B("horizontal_flip"), verticalFlip: B("vertical_flip"),
             rescale: c.TryGetProperty("rescale", out var r) && r.ValueKind == JsonValueKind.Number ? r.GetDouble() : null,

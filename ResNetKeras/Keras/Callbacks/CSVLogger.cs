@@ -46,7 +46,8 @@ public sealed class CSVLogger : Callback
         }
         else if (keys.Length == 0) keys = logs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var row = new List<string> { epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        foreach (var k in keys) row.Add(logs.TryGetValue(k, out var v) ? PyStr(v) : "NA");
+        // Keras's logs hold Python floats except `lr`, a NumPy float32 read from the optimizer, whose str() is shorter.
+        foreach (var k in keys) row.Add(logs.TryGetValue(k, out var v) ? (k == "lr" ? PyStr((float)v) : PyStr(v)) : "NA");
         writer.WriteLine(string.Join(Separator, row));
         writer.Flush();
     }

@@ -3,8 +3,9 @@ using ResNetKeras.Engine;
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// <c>keras.callbacks.EarlyStopping</c> with Keras 2.6's rule: each epoch wait += 1, an improvement resets it,
-/// and training stops once wait ≥ patience (checked after an improvement too, so patience 0 stops after epoch 1).
+/// <c>keras.callbacks.EarlyStopping</c> with Keras 2.6's rule: each epoch wait += 1, an improvement over the best value
+/// (and over <c>baseline</c>, if given) resets it, and training stops once wait ≥ patience (checked after an improvement
+/// too, so patience 0 stops after the first epoch).
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
@@ -12,12 +13,15 @@ public sealed class EarlyStopping : Callback
     private double best;
     private int wait;
     private int stoppedEpoch;
-    private List<float[]>? bestWeights;
+    private List<NDArray>? bestWeights;
+    private readonly TextWriter? output;
 
     /// <summary>Keras's signature with its defaults.</summary>
     public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
-        double? baseline = null, bool restoreBestWeights = false)
+        double? baseline = null, bool restoreBestWeights = false, TextWriter? output = null)
     {
+        ArgumentNullException.ThrowIfNull(monitor);
+        this.output = output;
         if (patience < 0) throw new ArgumentException($"Invalid value for argument `patience`. Expected a value >= 0. Received patience={patience}.", nameof(patience));
         Monitor = monitor;
         Patience = patience;
@@ -50,7 +54,7 @@ public sealed class EarlyStopping : Callback
     {
         wait = 0;
         stoppedEpoch = 0;
-        best = Baseline ?? (max ? double.NegativeInfinity : double.PositiveInfinity);
+        best = max ? double.NegativeInfinity : double.PositiveInfinity;
         bestWeights = null;
     }
 
@@ -59,14 +63,17 @@ public sealed class EarlyStopping : Callback
     {
         if (!TryGetMonitor(logs, Monitor, out double current))
         {
-            Console.WriteLine($"WARNING: Early stopping conditioned on metric `{Monitor}` which is not available. Available metrics are: {string.Join(",", logs.Keys)}");
+            (output ?? Console.Error).WriteLine($"WARNING: Early stopping conditioned on metric `{Monitor}` which is not available. Available metrics are: {string.Join(",", logs.Keys)}");
             return;
         }
+        // Keras 2.6 keeps the first epoch's weights in case no epoch ever improves.
+        if (RestoreBestWeights && bestWeights is null) bestWeights = Snapshot();
         wait++;
         if (Improved(current, best))
         {
             best = current;
-            if (RestoreBestWeights) bestWeights = Model!.GetWeights().Select(w => (float[])w.Float32Data.Clone()).ToList();
+            if (RestoreBestWeights) bestWeights = Snapshot();
+            // Only restart waiting when the value beats both the previous best and the baseline.
             if (Baseline is null || Improved(current, Baseline.Value)) wait = 0;
         }
         if (wait >= Patience)
@@ -75,16 +82,17 @@ public sealed class EarlyStopping : Callback
             Model!.StopTraining = true;
             if (RestoreBestWeights && bestWeights is not null)
             {
-                if (Verbose > 0) Console.WriteLine("Restoring model weights from the end of the best epoch.");
-                var ws = Model.GetWeights();
-                Model.SetWeights(bestWeights.Select((w, i) => new NDArray(w, ws[i].Shape)).ToList());
+                if (Verbose > 0) (output ?? Console.Out).WriteLine("Restoring model weights from the end of the best epoch.");
+                Model.SetWeights(bestWeights);
             }
         }
     }
 
+    private List<NDArray> Snapshot() => Model!.GetWeights();
+
     /// <inheritdoc/>
     public override void OnTrainEnd(Dictionary<string, double> logs)
     {
-        if (stoppedEpoch > 0 && Verbose > 0) Console.WriteLine($"{EpochLabel(stoppedEpoch)}: early stopping");
+        if (stoppedEpoch > 0 && Verbose > 0) (output ?? Console.Out).WriteLine($"{EpochLabel(stoppedEpoch)}: early stopping");
     }
 }

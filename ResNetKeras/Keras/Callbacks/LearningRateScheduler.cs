@@ -7,14 +7,22 @@ namespace ResNetKeras.Keras;
 public sealed class LearningRateScheduler : Callback
 {
     private readonly Func<int, double, double> schedule;
+    private readonly TextWriter? output;
 
     /// <summary>A schedule of the 0-based epoch (the tutorial's <c>lr_schedule</c>).</summary>
-    public LearningRateScheduler(Func<int, double> schedule, int verbose = 0)
-        : this((epoch, _) => (schedule ?? throw new ArgumentNullException(nameof(schedule)))(epoch), verbose) { }
+    public LearningRateScheduler(Func<int, double> schedule, int verbose = 0, TextWriter? output = null)
+        : this(OneArgument(schedule), verbose, output) { }
+
+    private static Func<int, double, double> OneArgument(Func<int, double> schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return (epoch, _) => schedule(epoch);
+    }
 
     /// <summary>A schedule of the 0-based epoch and the current learning rate.</summary>
-    public LearningRateScheduler(Func<int, double, double> schedule, int verbose = 0)
+    public LearningRateScheduler(Func<int, double, double> schedule, int verbose = 0, TextWriter? output = null)
     {
+        this.output = output;
         this.schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
         Verbose = verbose;
     }
@@ -31,7 +39,7 @@ public sealed class LearningRateScheduler : Callback
             throw new ArgumentException($"The output of the \"schedule\" function should be a finite float. Received lr={lr} at epoch {epoch}.");
         opt.LearningRate = lr;
         if (Verbose > 0)
-            Console.WriteLine($"\n{EpochLabel(epoch)}: LearningRateScheduler setting learning rate to {PyStr(lr)}.");
+            (output ?? Console.Out).WriteLine($"\n{EpochLabel(epoch)}: LearningRateScheduler setting learning rate to {PyStr(lr)}.");
     }
 
     /// <inheritdoc/>

@@ -29,7 +29,7 @@ public sealed partial class ModelCheckpoint : Callback
             Console.Error.WriteLine($"WARNING: ModelCheckpoint mode {mode} is unknown, fallback to auto mode.");
             mode = "auto";
         }
-        max = ResolveMax(mode, monitor, nameof(ModelCheckpoint));
+        max = ResolveMax(mode, monitor, nameof(ModelCheckpoint), fmeasureIsMax: true);
         best = max ? double.NegativeInfinity : double.PositiveInfinity;
         Output = output ?? Console.Out;
     }

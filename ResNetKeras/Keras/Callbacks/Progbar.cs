@@ -39,7 +39,8 @@ public sealed class Progbar
         var sw = Stopwatch.StartNew();
         this.clock = clock ?? (() => sw.Elapsed.TotalSeconds);
         start = this.clock();
-        lastUpdate = 0;
+        // Keras starts from _last_update = 0 against wall-clock seconds, so the first update is never skipped.
+        lastUpdate = double.NegativeInfinity;
     }
 
     /// <summary>Number of steps.</summary>
@@ -154,7 +155,11 @@ public sealed class Progbar
     {
         if (double.IsNaN(v)) return "nan";
         if (double.IsInfinity(v)) return v > 0 ? "inf" : "-inf";
-        string s = v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
-        return s;
+        // "E4" rounds the exact binary value half-to-even as Python does (a custom "0.0000e+00" format would
+        // round half away from zero); then Python's exponent form: sign and at least two digits.
+        string s = v.ToString("E4", CultureInfo.InvariantCulture);
+        int e = s.IndexOf('E');
+        int exp = int.Parse(s[(e + 1)..], CultureInfo.InvariantCulture);
+        return $"{s[..e]}e{(exp < 0 ? '-' : '+')}{Math.Abs(exp):D2}";
     }
 }

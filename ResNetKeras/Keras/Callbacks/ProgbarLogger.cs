@@ -1,41 +1,94 @@
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// <c>keras.callbacks.ProgbarLogger</c> as in Keras 2.6: prints <c>Epoch i/n</c> (when epochs &gt; 1) and drives a
-/// <see cref="Progbar"/> over the steps; added first to the callback list by <c>Fit</c> when verbose &gt; 0.
+/// <c>keras.callbacks.ProgbarLogger(count_mode='steps')</c> as in Keras 2.6: in <c>Fit</c> prints <c>Epoch i/n</c>
+/// (when epochs &gt; 1) and drives a <see cref="Progbar"/> over the steps of each epoch, finalized with the epoch logs
+/// (validation inside Fit stays silent); in <c>Evaluate</c> and <c>Predict</c> one bar over their steps. Put first in
+/// the callback list by <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c> when verbose &gt; 0.
 /// </summary>
 public sealed class ProgbarLogger : Callback
 {
     private readonly TextWriter? output;
+    private readonly bool? dynamicDisplay;
     private Progbar? progbar;
+    private bool calledInFit;
     private int target;
     private int epochs;
     private int verbose;
 
-    /// <summary>A logger writing to <paramref name="output"/> (stdout when null).</summary>
-    public ProgbarLogger(TextWriter? output = null) => this.output = output;
+    /// <summary>
+    /// A logger writing to <paramref name="output"/> (stdout when null); <paramref name="dynamicDisplay"/> forces or
+    /// forbids rewriting the line in place (default: only on a terminal).
+    /// </summary>
+    public ProgbarLogger(TextWriter? output = null, bool? dynamicDisplay = null)
+    {
+        this.output = output;
+        this.dynamicDisplay = dynamicDisplay;
+    }
 
     /// <inheritdoc/>
     public override void SetParams(IReadOnlyDictionary<string, object> parameters)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         base.SetParams(parameters);
-        verbose = (int)parameters["verbose"];
-        epochs = (int)parameters["epochs"];
-        target = (int)parameters["steps"];
+        verbose = parameters.TryGetValue("verbose", out var v) ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        epochs = parameters.TryGetValue("epochs", out var e) ? Convert.ToInt32(e, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        target = parameters.TryGetValue("steps", out var s) ? Convert.ToInt32(s, System.Globalization.CultureInfo.InvariantCulture) : 1;
     }
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(Dictionary<string, double> logs) => calledInFit = true;
 
     /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, Dictionary<string, double> logs)
     {
+        NewBar();
         if (verbose > 0 && epochs > 1) (output ?? Console.Out).WriteLine($"Epoch {epoch + 1}/{epochs}");
-        progbar = new Progbar(target, verbose: verbose, statefulMetrics: Model?.MetricsNames ?? [], output: output);
     }
 
     /// <inheritdoc/>
-    public override void OnTrainBatchEnd(int batch, Dictionary<string, double> logs) =>
-        progbar?.Update(batch + 1, logs.ToList(), finalize: false);
+    public override void OnTrainBatchEnd(int batch, Dictionary<string, double> logs) => BatchUpdate(batch, logs);
 
     /// <inheritdoc/>
-    public override void OnEpochEnd(int epoch, Dictionary<string, double> logs) =>
-        progbar?.Update(target, logs.ToList(), finalize: true);
+    public override void OnEpochEnd(int epoch, Dictionary<string, double> logs) => progbar?.Update(target, logs.ToList(), finalize: true);
+
+    /// <inheritdoc/>
+    public override void OnTestBegin(Dictionary<string, double> logs)
+    {
+        if (!calledInFit) NewBar();
+    }
+
+    /// <inheritdoc/>
+    public override void OnTestBatchEnd(int batch, Dictionary<string, double> logs)
+    {
+        if (!calledInFit) BatchUpdate(batch, logs);
+    }
+
+    /// <inheritdoc/>
+    public override void OnTestEnd(Dictionary<string, double> logs)
+    {
+        if (!calledInFit) progbar?.Update(target, logs.ToList(), finalize: true);
+    }
+
+    /// <inheritdoc/>
+    public override void OnPredictBegin(Dictionary<string, double> logs) => NewBar();
+
+    /// <inheritdoc/>
+    public override void OnPredictBatchEnd(int batch, Dictionary<string, double> logs) => BatchUpdate(batch, null);
+
+    /// <inheritdoc/>
+    public override void OnPredictEnd(Dictionary<string, double> logs) => progbar?.Update(target, logs.ToList(), finalize: true);
+
+    /// <summary>Seconds source for the bars (tests use a scripted clock).</summary>
+    internal Func<double>? Clock { get; set; }
+
+    private void NewBar() =>
+        progbar = new Progbar(Math.Max(1, target), verbose: verbose, statefulMetrics: Model?.MetricsNames ?? [], output: output,
+            dynamicDisplay: dynamicDisplay, clock: Clock);
+
+    // Keras updates the bar per batch only at verbose 1; verbose 2 prints the final line alone.
+    private void BatchUpdate(int batch, Dictionary<string, double>? logs)
+    {
+        if (verbose == 1) progbar?.Update(batch + 1, logs?.ToList(), finalize: false);
+    }
 }

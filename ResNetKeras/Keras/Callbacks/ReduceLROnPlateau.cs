@@ -11,11 +11,14 @@ public sealed class ReduceLROnPlateau : Callback
     private double best;
     private int wait;
     private int cooldownCounter;
+    private readonly TextWriter? output;
 
     /// <summary>Keras's signature with its defaults.</summary>
     public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, int verbose = 0, string mode = "auto",
-        double minDelta = 1e-4, int cooldown = 0, double minLr = 0)
+        double minDelta = 1e-4, int cooldown = 0, double minLr = 0, TextWriter? output = null)
     {
+        ArgumentNullException.ThrowIfNull(monitor);
+        this.output = output;
         if (factor >= 1.0)
             throw new ArgumentException($"ReduceLROnPlateau does not support a factor >= 1.0. Got {factor}", nameof(factor));
         if (patience < 0) throw new ArgumentException($"Invalid value for argument `patience`. Expected a value >= 0. Received patience={patience}.", nameof(patience));
@@ -65,7 +68,7 @@ public sealed class ReduceLROnPlateau : Callback
         logs["lr"] = opt.LearningRate;
         if (!TryGetMonitor(logs, Monitor, out double current))
         {
-            Console.WriteLine($"WARNING: Learning rate reduction is conditioned on metric `{Monitor}` which is not available. Available metrics are: {string.Join(",", logs.Keys)}");
+            (output ?? Console.Error).WriteLine($"WARNING: Learning rate reduction is conditioned on metric `{Monitor}` which is not available. Available metrics are: {string.Join(",", logs.Keys)}");
             return;
         }
         if (cooldownCounter > 0)
@@ -89,7 +92,7 @@ public sealed class ReduceLROnPlateau : Callback
                     double next = Math.Max(old * Factor, MinLr);
                     opt.LearningRate = next;
                     if (Verbose > 0)
-                        Console.WriteLine($"\n{EpochLabel(epoch)}: ReduceLROnPlateau reducing learning rate to {PyStr(next)}.");
+                        (output ?? Console.Out).WriteLine($"\n{EpochLabel(epoch)}: ReduceLROnPlateau reducing learning rate to {PyStr(next)}.");
                     cooldownCounter = Cooldown;
                     wait = 0;
                 }

@@ -8,14 +8,20 @@ namespace ResNetKeras.Keras;
 /// </summary>
 public sealed class KerasTensor
 {
+    private readonly int[] shape;
+
     internal KerasTensor(int[] shape, Node? node)
     {
-        Shape = shape;
+        // A private copy: callers (Predict, user code) may fill in the batch axis of what they read.
+        this.shape = (int[])shape.Clone();
         Node = node;
     }
 
-    /// <summary>Shape; -1 marks an unknown dimension (Keras's None), always the batch axis.</summary>
-    public int[] Shape { get; }
+    /// <summary>Shape (a copy); -1 marks an unknown dimension (Keras's None), always the batch axis.</summary>
+    public int[] Shape => (int[])shape.Clone();
+
+    /// <summary>Number of axes including the batch axis.</summary>
+    public int Rank => shape.Length;
 
     /// <summary>The layer call that produced this tensor.</summary>
     internal Node? Node { get; set; }
@@ -24,7 +30,7 @@ public sealed class KerasTensor
     public Layer? Layer => Node?.Layer;
 
     /// <summary>Python tuple text of the shape, with None for unknown dimensions: <c>(None, 32, 32, 16)</c>.</summary>
-    public string ShapeText => FormatShape(Shape);
+    public string ShapeText => FormatShape(shape);
 
     internal static string FormatShape(int[] shape)
     {

@@ -15,14 +15,16 @@ public sealed class InputLayer : Layer
                 throw new ArgumentException($"Invalid value for argument `shape`. Expected strictly positive dimensions. Received shape={KerasTensor.FormatShape(shape)}.", nameof(shape));
         if (batchSize is <= 0)
             throw new ArgumentException($"Invalid value for argument `batchSize`. Expected a strictly positive value. Received batchSize={batchSize}.", nameof(batchSize));
-        BatchShape = [batchSize ?? -1, .. shape];
+        batchShape = [batchSize ?? -1, .. shape];
         var node = new Node(this, [], 0);
-        node.Output = new KerasTensor(BatchShape, node);
+        node.Output = new KerasTensor(batchShape, node);
         InboundNodes.Add(node);
     }
 
-    /// <summary>Shape including the batch axis (-1 when unknown).</summary>
-    public int[] BatchShape { get; }
+    private readonly int[] batchShape;
+
+    /// <summary>Shape including the batch axis (-1 when unknown); a copy.</summary>
+    public int[] BatchShape => (int[])batchShape.Clone();
 
     /// <inheritdoc/>
     protected override int[] ComputeOutputShape(int[][] inputShapes) => BatchShape;
@@ -33,7 +35,7 @@ public sealed class InputLayer : Layer
     /// <inheritdoc/>
     public override Dictionary<string, object?> GetConfig() => new()
     {
-        ["batch_input_shape"] = BatchShape.Select(d => d < 0 ? (object?)null : d).ToArray(),
+        ["batch_input_shape"] = batchShape.Select(d => d < 0 ? (object?)null : d).ToArray(),
         ["dtype"] = "float32",
         ["sparse"] = false,
         ["ragged"] = false,

@@ -47,9 +47,7 @@ public sealed partial class Model
         {
             var layer = Layers[i];
             var nodes = layer.InboundNodes.Where(relevant.Contains).ToList();
-            string outShape = layer is InputLayer il
-                ? "[" + KerasTensor.FormatShape(il.BatchShape) + "]"
-                : nodes.Count == 1 ? nodes[0].Output.ShapeText : "multiple";
+            string outShape = OutputShapeText(layer);
             string fields0 = $"{layer.Name} ({layer.ClassName})";
             string parameters = layer.CountParams().ToString(CultureInfo.InvariantCulture);
             if (sequential) lines.Add(Row([fields0, outShape, parameters], positions));
@@ -66,11 +64,23 @@ public sealed partial class Model
         }
         long trainable = TrainableWeights.Sum(w => (long)w.Value.Size);
         long nonTrainable = NonTrainableWeights.Sum(w => (long)w.Value.Size);
-        lines.Add($"Total params: {trainable + nonTrainable:N0}");
-        lines.Add($"Trainable params: {trainable:N0}");
-        lines.Add($"Non-trainable params: {nonTrainable:N0}");
+        // Python's '{:,}' whatever the current culture.
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "Total params: {0:N0}", trainable + nonTrainable));
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "Trainable params: {0:N0}", trainable));
+        lines.Add(string.Format(CultureInfo.InvariantCulture, "Non-trainable params: {0:N0}", nonTrainable));
         lines.Add(new string('_', lineLength));
-        return lines.Select(l => l.Replace('\u00A0', ',')).ToList();
+        return lines;
+    }
+
+    /// <summary>
+    /// Keras's <c>layer.output_shape</c>: the shape when every call of the layer (in any model) produced the same
+    /// shape, else "multiple"; an InputLayer shows the list form <c>[(None, 32, 32, 3)]</c>.
+    /// </summary>
+    private static string OutputShapeText(Layer layer)
+    {
+        if (layer is InputLayer il) return "[" + KerasTensor.FormatShape(il.BatchShape) + "]";
+        var shapes = layer.InboundNodes.Select(n => n.Output.ShapeText).Distinct().ToList();
+        return shapes.Count == 1 ? shapes[0] : "multiple";
     }
 
     /// <summary>Keras's print_row: each field replaces the last character so far by a space, then is cut and padded to its stop.</summary>

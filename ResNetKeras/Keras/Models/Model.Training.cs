@@ -56,11 +56,27 @@ public sealed partial class Model
 
     // ------------------------------------------------------------------ one batch
 
+    /// <summary>
+    /// Keras's running means (<c>keras.metrics.Mean</c> for the loss weighted by batch size, <c>MeanMetricWrapper</c> for
+    /// accuracy): float32 total and count variables, so the logged values are float32 exactly as Keras's.
+    /// </summary>
     private sealed class Accumulator
     {
-        public double LossSum;
-        public long Seen;
-        public long Correct;
+        public float LossTotal;
+        public float LossCount;
+        public float Correct;
+        public float Seen;
+
+        public void Add(float batchLoss, int batchSize, long correct)
+        {
+            LossTotal += batchLoss * batchSize;
+            LossCount += batchSize;
+            Correct += correct;
+            Seen += batchSize;
+        }
+
+        public float Loss => LossCount == 0 ? 0 : LossTotal / LossCount;
+        public float Accuracy => Seen == 0 ? 0 : Correct / Seen;
     }
 
     private int OutputUnits => Output.Shape[^1];
@@ -106,12 +122,19 @@ public sealed partial class Model
         _ => Op.SparseCategoricalCrossentropy(output, labels.Sparse!),
     };
 
+    /// <summary>Keras's LossesContainer: the batch-mean data loss plus add_n of the regularization terms (in layer order).</summary>
     private Tensor TotalLoss(Tensor perSample)
     {
-        var terms = new List<Tensor> { Op.Mean(perSample) };
+        var data = Op.Mean(perSample);
+        var regs = new List<Tensor>();
         foreach (var layer in Layers)
-            if (layer.HasRegularizers) terms.AddRange(layer.Losses());
-        return terms.Count == 1 ? terms[0] : Op.AddN(terms);
+            if (layer.HasRegularizers) regs.AddRange(layer.Losses());
+        return regs.Count switch
+        {
+            0 => data,
+            1 => Op.Add(data, regs[0]),
+            _ => Op.Add(data, Op.AddN(regs)),
+        };
     }
 
     private long CountCorrect(Tensor output, (Tensor? Dense, int[]? Sparse) labels)
@@ -159,10 +182,7 @@ public sealed partial class Model
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
-        int n = xb.Shape[0];
-        acc.LossSum += (double)total.Item() * n;
-        acc.Seen += n;
-        if (metricNames.Length > 0) acc.Correct += CountCorrect(output, labels);
+        acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
     }
 
     private void TestStep(NDArray xb, NDArray yb, Accumulator acc)
@@ -171,16 +191,13 @@ public sealed partial class Model
         var labels = PrepareLabels(yb);
         var (output, logits) = Run(Tensor.FromNDArray(xb), training: false, wantLogits: true);
         var total = TotalLoss(PerSampleLoss(output, logits, labels));
-        int n = xb.Shape[0];
-        acc.LossSum += (double)total.Item() * n;
-        acc.Seen += n;
-        if (metricNames.Length > 0) acc.Correct += CountCorrect(output, labels);
+        acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
     }
 
     private Dictionary<string, double> Logs(Accumulator acc, string prefix = "")
     {
-        var logs = new Dictionary<string, double> { [prefix + "loss"] = acc.LossSum / Math.Max(1, acc.Seen) };
-        foreach (var m in metricNames) logs[prefix + m] = (double)(float)((double)acc.Correct / Math.Max(1, acc.Seen));
+        var logs = new Dictionary<string, double> { [prefix + "loss"] = acc.Loss };
+        foreach (var m in metricNames) logs[prefix + m] = acc.Accuracy;
         return logs;
     }
 
@@ -200,13 +217,16 @@ public sealed partial class Model
     /// or the session's random source), the last partial batch kept.
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
-        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null)
+        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
+        int? validationBatchSize = null, int validationFreq = 1)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchSize(batchSize);
+        CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
         CheckEpochs(epochs, initialEpoch);
+        CheckValidationFreq(validationFreq);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
         CheckInput(x.ShapeSpan, nameof(x));
@@ -218,16 +238,20 @@ public sealed partial class Model
             x = x.Slice(0, split);
             y = y.Slice(0, split);
         }
+        if (x.Shape[0] == 0)
+            throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
         if (validationData is { } vd)
         {
             CheckInput(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0)
+                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
         }
         int b = batchSize ?? 32;
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
         uint baseSeed = seed ?? Backend.NextSeed();
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, b, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
             return Enumerable.Range(0, steps).Select(s =>
@@ -246,7 +270,7 @@ public sealed partial class Model
     /// </summary>
     public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
-        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null)
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -254,18 +278,20 @@ public sealed partial class Model
         if (stepsPerEpoch is <= 0)
             throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
         CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
+        CheckValidationFreq(validationFreq);
         int len = x.Count;
         if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
         if (validationData is { } vd)
         {
             CheckInput(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
         uint baseSeed = seed ?? Backend.NextSeed();
         var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
         bool checkedFirst = false;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
             var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
@@ -289,52 +315,76 @@ public sealed partial class Model
     /// </summary>
     private static RandomState EpochRandom(uint seed, int epoch) => new(unchecked(seed + (uint)epoch * 0x9E3779B9u));
 
+    private static void CheckValidationFreq(int validationFreq)
+    {
+        if (validationFreq <= 0)
+            throw new ArgumentException($"Invalid value for argument `validation_freq`. Expected a strictly positive integer. Received validation_freq={validationFreq}.", nameof(validationFreq));
+    }
+
     private static void CheckEpochs(int epochs, int initialEpoch)
     {
         if (epochs < 0) throw new ArgumentException($"Invalid value for argument `epochs`. Expected a value >= 0. Received epochs={epochs}.", nameof(epochs));
         if (initialEpoch < 0) throw new ArgumentException($"Invalid value for argument `initial_epoch`. Expected a value >= 0. Received initial_epoch={initialEpoch}.", nameof(initialEpoch));
     }
 
-    private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
-        (NDArray X, NDArray Y)? validationData, int validationBatchSize, Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
+    /// <summary>The History of the last <c>Fit</c> (<c>model.history</c>), set after every epoch.</summary>
+    public History? History { get; private set; }
+
+    /// <summary>
+    /// Keras 2.6's CallbackList: the progress-bar logger first (when verbose), the user's callbacks in order, then History
+    /// (Fit only); a ProgbarLogger or History the user passed is used in place of the default one.
+    /// </summary>
+    private List<Callback> CallbackList(IReadOnlyList<Callback>? callbacks, int verbose, int epochs, int steps, History? history)
     {
-        var history = new History();
+        var user = callbacks ?? [];
+        for (int i = 0; i < user.Count; i++)
+            if (user[i] is null) throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
         var list = new List<Callback>();
-        if (verbose > 0) list.Add(new ProgbarLogger());
-        list.AddRange(callbacks ?? []);
-        list.Add(history);
+        if (verbose > 0 && !user.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
+        list.AddRange(user);
+        if (history is not null && !user.Any(c => c is History)) list.Add(history);
         var parameters = new Dictionary<string, object> { ["verbose"] = verbose, ["epochs"] = epochs, ["steps"] = steps };
         foreach (var c in list)
         {
             c.SetModel(this);
             c.SetParams(parameters);
         }
+        return list;
+    }
+
+    private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
+        (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
+        Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
+    {
+        var list = CallbackList(callbacks, verbose, epochs, steps, new History());
+        var history = (History)list.First(c => c is History);
         StopTraining = false;
-        var trainLogs = new Dictionary<string, double>();
-        foreach (var c in list) c.OnTrainBegin(trainLogs);
+        foreach (var c in list) c.OnTrainBegin(new Dictionary<string, double>());
         Dictionary<string, double> epochLogs = new();
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
             foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
             var acc = new Accumulator();
             int step = 0;
             foreach (var (xb, yb) in epochBatches(epoch))
             {
-                var batchLogs = new Dictionary<string, double>();
-                foreach (var c in list) c.OnTrainBatchBegin(step, batchLogs);
+                foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
                 TrainStep(xb, yb, acc);
-                batchLogs = Logs(acc);
+                var batchLogs = Logs(acc);
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
                 if (StopTraining) break;
             }
             epochLogs = Logs(acc);
-            if (validationData is { } vd)
+            if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
-                var val = EvaluateLogs(vd.X, vd.Y, validationBatchSize);
+                var val = EvaluateCore(vd.X, vd.Y, validationBatchSize, list);
                 foreach (var (k, v) in val) epochLogs["val_" + k] = v;
             }
             foreach (var c in list) c.OnEpochEnd(epoch, epochLogs);
+            History = history;
+            // Keras's DataHandler calls the Sequence's on_epoch_end when the epoch loop resumes, so not after a stop.
+            if (StopTraining) break;
             onEpochEnd?.Invoke();
         }
         foreach (var c in list) c.OnTrainEnd(epochLogs);
@@ -356,20 +406,30 @@ public sealed partial class Model
 
     // ------------------------------------------------------------------ evaluate / predict
 
-    private Dictionary<string, double> EvaluateLogs(NDArray x, NDArray y, int batchSize)
+    /// <summary>Keras's evaluate loop: test hooks on every callback, inference-mode batches in order, running means.</summary>
+    private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list)
     {
+        foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
         var acc = new Accumulator();
         int n = x.Shape[0];
-        for (int s = 0; s < n; s += batchSize)
+        var logs = Logs(acc);
+        for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
+            foreach (var c in list) c.OnTestBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + batchSize);
             TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), acc);
+            logs = Logs(acc);
+            foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
-        return Logs(acc);
+        foreach (var c in list) c.OnTestEnd(logs);
+        return logs;
     }
 
-    /// <summary><c>model.evaluate(x, y, batch_size=32, verbose=1)</c>: <c>[loss, metrics...]</c> in inference mode; the loss includes regularization.</summary>
-    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1)
+    /// <summary>
+    /// <c>model.evaluate(x, y, batch_size=32, verbose=1, callbacks)</c>: <c>[loss, metrics...]</c> (<see cref="MetricsNames"/>
+    /// order) in inference mode; the loss includes regularization. verbose 1 shows the progress bar over the test steps.
+    /// </summary>
+    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1, IReadOnlyList<Callback>? callbacks = null)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -378,44 +438,37 @@ public sealed partial class Model
         CheckInput(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         int b = batchSize ?? 32, n = x.Shape[0];
-        int steps = Math.Max(1, (n + b - 1) / b);
-        var bar = verbose > 0 ? new Progbar(steps, verbose: verbose, statefulMetrics: MetricsNames) : null;
-        var acc = new Accumulator();
-        int step = 0;
-        for (int s = 0; s < n; s += b)
-        {
-            int e = Math.Min(n, s + b);
-            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), acc);
-            step++;
-            bar?.Update(step, Logs(acc).ToList(), finalize: step == steps);
-        }
-        return Logs(acc).Values.ToArray();
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
+        return EvaluateCore(x, y, b, list).Values.ToArray();
     }
 
-    /// <summary><c>model.predict(x, batch_size=32)</c>: inference-mode outputs of all batches, concatenated.</summary>
-    public NDArray Predict(NDArray x, int? batchSize = null, int verbose = 0)
+    /// <summary><c>model.predict(x, batch_size=32, verbose=0, callbacks)</c>: inference-mode outputs of all batches, concatenated.</summary>
+    public NDArray Predict(NDArray x, int? batchSize = null, int verbose = 0, IReadOnlyList<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize(batchSize);
         CheckInput(x.ShapeSpan, nameof(x));
         int b = batchSize ?? 32, n = x.Shape[0];
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var outShape = Output.Shape;
         outShape[0] = n;
         var result = NDArray.Zeros(outShape);
         int rowSize = result.Size / Math.Max(1, n);
-        int steps = Math.Max(1, (n + b - 1) / b);
-        var bar = verbose > 0 ? new Progbar(steps, verbose: verbose) : null;
-        int step = 0;
-        for (int s = 0; s < n; s += b)
+        var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
+        foreach (var c in list) c.OnPredictBegin(new Dictionary<string, double>());
+        for (int s = 0, step = 0; s < n; s += b, step++)
         {
+            foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + b);
             using (new TensorScope())
             {
                 var y = Run(Tensor.FromNDArray(AsFloatBatch(x.Slice(s, e))), training: false, wantLogits: false).Output;
                 Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
             }
-            bar?.Update(++step, null, finalize: step == steps);
+            foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }
+        foreach (var c in list) c.OnPredictEnd(new Dictionary<string, double>());
         return result;
     }
 }

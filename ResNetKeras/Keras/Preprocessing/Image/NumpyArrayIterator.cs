@@ -3,118 +3,187 @@ using ResNetKeras.Engine;
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// What <see cref="ImageDataGenerator.Flow"/> returns (Keras's <c>NumpyArrayIterator</c>): ⌈n/B⌉ batches, the last
-/// one partial, each image augmented then standardized, a new permutation every epoch when shuffling.
+/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.Flow"/> returns: a <see cref="Sequence"/> of
+/// ⌈n/batchSize⌉ batches (the last one partial). Batch i of an epoch holds the samples at positions
+/// i·batchSize … (i+1)·batchSize − 1 of the epoch's index array (0…n−1, or a fresh permutation every epoch when
+/// shuffling); each image is cast to float32, given its own random transform and standardized.
 /// </summary>
 /// <remarks>
-/// Keras seeds NumPy with <c>seed + total_batches_seen</c> at each batch request, which depends on the order in which
-/// threads ask. Here batch i of epoch e always uses <c>seed + e·len + i</c> (equal to Keras's value when batches are
-/// requested in order, as with one worker and no batch shuffling), and the permutations are replayed from those
-/// streams exactly as Keras draws them, so any number of workers gives the same batches. Without a seed, one is
-/// drawn once from the session generator.
+/// <para><b>Determinism with workers.</b> <see cref="GetItem"/> is a pure function of the epoch and the batch index, so
+/// background workers (<see cref="OrderedEnqueuer"/>) give the same batches as one thread, in any request order:
+/// the epoch's permutation is drawn in the constructor and in <see cref="OnEpochEnd"/>, never lazily by whichever
+/// thread asks first, and batch i of epoch e draws its transforms from <c>RandomState(seed + e·Count + i)</c>.</para>
+/// <para><b>Deviation from Keras, and where it agrees.</b> Keras reseeds NumPy's global generator with
+/// <c>seed + total_batches_seen</c> at every request, a call counter that depends on the order in which threads ask.
+/// Here the counter is replaced by the position e·Count + i, which is the value Keras uses when batches are requested
+/// in order (one worker, no batch shuffling, <c>on_epoch_end</c> between epochs). In that case the permutations match
+/// too: the first is drawn from <c>seed</c>'s stream before batch 0's transforms (Keras draws it lazily at the first
+/// request) and each later one continues the stream of the epoch's last batch after its transforms, as Keras's
+/// <c>on_epoch_end</c> does with the global generator. So with a seed, in-order batches equal Keras's exactly.
+/// Without a seed, one is drawn once from the session generator (<see cref="Backend.SetRandomSeed"/>).</para>
 /// </remarks>
 public sealed class NumpyArrayIterator : Sequence
 {
-    private readonly NDArray x;
+    private readonly float[] x;
+    private readonly int[] imageShape;
+    private readonly int imageSize;
     private readonly NDArray? y;
+    private readonly NDArray? sampleWeight;
     private readonly ImageDataGenerator generator;
     private readonly uint seed;
-    private int[] indexArray;
-    private int epoch;
+    private readonly object epochGate = new();
+    private EpochState state;
 
-    internal NumpyArrayIterator(NDArray x, NDArray? y, ImageDataGenerator generator, int batchSize, bool shuffle, uint? seed, string? subset)
+    /// <summary>The index array of one epoch; replaced as a whole so readers never see half an update.</summary>
+    private sealed record EpochState(int Epoch, int[] IndexArray);
+
+    internal NumpyArrayIterator(NDArray x, NDArray? y, ImageDataGenerator generator, int batchSize, bool shuffle,
+        NDArray? sampleWeight, uint? seed, string? subset, bool ignoreClassSplit)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank != 4)
-            throw new ArgumentException($"Input data in `NumpyArrayIterator` should have rank 4. You passed an array with shape {ShapeUtil.Format(x.ShapeSpan)}", nameof(x));
-        if (y is not null && y.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"`x` (images tensor) and `y` (labels) should have the same length. Found: x.shape = {ShapeUtil.Format(x.ShapeSpan)}, y.shape = {ShapeUtil.Format(y.ShapeSpan)}", nameof(y));
+        ArgumentNullException.ThrowIfNull(generator);
         if (batchSize <= 0)
-            throw new ArgumentException($"Invalid value for argument `batch_size`. Expected a strictly positive integer. Received batchSize={batchSize}.", nameof(batchSize));
+            throw new ArgumentException($"Invalid value for argument `batch_size`. Expected a strictly positive integer. Received batch_size={batchSize}.", nameof(batchSize));
+        if (x.Rank == 0)
+            throw new ArgumentException("Input data in `NumpyArrayIterator` should have rank 4. You passed a scalar.", nameof(x));
+        int total = x.Shape[0];
+        if (y is not null && (y.Rank == 0 || y.Shape[0] != total))
+            throw new ArgumentException($"`x` (images tensor) and `y` (labels) should have the same length. Found: x.shape = {ShapeUtil.Format(x.ShapeSpan)}, y.shape = {ShapeUtil.Format(y.ShapeSpan)}", nameof(y));
+        if (sampleWeight is not null && (sampleWeight.Rank == 0 || sampleWeight.Shape[0] != total))
+            throw new ArgumentException($"`x` (images tensor) and `sample_weight` should have the same length. Found: x.shape = {ShapeUtil.Format(x.ShapeSpan)}, sample_weight.shape = {ShapeUtil.Format(sampleWeight.ShapeSpan)}", nameof(sampleWeight));
         if (subset is not null)
         {
             if (subset is not ("training" or "validation"))
-                throw new ArgumentException($"Invalid subset name: {subset}; expected \"training\" or \"validation\"", nameof(subset));
-            int split = (int)(x.Shape[0] * generator.ValidationSplit);
-            if (y is not null)
-            {
-                var a = Enumerable.Range(0, split).Select(i => y[i].ToDoubleArray()).Select(v => string.Join(",", v)).ToHashSet();
-                var b = Enumerable.Range(split, x.Shape[0] - split).Select(i => y[i].ToDoubleArray()).Select(v => string.Join(",", v)).ToHashSet();
-                if (!a.SetEquals(b))
-                    throw new ArgumentException("Training and validation subsets have different number of classes after the split. If your numpy arrays are sorted by the label, you might want to shuffle them.", nameof(subset));
-            }
-            (x, y) = subset == "validation" ? (x.Slice(0, split), y?.Slice(0, split)) : (x.Slice(split, x.Shape[0]), y?.Slice(split, y.Shape[0]));
+                throw new ArgumentException($"Invalid subset name: {subset}; expected \"training\" or \"validation\".", nameof(subset));
+            int split = (int)(total * generator.ValidationSplit);
+            // Keras compares np.unique of the label values (flattened), not label rows.
+            if (y is not null && !ignoreClassSplit && !UniqueValues(y, 0, split).SequenceEqual(UniqueValues(y, split, total)))
+                throw new ArgumentException("Training and validation subsets have different number of classes after the split. If your numpy arrays are sorted by the label, you might want to shuffle them.", nameof(subset));
+            (int from, int to) = subset == "validation" ? (0, split) : (split, total);
+            x = x.Slice(from, to);
+            y = y?.Slice(from, to);
+            sampleWeight = sampleWeight?.Slice(from, to);
         }
-        this.x = x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
+        if (x.Rank != 4)
+            throw new ArgumentException($"Input data in `NumpyArrayIterator` should have rank 4. You passed an array with shape {ShapeUtil.Format(x.ShapeSpan)}", nameof(x));
+        int channels = x.Shape[generator.ChannelAxis];
+        if (channels is not (1 or 3 or 4))
+            Console.Error.WriteLine($"UserWarning: NumpyArrayIterator is set to use the data format convention \"{generator.DataFormat}\" (channels on axis {generator.ChannelAxis}), i.e. expected either 1, 3, or 4 channels on axis {generator.ChannelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
+        this.x = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
+        imageShape = x.Shape[1..];
+        imageSize = ShapeUtil.Size(imageShape);
         this.y = y;
+        this.sampleWeight = sampleWeight;
         this.generator = generator;
         BatchSize = batchSize;
         Shuffle = shuffle;
+        N = x.Shape[0];
         this.seed = seed ?? Backend.NextSeed();
-        N = this.x.Shape[0];
-        indexArray = Enumerable.Range(0, N).ToArray();
-        if (Shuffle) indexArray = new RandomState(this.seed).Permutation(N);
+        Seed = seed;
+        state = new EpochState(0, Shuffle ? new RandomState(this.seed).Permutation(N) : Enumerable.Range(0, N).ToArray());
     }
 
-    /// <summary>Number of samples.</summary>
+    private static double[] UniqueValues(NDArray a, int from, int to)
+    {
+        var set = new SortedSet<double>();
+        if (to > from)
+            foreach (double v in a.Slice(from, to).ToDoubleArray()) set.Add(v);
+        return set.ToArray();
+    }
+
+    /// <summary>Number of samples (<c>n</c>, after the subset split).</summary>
     public int N { get; }
-    /// <summary>Samples per batch.</summary>
+    /// <summary><c>batch_size</c>.</summary>
     public int BatchSize { get; }
-    /// <summary>Whether each epoch uses a new permutation.</summary>
+    /// <summary><c>shuffle</c>: a new permutation every epoch.</summary>
     public bool Shuffle { get; }
+    /// <summary>The seed given to <see cref="ImageDataGenerator.Flow"/>, or null.</summary>
+    public uint? Seed { get; }
+    /// <summary>How many times <see cref="OnEpochEnd"/> has run.</summary>
+    public int Epoch => Volatile.Read(ref state).Epoch;
+    /// <summary>Whether sample weights were given (then <see cref="GetItemWithSampleWeight"/> returns them).</summary>
+    public bool HasSampleWeight => sampleWeight is not null;
 
     /// <inheritdoc/>
     public override int Count => (N + BatchSize - 1) / BatchSize;
 
-    /// <summary>The generator whose first batch of the first epoch also drew the permutation.</summary>
-    private RandomState BatchRng(int index, out uint batchSeed)
+    /// <summary>The sample indices of batch <paramref name="index"/> in the current epoch (Keras's <c>index_array</c> slice).</summary>
+    public int[] BatchIndices(int index)
     {
-        batchSeed = unchecked(seed + (uint)(epoch * Count + index));
-        var rng = new RandomState(batchSeed);
+        CheckIndex(index);
+        var s = Volatile.Read(ref state);
+        return s.IndexArray.AsSpan(index * BatchSize, Math.Min(BatchSize, N - index * BatchSize)).ToArray();
+    }
+
+    private void CheckIndex(int index)
+    {
+        if (index < 0 || index >= Count)
+            throw new ArgumentException($"Asked to retrieve element {index}, but the Sequence has length {Count}", nameof(index));
+    }
+
+    /// <summary>The generator of batch <paramref name="index"/> of epoch <paramref name="epoch"/>, positioned as Keras's global one.</summary>
+    private RandomState BatchRandom(int epoch, int index)
+    {
+        var rng = new RandomState(unchecked(seed + (uint)epoch * (uint)Count + (uint)index));
+        // Keras draws the first permutation lazily, right after seeding for the first request.
         if (Shuffle && epoch == 0 && index == 0) rng.Permutation(N);
         return rng;
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Keras's <c>__getitem__</c>: (images, labels) of batch <paramref name="index"/>; labels are null without <c>y</c>.
+    /// Thread-safe, and the same for the same (epoch, index) whatever the thread or request order.
+    /// </summary>
     public override (NDArray X, NDArray? Y) GetItem(int index)
     {
-        if (index < 0 || index >= Count)
-            throw new ArgumentException($"Asked to retrieve element {index}, but the Sequence has length {Count}", nameof(index));
-        int[] order;
-        RandomState rng;
-        lock (this)
-        {
-            order = indexArray.AsSpan(index * BatchSize, Math.Min(BatchSize, N - index * BatchSize)).ToArray();
-            rng = BatchRng(index, out _);
-        }
-        var shape = x.Shape;
-        shape[0] = order.Length;
-        var batch = NDArray.Zeros(shape);
-        for (int i = 0; i < order.Length; i++)
-        {
-            var img = x[order[i]];
-            var p = generator.GetRandomTransform(img.Shape, rng);
-            img = generator.Standardize(generator.ApplyTransform(img, p));
-            batch.SetRows(i, img.Reshape([1, .. img.Shape]));
-        }
-        return (batch, y?.Take(order));
+        var (bx, by, _) = GetItemWithSampleWeight(index);
+        return (bx, by);
     }
 
-    /// <summary>Draws the next epoch's permutation, continuing the last batch's stream as Keras's global generator does.</summary>
+    /// <summary>Keras's <c>__getitem__</c> when <c>sample_weight</c> was given: (images, labels, sample weights).</summary>
+    public (NDArray X, NDArray? Y, NDArray? SampleWeight) GetItemWithSampleWeight(int index)
+    {
+        CheckIndex(index);
+        var s = Volatile.Read(ref state);
+        var order = s.IndexArray.AsSpan(index * BatchSize, Math.Min(BatchSize, N - index * BatchSize)).ToArray();
+        var rng = BatchRandom(s.Epoch, index);
+        var batch = new float[order.Length * imageSize];
+        bool identity = generator.StandardizeIsIdentity;
+        for (int i = 0; i < order.Length; i++)
+        {
+            var src = x.AsSpan(order[i] * imageSize, imageSize);
+            var dst = batch.AsSpan(i * imageSize, imageSize);
+            var p = generator.GetRandomTransform(imageShape, rng);
+            generator.ApplyTransformInto(src, imageShape, p, dst);
+            if (identity) continue;
+            var standardized = generator.Standardize(new NDArray(dst.ToArray(), imageShape));
+            if (standardized.Size != imageSize)
+                throw new InvalidOperationException($"Standardize returned shape {ShapeUtil.Format(standardized.ShapeSpan)} for an image of shape {ShapeUtil.Format(imageShape)}; `preprocessing_function` must keep the shape.");
+            standardized.Float32Data.AsSpan().CopyTo(dst);
+        }
+        return (new NDArray(batch, [order.Length, .. imageShape]), y?.Take(order), sampleWeight?.Take(order));
+    }
+
+    /// <summary>
+    /// Keras's <c>on_epoch_end</c>: moves to the next epoch and, when shuffling, draws its permutation (continuing the
+    /// stream of this epoch's last batch, as Keras's global generator would be after an in-order epoch). Call it between
+    /// epochs, not while batches of the finishing epoch are still being prepared.
+    /// </summary>
     public override void OnEpochEnd()
     {
-        lock (this)
+        lock (epochGate)
         {
-            if (Shuffle)
+            var s = state;
+            int[] next = s.IndexArray;
+            if (Shuffle && N > 0)
             {
                 int last = Count - 1;
-                var rng = BatchRng(last, out _);
-                int count = Math.Min(BatchSize, N - last * BatchSize);
-                var imgShape = x.Shape[1..];
-                for (int i = 0; i < count; i++) generator.GetRandomTransform(imgShape, rng);
-                indexArray = rng.Permutation(N);
+                var rng = BatchRandom(s.Epoch, last);
+                int count = N - last * BatchSize;
+                for (int i = 0; i < count; i++) generator.GetRandomTransform(imageShape, rng);
+                next = rng.Permutation(N);
             }
-            epoch++;
+            Volatile.Write(ref state, new EpochState(s.Epoch + 1, next));
         }
     }
 }
