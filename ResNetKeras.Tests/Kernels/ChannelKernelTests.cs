@@ -116,7 +116,7 @@ public sealed class ChannelKernelTests
             K.Unary(UnaryKind.Relu, x, y);
             for (int i = 0; i < n; i++) Assert.AreEqual(Math.Max(x[i], 0f), y[i], $"relu {i}");
             var dx = new float[n];
-            K.UnaryGrad(UnaryKind.Relu, x, y, dy, dx);
+            K.UnaryGrad(UnaryKind.Relu, y, dy, dx);
             for (int i = 0; i < n; i++) Assert.AreEqual(x[i] > 0 ? dy[i] : 0f, dx[i], $"relu gradient {i}");
             K.AddN([x, dy, b.Length == n ? b : x], y);
             for (int i = 0; i < n; i++) Assert.AreEqual(x[i] + dy[i] + (b.Length == n ? b[i] : x[i]), y[i], 1e-6f, $"add {i}");
@@ -131,7 +131,7 @@ public sealed class ChannelKernelTests
         K.Unary(UnaryKind.Relu, x, y);
         CollectionAssert.AreEqual(new[] { float.NaN, 0f, 0f, 2f, float.NaN, 0f, 3f, 0f, 1f, 0f }, y);
         var dx = new float[x.Length];
-        K.UnaryGrad(UnaryKind.Relu, x, y, Enumerable.Repeat(5f, x.Length).ToArray(), dx);
+        K.UnaryGrad(UnaryKind.Relu, y, Enumerable.Repeat(5f, x.Length).ToArray(), dx);
         CollectionAssert.AreEqual(new[] { 0f, 0f, 0f, 5f, 0f, 0f, 5f, 0f, 5f, 0f }, dx);
     }
 

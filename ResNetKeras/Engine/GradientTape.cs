@@ -20,10 +20,12 @@ public sealed class GradientTape : IDisposable
     private readonly GradientTape? previous;
     private readonly List<TapeEntry> records = new();
     private readonly HashSet<Tensor> tracked = new(ReferenceEqualityComparer.Instance);
+    // How many recorded backward functions still read each buffer: a buffer nobody reads can go back to the pool.
+    private readonly Dictionary<float[], int> savedBuffers = new(ReferenceEqualityComparer.Instance);
     private bool disposed;
     private bool used;
 
-    private sealed record TapeEntry(Tensor Output, Tensor[] Inputs, BackwardFunction Backward);
+    private sealed record TapeEntry(Tensor Output, Tensor[] Inputs, Tensor[] Saved, BackwardFunction Backward);
 
     /// <summary>Starts recording on the current thread (tapes nest; the innermost records).</summary>
     public GradientTape()
@@ -50,9 +52,11 @@ public sealed class GradientTape : IDisposable
 
     /// <summary>
     /// Called by ops after computing <paramref name="output"/>: records the backward function when any
-    /// input is tracked by the active tape. Cheap when no tape is active.
+    /// input is tracked by the active tape. Cheap when no tape is active. <paramref name="saved"/> lists the tensors
+    /// whose elements <paramref name="backward"/> reads (PyTorch's saved tensors; shapes do not count); null means
+    /// the inputs and the output, the safe default. Buffers that no backward function reads can be recycled early.
     /// </summary>
-    public static void Record(Tensor output, Tensor[] inputs, BackwardFunction backward)
+    public static void Record(Tensor output, Tensor[] inputs, BackwardFunction backward, Tensor[]? saved = null)
     {
         var tape = current;
         if (tape is null) return;
@@ -60,9 +64,28 @@ public sealed class GradientTape : IDisposable
         foreach (var t in inputs)
             if (t is not null && tape.tracked.Contains(t)) { any = true; break; }
         if (!any) return;
+        saved ??= [.. inputs.Where(t => t is not null), output];
+        foreach (var t in saved)
+            tape.savedBuffers[t.Data] = tape.savedBuffers.GetValueOrDefault(t.Data) + 1;
         tape.tracked.Add(output);
-        tape.records.Add(new TapeEntry(output, inputs, backward));
+        tape.records.Add(new TapeEntry(output, inputs, saved, backward));
     }
+
+    /// <summary>Whether a backward function recorded by an active tape on this thread reads <paramref name="buffer"/>.</summary>
+    internal static bool IsSaved(float[] buffer)
+    {
+        for (var tape = current; tape is not null; tape = tape.previous)
+            if (tape.savedBuffers.ContainsKey(buffer)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// When set, <see cref="Gradient"/> returns each pooled buffer (<see cref="TensorScope"/>) to the pool as soon as
+    /// the backward pass is done with it: gradients once consumed, forward buffers after the last backward function
+    /// that reads them. The caller promises not to read tensors computed under the tape, other than the returned
+    /// gradients, after <see cref="Gradient"/>. <c>Model</c>'s training step sets it; it roughly halves peak memory.
+    /// </summary>
+    internal bool RecyclesBuffers { get; set; }
 
     /// <summary>Whether the active tape (if any) tracks <paramref name="tensor"/>; ops use it to skip work.</summary>
     public static bool IsTracked(Tensor tensor) => current is { } tape && tape.tracked.Contains(tensor);
@@ -82,7 +105,7 @@ public sealed class GradientTape : IDisposable
             throw new ArgumentException($"GradientTape.Gradient: outputGradient of shape {ShapeUtil.Format(outputGradient.ShapeSpan)} does not match the target of shape {ShapeUtil.Format(target.ShapeSpan)}.", nameof(outputGradient));
         used = true;
         // Stop recording while differentiating: backward functions run ops' kernels directly.
-        var saved = current;
+        var recording = current;
         current = null;
         try
         {
@@ -91,11 +114,21 @@ public sealed class GradientTape : IDisposable
                 [target] = outputGradient ?? Tensor.Full(target.Shape, 1f),
             };
             var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
+            // Buffers held by entries of grads: a gradient buffer may be shared (Add hands dy to every input).
+            var gradBuffers = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance) { [grads[target].Data] = 1 };
+            var candidates = new List<float[]>();
+            void Hold(float[] b) => gradBuffers[b] = gradBuffers.GetValueOrDefault(b) + 1;
+            void Drop(float[] b)
+            {
+                if (--gradBuffers[b] == 0) gradBuffers.Remove(b);
+                candidates.Add(b);
+            }
             for (int r = records.Count - 1; r >= 0; r--)
             {
                 var rec = records[r];
                 if (!grads.TryGetValue(rec.Output, out var g)) continue;
-                if (!sourceSet.Contains(rec.Output)) grads.Remove(rec.Output);
+                bool keep = sourceSet.Contains(rec.Output);
+                if (!keep) grads.Remove(rec.Output);
                 var needs = new bool[rec.Inputs.Length];
                 for (int i = 0; i < needs.Length; i++) needs[i] = rec.Inputs[i] is not null && tracked.Contains(rec.Inputs[i]);
                 var inGrads = rec.Backward(g, needs);
@@ -106,8 +139,29 @@ public sealed class GradientTape : IDisposable
                     var gi = inGrads[i]!;
                     if (!ShapeUtil.SameShape(gi.ShapeSpan, input.ShapeSpan))
                         throw new InvalidOperationException($"GradientTape: gradient of shape {ShapeUtil.Format(gi.ShapeSpan)} for an input of shape {ShapeUtil.Format(input.ShapeSpan)}.");
-                    grads[input] = grads.TryGetValue(input, out var existing) ? Sum(existing, gi) : gi;
+                    if (grads.TryGetValue(input, out var existing))
+                    {
+                        var sum = Sum(existing, gi);
+                        Drop(existing.Data);
+                        candidates.Add(gi.Data);
+                        gi = sum;
+                    }
+                    grads[input] = gi;
+                    Hold(gi.Data);
                 }
+                if (!keep) Drop(g.Data);
+                if (RecyclesBuffers)
+                {
+                    foreach (var t in rec.Saved)
+                        if (--savedBuffers[t.Data] == 0)
+                        {
+                            savedBuffers.Remove(t.Data);
+                            candidates.Add(t.Data);
+                        }
+                    foreach (var b in candidates)
+                        if (!gradBuffers.ContainsKey(b) && !savedBuffers.ContainsKey(b)) TensorScope.Release(b);
+                }
+                candidates.Clear();
             }
             var result = new Tensor[sources.Count];
             for (int i = 0; i < result.Length; i++)
@@ -116,8 +170,9 @@ public sealed class GradientTape : IDisposable
         }
         finally
         {
-            current = saved;
+            current = recording;
             records.Clear();
+            savedBuffers.Clear();
         }
     }
 
@@ -138,5 +193,6 @@ public sealed class GradientTape : IDisposable
         if (ReferenceEquals(current, this)) current = previous;
         records.Clear();
         tracked.Clear();
+        savedBuffers.Clear();
     }
 }

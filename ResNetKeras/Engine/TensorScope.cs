@@ -6,8 +6,9 @@ namespace ResNetKeras.Engine;
 /// Recycles the buffers of op outputs and gradients (the idea of TorchSharp's dispose scopes): while a scope is
 /// active on the current thread, ops rent their output arrays from a pool, and disposing the scope returns them.
 /// <c>Model</c> opens one per training, test and prediction step, so the steady state allocates no new activation
-/// buffers. Tensors created inside a scope must not be used after it ends; variables, optimizer slots and
-/// user-created tensors never come from the pool.
+/// buffers, and it hands buffers back as soon as the step no longer needs them (<see cref="Release"/>), so the pool
+/// holds the step's peak of live buffers rather than the sum of all of them. Tensors created inside a scope must not
+/// be used after it ends; variables, optimizer slots and user-created tensors never come from the pool.
 /// </summary>
 public sealed class TensorScope : IDisposable
 {
@@ -18,11 +19,15 @@ public sealed class TensorScope : IDisposable
     private const long MaxPooledFloats = 1L << 28;
 
     [ThreadStatic] private static TensorScope? current;
+
+    /// <summary>Test hook: fill released buffers with NaN, so anything that reads one too early shows it.</summary>
+    [ThreadStatic] internal static bool PoisonReleased;
     private static readonly ConcurrentDictionary<int, ConcurrentBag<float[]>> Pool = new();
     private static long pooledFloats;
 
     private readonly TensorScope? previous;
-    private readonly List<float[]> rented = new();
+    private readonly HashSet<float[]> rented = new(ReferenceEqualityComparer.Instance);
+    private long liveFloats;
     private bool disposed;
 
     /// <summary>Opens a scope on the current thread (scopes nest).</summary>
@@ -31,6 +36,9 @@ public sealed class TensorScope : IDisposable
         previous = current;
         current = this;
     }
+
+    /// <summary>The most floats this scope had rented and not yet released at one time (its share of peak memory).</summary>
+    public long PeakLiveFloats { get; private set; }
 
     /// <summary>An array for an op's output: from the pool inside a scope, else newly allocated.</summary>
     internal static float[] Allocate(int length, bool zeroed)
@@ -43,7 +51,34 @@ public sealed class TensorScope : IDisposable
         a ??= GC.AllocateUninitializedArray<float>(length);
         if (zeroed) Array.Clear(a);
         scope.rented.Add(a);
+        scope.liveFloats += length;
+        if (scope.liveFloats > scope.PeakLiveFloats) scope.PeakLiveFloats = scope.liveFloats;
         return a;
+    }
+
+    /// <summary>
+    /// Hands <paramref name="array"/> back to the pool before the scope ends, when a scope on this thread rented it
+    /// (anything else is left alone). The caller promises that nothing reads or writes the array afterwards: the next
+    /// op of the same length reuses it.
+    /// </summary>
+    internal static void Release(float[] array)
+    {
+        for (var scope = current; scope is not null; scope = scope.previous)
+            if (scope.rented.Remove(array))
+            {
+                scope.liveFloats -= array.Length;
+                if (PoisonReleased) Array.Fill(array, float.NaN);
+                Return(array);
+                return;
+            }
+    }
+
+    /// <summary>Whether a scope on this thread rented <paramref name="array"/> and has not released it.</summary>
+    internal static bool IsRented(float[] array)
+    {
+        for (var scope = current; scope is not null; scope = scope.previous)
+            if (scope.rented.Contains(array)) return true;
+        return false;
     }
 
     /// <summary>Returns the scope's arrays to the pool and restores the enclosing scope.</summary>
@@ -52,16 +87,19 @@ public sealed class TensorScope : IDisposable
         if (disposed) return;
         disposed = true;
         if (ReferenceEquals(current, this)) current = previous;
-        foreach (var a in rented)
-        {
-            if (Interlocked.Add(ref pooledFloats, a.Length) > MaxPooledFloats)
-            {
-                Interlocked.Add(ref pooledFloats, -a.Length);
-                continue;
-            }
-            Pool.GetOrAdd(a.Length, _ => new ConcurrentBag<float[]>()).Add(a);
-        }
+        foreach (var a in rented) Return(a);
         rented.Clear();
+        liveFloats = 0;
+    }
+
+    private static void Return(float[] a)
+    {
+        if (Interlocked.Add(ref pooledFloats, a.Length) > MaxPooledFloats)
+        {
+            Interlocked.Add(ref pooledFloats, -a.Length);
+            return;
+        }
+        Pool.GetOrAdd(a.Length, _ => new ConcurrentBag<float[]>()).Add(a);
     }
 
     /// <summary>Drops every pooled array (for long-running applications between trainings).</summary>

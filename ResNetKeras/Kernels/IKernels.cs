@@ -41,8 +41,11 @@ public interface IKernels
     /// <summary>Element-wise unary function or its gradient.</summary>
     void Unary(UnaryKind kind, float[] x, float[] y);
 
-    /// <summary>dx = dy · f'(…) for an activation, from its input x and/or output y.</summary>
-    void UnaryGrad(UnaryKind kind, float[] x, float[] y, float[] dy, float[] dx);
+    /// <summary>
+    /// dx = dy · f'(x) for an activation, from its output y alone (relu: y &gt; 0 exactly where x &gt; 0), so training
+    /// keeps one buffer per activation instead of two.
+    /// </summary>
+    void UnaryGrad(UnaryKind kind, float[] y, float[] dy, float[] dx);
 
     /// <summary>Row-wise softmax of a (rows × classes) matrix.</summary>
     void Softmax(float[] x, float[] y, int classes);

@@ -68,7 +68,7 @@ public static class KernelProfiler
         public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int c, float[] sumDy, float[] sumDyXhat) => Time(nameof(BatchNormReductions), () => inner.BatchNormReductions(x, dy, mean, invStd, c, sumDy, sumDyXhat));
         public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int c, float[] dx) => Time(nameof(BatchNormBackwardData), () => inner.BatchNormBackwardData(x, dy, mean, invStd, gamma, sumDy, sumDyXhat, c, dx));
         public void Unary(UnaryKind kind, float[] x, float[] y) => Time(kind + "Forward", () => inner.Unary(kind, x, y));
-        public void UnaryGrad(UnaryKind kind, float[] x, float[] y, float[] dy, float[] dx) => Time(kind + "Backward", () => inner.UnaryGrad(kind, x, y, dy, dx));
+        public void UnaryGrad(UnaryKind kind, float[] y, float[] dy, float[] dx) => Time(kind + "Backward", () => inner.UnaryGrad(kind, y, dy, dx));
         public void Softmax(float[] x, float[] y, int classes) => Time(nameof(Softmax), () => inner.Softmax(x, y, classes));
         public void AddN(IReadOnlyList<float[]> xs, float[] y) => Time(nameof(AddN), () => inner.AddN(xs, y));
         public void Scale(float[] x, float a, float[] y) => Time(nameof(Scale), () => inner.Scale(x, a, y));

@@ -22,9 +22,9 @@ public static partial class Op
         GradientTape.Record(y, [x], (dy, needs) =>
         {
             var dx = OpCheck.Like(x);
-            Backend.Current.UnaryGrad(kind, x.Data, y.Data, dy.Data, dx.Data);
+            Backend.Current.UnaryGrad(kind, y.Data, dy.Data, dx.Data);
             return [dx];
-        });
+        }, saved: [y]);
         return y;
     }
 }

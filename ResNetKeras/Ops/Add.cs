@@ -26,7 +26,7 @@ public static partial class Op
             var g = new Tensor?[inputs.Length];
             for (int i = 0; i < g.Length; i++) g[i] = needs[i] ? dy : null;
             return g;
-        });
+        }, saved: []);
         return y;
     }
 
@@ -44,7 +44,7 @@ public static partial class Op
             var dx = OpCheck.Like(x);
             Backend.Current.Scale(dy.Data, s, dx.Data);
             return [dx];
-        });
+        }, saved: []);
         return y;
     }
 }

@@ -37,7 +37,7 @@ public static partial class Op
                 Backend.Current.BatchNormBackwardData(x.Data, dy.Data, mean, invStd, g, sumDy, sumDyXhat, c, dx.Data);
             }
             return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
-        });
+        }, saved: NormSaved(x, gamma));
         return y;
     }
 
@@ -67,7 +67,7 @@ public static partial class Op
                 Backend.Current.ChannelAffine(dy.Data, new float[c], scale, new float[c], dx.Data, c);
             }
             return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
-        });
+        }, saved: NormSaved(x, gamma));
         return y;
     }
 
@@ -121,6 +121,9 @@ public static partial class Op
     /// <summary>The recorded inputs: x, then gamma and beta when present (both norms share this order).</summary>
     private static Tensor[] NormInputs(Tensor x, Tensor? gamma, Tensor? beta) =>
         gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]);
+
+    /// <summary>What both backward functions read: x, and γ when present (the statistics are private arrays).</summary>
+    private static Tensor[] NormSaved(Tensor x, Tensor? gamma) => gamma is null ? [x] : [x, gamma];
 
     /// <summary>Gradients aligned with <see cref="NormInputs"/>: dgamma = Σ dy·x̂, dbeta = Σ dy.</summary>
     private static Tensor?[] NormGradients(Tensor? dx, Tensor? gamma, Tensor? beta, float[] sumDyXhat, float[] sumDy)

@@ -25,7 +25,7 @@ public static partial class Op
                 Backend.Current.ColumnSum(dy.Data, db.Data, c);
             }
             return [needs[0] ? dy : null, db];
-        });
+        }, saved: []);
         return y;
     }
 }

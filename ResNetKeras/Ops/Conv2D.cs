@@ -55,7 +55,7 @@ public static partial class Op
                 Backend.Current.ColumnSum(dy.Data, db.Data, f);
             }
             return bias is null ? [dx, dk] : [dx, dk, db];
-        });
+        }, saved: [x, kernel]);
         return y;
     }
 }

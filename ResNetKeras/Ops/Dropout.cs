@@ -26,7 +26,7 @@ public static partial class Op
             var dx = OpCheck.Like(x);
             Backend.Current.Multiply(dy.Data, mask, dx.Data);
             return [dx];
-        });
+        }, saved: []);
         return y;
     }
 }

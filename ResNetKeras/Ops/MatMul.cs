@@ -30,7 +30,7 @@ public static partial class Op
                 Backend.Current.Gemm(true, false, k, n, m, a.Data, dy.Data, db.Data);
             }
             return [da, db];
-        });
+        }, saved: [a, b]);
         return y;
     }
 }

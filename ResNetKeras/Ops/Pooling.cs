@@ -46,7 +46,7 @@ public static partial class Op
             var dx = OpCheck.Like(x);
             Backend.Current.Pool2DBackward(max, x.Data, dy.Data, dx.Data, g);
             return [dx];
-        });
+        }, saved: [x]);
         return y;
     }
 }

@@ -12,7 +12,7 @@ public static partial class Op
         foreach (float v in x.Data) s += v;
         int n = x.Size;
         var y = Tensor.Scalar(n == 0 ? float.NaN : (float)(s / n));
-        GradientTape.Record(y, [x], (dy, needs) => [Tensor.Full(x.Shape, dy.Data[0] / n)]);
+        GradientTape.Record(y, [x], (dy, needs) => [Tensor.Full(x.Shape, dy.Data[0] / n)], saved: []);
         return y;
     }
 
@@ -23,7 +23,7 @@ public static partial class Op
         double s = 0;
         foreach (float v in x.Data) s += v;
         var y = Tensor.Scalar((float)s);
-        GradientTape.Record(y, [x], (dy, needs) => [Tensor.Full(x.Shape, dy.Data[0])]);
+        GradientTape.Record(y, [x], (dy, needs) => [Tensor.Full(x.Shape, dy.Data[0])], saved: []);
         return y;
     }
 
@@ -40,7 +40,7 @@ public static partial class Op
             float k = 2f * l * dy.Data[0];
             for (int i = 0; i < g.Size; i++) g.Data[i] = k * w.Data[i];
             return [g];
-        });
+        }, saved: [w]);
         return y;
     }
 }

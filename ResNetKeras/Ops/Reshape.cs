@@ -10,7 +10,7 @@ public static partial class Op
         OpCheck.NotNull("Reshape", "x", x);
         var resolved = ShapeUtil.ResolveReshape(x.ShapeSpan, shape);
         var y = new Tensor(x.Data, resolved);
-        GradientTape.Record(y, [x], (dy, needs) => [new Tensor(dy.Data, x.Shape)]);
+        GradientTape.Record(y, [x], (dy, needs) => [new Tensor(dy.Data, x.Shape)], saved: []);
         return y;
     }
 }

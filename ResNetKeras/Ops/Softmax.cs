@@ -27,7 +27,7 @@ public static partial class Op
                 for (int j = 0; j < k; j++) dx.Data[o + j] = y.Data[o + j] * (float)(dy.Data[o + j] - dot);
             }
             return [dx];
-        });
+        }, saved: [y]);
         return y;
     }
 }

@@ -20,7 +20,7 @@ public static partial class Op
             var dx = OpCheck.Like(x);
             Backend.Current.Crop2D(dy.Data, dx.Data, n, h, w, c, top, bottom, left, right);
             return [dx];
-        });
+        }, saved: []);
         return y;
     }
 }

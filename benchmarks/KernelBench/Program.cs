@@ -115,7 +115,7 @@ if (only.Length == 0 || only == "channel")
         ("BatchNormReductions", 2, () => kernels.BatchNormReductions(a, b2, cv, cv2, ch, s1, s2)),
         ("BatchNormBackwardData", 3, () => kernels.BatchNormBackwardData(a, b2, cv, cv2, cv3, s1, s2, ch, o)),
         ("Relu", 2, () => kernels.Unary(UnaryKind.Relu, a, o)),
-        ("ReluGrad", 3, () => kernels.UnaryGrad(UnaryKind.Relu, a, o, b2, o)),
+        ("ReluGrad", 3, () => kernels.UnaryGrad(UnaryKind.Relu, a, b2, o)),
         ("AddN(2)", 3, () => kernels.AddN([a, b2], o)),
     ];
     Console.WriteLine($"{"channel kernel",-22} {"wall ms",8} {"CPU ms",8} {"GB/s",6}   ({batch}x32x32x{ch}, GB/s counts each array read or written once)");

@@ -93,11 +93,8 @@ public sealed class Conv2D : Layer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training) =>
         Activations.Apply(Activation, ForwardLinear(inputs[0]));
 
-    private Tensor ForwardLinear(Tensor x)
-    {
-        var y = Op.Conv2D(x, kernel!.Value, Strides.First, Strides.Second, Padding);
-        return bias is null ? y : Op.BiasAdd(y, bias.Value);
-    }
+    // The bias is added inside the convolution: one pass and one activation-sized buffer less than BiasAdd after it.
+    private Tensor ForwardLinear(Tensor x) => Op.Conv2D(x, kernel!.Value, bias?.Value, Strides.First, Strides.Second, Padding);
 
     internal override bool OutputsSoftmax => Activation == "softmax";
 

@@ -171,18 +171,22 @@ public sealed partial class Model
         var x = Tensor.FromNDArray(xb);
         var labels = PrepareLabels(yb);
         var vars = TrainableWeights;
-        Tensor output, total;
+        float loss;
+        long correct;
         Tensor[] grads;
-        using (var tape = new GradientTape())
+        // The tape recycles each buffer once backpropagation is done with it, so everything read from the forward
+        // pass (loss, predictions for the metrics) is read before Gradient.
+        using (var tape = new GradientTape { RecyclesBuffers = true })
         {
             foreach (var v in vars) tape.Watch(v.Value);
-            Tensor? logits;
-            (output, logits) = Run(x, training: true, wantLogits: true);
-            total = TotalLoss(PerSampleLoss(output, logits, labels));
+            var (output, logits) = Run(x, training: true, wantLogits: true);
+            var total = TotalLoss(PerSampleLoss(output, logits, labels));
+            loss = total.Item();
+            correct = metricNames.Length > 0 ? CountCorrect(output, labels) : 0;
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
-        acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
+        acc.Add(loss, xb.Shape[0], correct);
     }
 
     private void TestStep(NDArray xb, NDArray yb, Accumulator acc)

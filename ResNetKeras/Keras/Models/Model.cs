@@ -11,6 +11,9 @@ public sealed partial class Model
 {
     private readonly List<Node> executionOrder;
 
+    // How many layer calls read each graph tensor: Run hands a buffer back once its last reader has run.
+    private readonly Dictionary<KerasTensor, int> consumers = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Builds the model from one input and one output tensor.</summary>
     public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
     {
@@ -26,6 +29,8 @@ public sealed partial class Model
         (Layers, executionOrder, NodeDepths) = MapGraph(outputs);
         if (!executionOrder.Any(n => ReferenceEquals(n.Output, inputs)))
             throw new ArgumentException($"Graph disconnected: the output {outputs} cannot be computed from the input {inputs}.", nameof(outputs));
+        foreach (var n in executionOrder)
+            foreach (var t in n.Inputs) consumers[t] = consumers.GetValueOrDefault(t) + 1;
         foreach (var n in executionOrder)
             if (n.Layer is InputLayer && !ReferenceEquals(n.Output, inputs))
                 throw new ArgumentException($"Graph disconnected: cannot obtain value for tensor {n.Output} at layer \"{n.Layer.Name}\". The model has only the input \"{inputs.Layer!.Name}\".", nameof(inputs));
@@ -123,10 +128,17 @@ public sealed partial class Model
         return (layers, order, nodeDepths);
     }
 
-    /// <summary>Runs the graph on a batch; when <paramref name="wantLogits"/> and the output layer ends in a softmax, also returns its logits.</summary>
+    /// <summary>
+    /// Runs the graph on a batch; when <paramref name="wantLogits"/> and the output layer ends in a softmax, also
+    /// returns its logits. Inside a <see cref="TensorScope"/>, a layer output goes back to the pool once every layer
+    /// that reads it has run, unless a recorded backward function still needs it: the forward pass then holds only
+    /// what backpropagation reads (about half of the activations of a ResNet) plus the current layer's operands.
+    /// </summary>
     internal (Tensor Output, Tensor? Logits) Run(Tensor x, bool training, bool wantLogits)
     {
         var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance) { [Input] = x };
+        // Readers left per buffer, not per tensor: a layer may return its input's buffer (Reshape, linear activation).
+        var readers = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance) { [x.Data] = int.MaxValue / 2 };
         Tensor? logits = null;
         foreach (var node in executionOrder)
         {
@@ -140,6 +152,15 @@ public sealed partial class Model
             }
             else y = node.Layer.Forward(inputs, training);
             values[node.Output] = y;
+            // The model output is never handed back: the caller reads it.
+            int uses = ReferenceEquals(node.Output, Output) ? int.MaxValue / 2 : consumers.GetValueOrDefault(node.Output);
+            readers[y.Data] = readers.GetValueOrDefault(y.Data) + uses;
+            foreach (var t in inputs)
+                if (--readers[t.Data] == 0)
+                {
+                    readers.Remove(t.Data);
+                    if (!GradientTape.IsSaved(t.Data)) TensorScope.Release(t.Data);
+                }
         }
         return (values[Output], logits);
     }

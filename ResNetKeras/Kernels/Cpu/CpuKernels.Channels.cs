@@ -243,12 +243,12 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>dx = dy where x &gt; 0, else 0 (TensorFlow's ReluGrad: 0 at x = 0).</summary>
-    private static void ReluGradChunk(float* x, float* dy, float* dx, int n)
+    private static void ReluGradChunk(float* y, float* dy, float* dx, int n)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; i + 8 <= n; i += 8)
-                (Vector256.GreaterThan(Vector256.Load(x + i), Vector256<float>.Zero) & Vector256.Load(dy + i)).Store(dx + i);
-        for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0f;
+                (Vector256.GreaterThan(Vector256.Load(y + i), Vector256<float>.Zero) & Vector256.Load(dy + i)).Store(dx + i);
+        for (; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0f;
     }
 }

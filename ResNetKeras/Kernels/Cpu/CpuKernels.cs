@@ -80,7 +80,7 @@ public sealed unsafe partial class CpuKernels : IKernels
     }
 
     /// <inheritdoc/>
-    public void UnaryGrad(UnaryKind kind, float[] x, float[] y, float[] dy, float[] dx)
+    public void UnaryGrad(UnaryKind kind, float[] y, float[] dy, float[] dx)
     {
         switch (kind)
         {
@@ -88,7 +88,7 @@ public sealed unsafe partial class CpuKernels : IKernels
                 CpuParallel.For(CpuParallel.ChunkCount(dx.Length, ElementChunk), ch =>
                 {
                     int start = ch * ElementChunk, len = Math.Min(dx.Length - start, ElementChunk);
-                    fixed (float* px = x, pdy = dy, pdx = dx) ReluGradChunk(px + start, pdy + start, pdx + start, len);
+                    fixed (float* py = y, pdy = dy, pdx = dx) ReluGradChunk(py + start, pdy + start, pdx + start, len);
                 });
                 break;
             case UnaryKind.Sigmoid:
