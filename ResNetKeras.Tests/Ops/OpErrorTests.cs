@@ -56,6 +56,7 @@ public sealed class OpErrorTests
     {
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(4, 2))).Message, "(2, 3) and (4, 2)");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.AddN([Tensor.Zeros(2), Tensor.Zeros(3)])).Message, "(3,)");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.Multiply(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2))).Message, "(3, 2)");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.BiasAdd(Tensor.Zeros(2, 3), Tensor.Zeros(4))).Message, "(4,)");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.Softmax(Tensor.Zeros(3))).Message, "1D");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Op.SoftmaxCrossEntropyWithLogits(Tensor.Zeros(2, 3), Tensor.Zeros(2, 4))).Message, "(2, 4)");

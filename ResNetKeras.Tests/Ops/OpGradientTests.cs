@@ -54,6 +54,9 @@ public sealed class OpGradientTests
     public void MatMul() => Check(t => Op.MatMul(t[0], t[1]), [R(3, 4), R(4, 5)]);
 
     [TestMethod]
+    public void Multiply() => Check(t => Op.Multiply(t[0], t[1]), [R(3, 4), R(3, 4)]);
+
+    [TestMethod]
     public void BiasAdd() => Check(t => Op.BiasAdd(t[0], t[1]), [R(2, 3, 3, 4), R(4)]);
 
     [TestMethod]

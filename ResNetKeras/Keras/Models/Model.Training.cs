@@ -164,7 +164,26 @@ public sealed partial class Model
         return correct;
     }
 
-    private void TrainStep(NDArray xb, NDArray yb, Accumulator acc)
+    /// <summary>
+    /// Keras's compute_weighted_loss with SUM_OVER_BATCH_SIZE: Σ ℓᵢ·wᵢ / N (not divided by Σw), so a zero weight drops a
+    /// sample and the batch still counts N samples.
+    /// </summary>
+    private static Tensor Weighted(Tensor perSample, NDArray? sampleWeight) =>
+        sampleWeight is null ? perSample : Op.Multiply(perSample, new Tensor(sampleWeight.AsType(DType.Float32).Float32Data, perSample.Shape));
+
+    /// <summary>
+    /// Keras's data-adapter check: sample weights are one number per sample, (N,) or (N, 1).
+    /// </summary>
+    private static void CheckSampleWeight(NDArray x, NDArray? sampleWeight, string param)
+    {
+        if (sampleWeight is null) return;
+        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.Shape[1] == 1)))
+            throw new ArgumentException($"Invalid `{param}` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)}: expected one weight per sample, shape (N,) or (N, 1).", param);
+        if (sampleWeight.Shape[0] != x.Shape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
+    }
+
+    private void TrainStep(NDArray xb, NDArray yb, NDArray? sampleWeight, Accumulator acc)
     {
         // Every activation and gradient of the step comes from the pool and goes back when the step ends.
         using var scope = new TensorScope();
@@ -180,7 +199,7 @@ public sealed partial class Model
         {
             foreach (var v in vars) tape.Watch(v.Value);
             var (output, logits) = Run(x, training: true, wantLogits: true);
-            var total = TotalLoss(PerSampleLoss(output, logits, labels));
+            var total = TotalLoss(Weighted(PerSampleLoss(output, logits, labels), sampleWeight));
             loss = total.Item();
             correct = metricNames.Length > 0 ? CountCorrect(output, labels) : 0;
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
@@ -222,7 +241,7 @@ public sealed partial class Model
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
-        int? validationBatchSize = null, int validationFreq = 1)
+        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -235,12 +254,14 @@ public sealed partial class Model
             throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
         CheckInput(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
         if (validationSplit > 0)
         {
             int split = (int)(x.Shape[0] * (1 - validationSplit));
             validationData = (x.Slice(split, x.Shape[0]), y.Slice(split, y.Shape[0]));
             x = x.Slice(0, split);
             y = y.Slice(0, split);
+            sampleWeight = sampleWeight?.Slice(0, split);
         }
         if (x.Shape[0] == 0)
             throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
@@ -261,7 +282,7 @@ public sealed partial class Model
             return Enumerable.Range(0, steps).Select(s =>
             {
                 var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
-                return (AsFloatBatch(x.Take(idx)), y.Take(idx));
+                return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
             });
         }, onEpochEnd: null);
     }
@@ -299,7 +320,7 @@ public sealed partial class Model
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
             var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
-            return enqueuer.GetEpoch(order).Select(batch =>
+            return enqueuer.GetEpochWithSampleWeight(order).Select(batch =>
             {
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
                 if (!checkedFirst)
@@ -308,7 +329,8 @@ public sealed partial class Model
                     CheckLabels(batch.X, yb, "y (from the sequence)");
                     checkedFirst = true;
                 }
-                return (AsFloatBatch(batch.X), yb);
+                CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
+                return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
             });
         }, onEpochEnd: x.OnEpochEnd);
     }
@@ -358,7 +380,7 @@ public sealed partial class Model
 
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
         (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
-        Func<int, IEnumerable<(NDArray X, NDArray Y)>> epochBatches, Action? onEpochEnd)
+        Func<int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action? onEpochEnd)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
@@ -370,10 +392,10 @@ public sealed partial class Model
             foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
             var acc = new Accumulator();
             int step = 0;
-            foreach (var (xb, yb) in epochBatches(epoch))
+            foreach (var (xb, yb, wb) in epochBatches(epoch))
             {
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                TrainStep(xb, yb, acc);
+                TrainStep(xb, yb, wb, acc);
                 var batchLogs = Logs(acc);
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
@@ -395,16 +417,19 @@ public sealed partial class Model
         return history;
     }
 
-    /// <summary><c>model.train_on_batch(x, y)</c>: one training step; returns <c>[loss, metrics...]</c> of that batch.</summary>
-    public double[] TrainOnBatch(NDArray x, NDArray y)
+    /// <summary>
+    /// <c>model.train_on_batch(x, y, sample_weight)</c>: one training step; returns <c>[loss, metrics...]</c> of that batch.
+    /// </summary>
+    public double[] TrainOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckInput(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
         var acc = new Accumulator();
-        TrainStep(AsFloatBatch(x), y, acc);
+        TrainStep(AsFloatBatch(x), y, sampleWeight, acc);
         return Logs(acc).Values.ToArray();
     }
 

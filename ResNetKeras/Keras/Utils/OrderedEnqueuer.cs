@@ -56,19 +56,29 @@ public sealed class OrderedEnqueuer
     public IEnumerable<(NDArray X, NDArray? Y)> GetEpoch(IReadOnlyList<int> batchOrder)
     {
         ArgumentNullException.ThrowIfNull(batchOrder);
-        return Workers <= 1 ? Synchronous(batchOrder) : Threaded(batchOrder.ToArray());
+        return Batches(batchOrder, sequence.GetItem);
     }
 
-    private IEnumerable<(NDArray X, NDArray? Y)> Synchronous(IReadOnlyList<int> batchOrder)
+    /// <summary><see cref="GetEpoch"/> through <see cref="Sequence.GetItemWithSampleWeight"/> (what <c>Fit</c> consumes).</summary>
+    public IEnumerable<(NDArray X, NDArray? Y, NDArray? SampleWeight)> GetEpochWithSampleWeight(IReadOnlyList<int> batchOrder)
     {
-        for (int i = 0; i < batchOrder.Count; i++) yield return sequence.GetItem(batchOrder[i]);
+        ArgumentNullException.ThrowIfNull(batchOrder);
+        return Batches(batchOrder, sequence.GetItemWithSampleWeight);
     }
 
-    private IEnumerable<(NDArray X, NDArray? Y)> Threaded(int[] batchOrder)
+    private IEnumerable<T> Batches<T>(IReadOnlyList<int> batchOrder, Func<int, T> get) =>
+        Workers <= 1 ? Synchronous(batchOrder, get) : Threaded(batchOrder.ToArray(), get);
+
+    private static IEnumerable<T> Synchronous<T>(IReadOnlyList<int> batchOrder, Func<int, T> get)
+    {
+        for (int i = 0; i < batchOrder.Count; i++) yield return get(batchOrder[i]);
+    }
+
+    private IEnumerable<T> Threaded<T>(int[] batchOrder, Func<int, T> get)
     {
         using var gate = new SemaphoreSlim(Workers);
         using var cancel = new CancellationTokenSource();
-        var pending = new Queue<Task<(NDArray X, NDArray? Y)>>();
+        var pending = new Queue<Task<T>>();
         int next = 0;
         void Fill()
         {
@@ -82,7 +92,7 @@ public sealed class OrderedEnqueuer
                     try
                     {
                         token.ThrowIfCancellationRequested();
-                        return sequence.GetItem(index);
+                        return get(index);
                     }
                     finally
                     {

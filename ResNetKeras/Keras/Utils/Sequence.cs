@@ -16,6 +16,17 @@ public abstract class Sequence
     /// <summary>Batch <paramref name="index"/> (<c>__getitem__</c>): inputs and targets (targets may be null).</summary>
     public abstract (NDArray X, NDArray? Y) GetItem(int index);
 
+    /// <summary>
+    /// Batch <paramref name="index"/> with per-sample loss weights, as a Keras Sequence returning
+    /// <c>(x, y, sample_weight)</c>; the weights are null (every sample counts once) unless a subclass provides them.
+    /// <c>Fit</c> reads batches through this method.
+    /// </summary>
+    public virtual (NDArray X, NDArray? Y, NDArray? SampleWeight) GetItemWithSampleWeight(int index)
+    {
+        var (x, y) = GetItem(index);
+        return (x, y, null);
+    }
+
     /// <summary>Called by <c>Fit</c> after every epoch (<c>on_epoch_end</c>), e.g. to reshuffle.</summary>
     public virtual void OnEpochEnd() { }
 }

@@ -141,7 +141,7 @@ public sealed class NumpyArrayIterator : Sequence
     }
 
     /// <summary>Keras's <c>__getitem__</c> when <c>sample_weight</c> was given: (images, labels, sample weights).</summary>
-    public (NDArray X, NDArray? Y, NDArray? SampleWeight) GetItemWithSampleWeight(int index)
+    public override (NDArray X, NDArray? Y, NDArray? SampleWeight) GetItemWithSampleWeight(int index)
     {
         CheckIndex(index);
         var s = Volatile.Read(ref state);
