@@ -84,15 +84,45 @@ public sealed class BufferRecyclingTests
         Assert.IsTrue(recycledPeak < plainPeak, $"peak live floats {recycledPeak} with recycling vs {plainPeak} without");
     }
 
+    // Every layer kind the library has, and graphs where one output feeds several layers (shortcuts, x + x).
+    private static Model Build(string kind) => kind switch
+    {
+        "resnet_v1" => ResNetCifar.ResNetV1([32, 32, 3], 8, numClasses: 4),
+        "resnet_v2" => ResNetCifar.ResNetV2([32, 32, 3], 11, numClasses: 4),
+        "resnet18_identity" => ResNetKeras.Keras.Applications.ResNet18(inputShape: [32, 32, 3], classes: 4, shortcut: "identity"),
+        "plain_cifar" => ResNetKeras.Keras.Applications.PlainNetCifar([32, 32, 3], 8, numClasses: 4),
+        "mixed" => Mixed(),
+        _ => throw new ArgumentException(kind),
+    };
+
+    private static Model Mixed()
+    {
+        var input = Layers.Input([32, 32, 3]);
+        var a = new Conv2D(8, kernelSize: 3, padding: "same", activation: "tanh").Call(input);
+        var b = new Activation("sigmoid").Call(new BatchNormalization().Call(a));
+        var twice = Layers.Add(b, b);
+        var p = new ZeroPadding2D(1).Call(new MaxPooling2D().Call(twice));
+        var c = new AveragePooling2D().Call(new Conv2D(8, kernelSize: 3, activation: "relu").Call(p));
+        var d = new Dropout(0.3, seed: 1).Call(new Activation("linear").Call(new Flatten().Call(c)));
+        var e = new Dense(6, activation: "relu").Call(d);
+        var f = new GlobalAveragePooling2D().Call(twice);
+        return new Model(input, new Dense(4, activation: "softmax").Call(Layers.Add(new Dense(8).Call(e), new Dense(8).Call(f))));
+    }
+
     [TestMethod]
-    public void TrainingAndPrediction_AreUnchangedByPoisonedRecycling()
+    [DataRow("resnet_v1")]
+    [DataRow("resnet_v2")]
+    [DataRow("resnet18_identity")]
+    [DataRow("plain_cifar")]
+    [DataRow("mixed")]
+    public void TrainingAndPrediction_AreUnchangedByPoisonedRecycling(string kind)
     {
         var (x, y) = TrainingTests.Quadrants(24, 5);
         List<NDArray> Train(bool poison, out NDArray predictions)
         {
             Backend.ClearSession();
             Backend.SetRandomSeed(11);
-            var model = ResNetCifar.ResNetV1([32, 32, 3], 8, numClasses: 4);
+            var model = Build(kind);
             model.Compile(new Adam(), "categorical_crossentropy", ["accuracy"]);
             TensorScope.PoisonReleased = poison;
             model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, seed: 2);
@@ -103,7 +133,7 @@ public sealed class BufferRecyclingTests
         var plain = Train(false, out var plainPredictions);
         var poisoned = Train(true, out var poisonedPredictions);
         for (int i = 0; i < plain.Count; i++)
-            CollectionAssert.AreEqual(plain[i].Float32Data, poisoned[i].Float32Data, $"weight {i}");
+            CollectionAssert.AreEqual(plain[i].Float32Data, poisoned[i].Float32Data, $"{kind}: weight {i}");
         Assert.IsFalse(poisonedPredictions.Float32Data.Any(float.IsNaN));
         CollectionAssert.AreEqual(plainPredictions.Float32Data, poisonedPredictions.Float32Data);
     }
