@@ -40,4 +40,35 @@ public sealed class AllocationTests
         var outside = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
         Assert.AreNotSame(first, outside.Data, "outside a scope, outputs are ordinary arrays");
     }
+
+    [TestMethod]
+    public void NewShapes_EvictIdleBuffersOfShapesTheStepDoesNotUse()
+    {
+        TensorScope.Trim();
+        const int small = 64 * 64 * 2, large = 64 * 64 * 3;
+        using (new TensorScope())
+        {
+            ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
+            ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
+        }
+        Assert.AreEqual(2, TensorScope.IdleCount(small));
+        float[] kept;
+        using (new TensorScope())
+        {
+            // Asked for in this step, then released: a later miss of another length must not evict it.
+            var a = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
+            kept = a.Data;
+            TensorScope.Release(kept);
+            ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 3], 1f));
+            Assert.AreSame(kept, ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 2f)).Data);
+        }
+        using (new TensorScope())
+        {
+            // The last, smaller batch of an epoch: nothing of the old length is asked for, so the pool lets it go.
+            ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 3], 1f));
+            ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 3], 1f));
+            Assert.AreEqual(0, TensorScope.IdleCount(small), "idle buffers of a length this step never asked for");
+        }
+        Assert.AreEqual(2, TensorScope.IdleCount(large));
+    }
 }

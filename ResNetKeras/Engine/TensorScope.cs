@@ -27,6 +27,7 @@ public sealed class TensorScope : IDisposable
 
     private readonly TensorScope? previous;
     private readonly HashSet<float[]> rented = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<int> requestedLengths = new();
     private long liveFloats;
     private bool disposed;
 
@@ -47,8 +48,16 @@ public sealed class TensorScope : IDisposable
         if (scope is null || length < MinPooledLength)
             return zeroed ? new float[length] : GC.AllocateUninitializedArray<float>(length);
         float[]? a = null;
+        scope.requestedLengths.Add(length);
         if (Pool.TryGetValue(length, out var bag) && bag.TryTake(out a)) Interlocked.Add(ref pooledFloats, -length);
-        a ??= GC.AllocateUninitializedArray<float>(length);
+        if (a is null)
+        {
+            // A miss in the steady state means the shapes changed (the last, smaller batch of an epoch; a new model):
+            // idle buffers of lengths this scope has not asked for are dropped rather than kept beside the new ones,
+            // so an odd-sized batch does not double the memory the pool holds for the rest of the run.
+            EvictIdleExcept(scope.requestedLengths);
+            a = GC.AllocateUninitializedArray<float>(length);
+        }
         if (zeroed) Array.Clear(a);
         scope.rented.Add(a);
         scope.liveFloats += length;
@@ -92,6 +101,26 @@ public sealed class TensorScope : IDisposable
         liveFloats = 0;
     }
 
+    private static void EvictIdleExcept(HashSet<int> keep)
+    {
+        long evicted = 0;
+        foreach (var (length, bag) in Pool)
+        {
+            if (keep.Contains(length)) continue;
+            while (bag.TryTake(out _))
+            {
+                Interlocked.Add(ref pooledFloats, -length);
+                evicted += length;
+            }
+        }
+        // Collect now, so the memory just let go is what the new buffers are carved from: left to the GC's own
+        // schedule, both sets of buffers were resident at once.
+        if (evicted >= EvictionCollectFloats) GC.Collect();
+    }
+
+    /// <summary>Evicting this much (16 MB) is worth a full collection; the steady state never evicts.</summary>
+    private const long EvictionCollectFloats = 1L << 22;
+
     private static void Return(float[] a)
     {
         if (Interlocked.Add(ref pooledFloats, a.Length) > MaxPooledFloats)
@@ -101,6 +130,9 @@ public sealed class TensorScope : IDisposable
         }
         Pool.GetOrAdd(a.Length, _ => new ConcurrentBag<float[]>()).Add(a);
     }
+
+    /// <summary>How many idle arrays of <paramref name="length"/> floats the pool holds (for tests).</summary>
+    internal static int IdleCount(int length) => Pool.TryGetValue(length, out var bag) ? bag.Count : 0;
 
     /// <summary>Drops every pooled array (for long-running applications between trainings).</summary>
     public static void Trim()
