@@ -95,7 +95,8 @@ double RunSteps(int count)
 }
 RunSteps(warmup);
 ResNetKeras.Kernels.KernelProfiler.Reset();
-long gcBefore = GC.CollectionCount(0);
+long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
+var pauseBefore = GC.GetTotalPauseDuration();
 long allocBefore = GC.GetAllocatedBytesForCurrentThread();
 double seconds = RunSteps(steps);
 result["model"] = modelName;
@@ -105,6 +106,8 @@ result["steps"] = steps;
 result["images_per_sec"] = Math.Round(batch * steps / seconds, 1);
 result["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
 result["gen0_collections"] = GC.CollectionCount(0) - gcBefore;
+result["gen2_collections"] = GC.CollectionCount(2) - gen2Before;
+result["gc_pause_ms"] = Math.Round((GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds, 1);
 result["allocated_mb_per_step"] = Math.Round((GC.GetAllocatedBytesForCurrentThread() - allocBefore) / 1048576.0 / steps, 1);
 Console.WriteLine(JsonSerializer.Serialize(result));
 if (profile) Console.WriteLine(ResNetKeras.Kernels.KernelProfiler.Report());
