@@ -2,7 +2,8 @@
 //   dotnet run -c Release --project benchmarks/ResNetKeras.Benchmarks -- train --model resnet_v1 --depth 20 --batch-size 128 --steps 20 --warmup 3
 // Modes: train (Fit steps with Adam and categorical cross-entropy), predict (inference), augment (ImageDataGenerator
 // RandomTransform + ApplyTransform on 32x32x3 images with the tutorial's settings, one thread), conv (one 3x3 16->16
-// conv forward+backward on 128x32x32x16). --profile adds the time per op type.
+// conv forward+backward on 128x32x32x16). --profile adds the time per op type. Train and predict also report the peak
+// working set and the GC work of the timed steps (collections, total pause), the per-step arena's evidence.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
