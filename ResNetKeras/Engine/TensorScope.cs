@@ -82,14 +82,6 @@ public sealed class TensorScope : IDisposable
             }
     }
 
-    /// <summary>Whether a scope on this thread rented <paramref name="array"/> and has not released it.</summary>
-    internal static bool IsRented(float[] array)
-    {
-        for (var scope = current; scope is not null; scope = scope.previous)
-            if (scope.rented.Contains(array)) return true;
-        return false;
-    }
-
     /// <summary>Returns the scope's arrays to the pool and restores the enclosing scope.</summary>
     public void Dispose()
     {

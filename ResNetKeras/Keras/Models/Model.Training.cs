@@ -185,7 +185,8 @@ public sealed partial class Model
 
     private void TrainStep(NDArray xb, NDArray yb, NDArray? sampleWeight, Accumulator acc)
     {
-        // Every activation and gradient of the step comes from the pool and goes back when the step ends.
+        // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
+        // latest when the step ends.
         using var scope = new TensorScope();
         var x = Tensor.FromNDArray(xb);
         var labels = PrepareLabels(yb);
@@ -235,9 +236,11 @@ public sealed partial class Model
     // ------------------------------------------------------------------ fit
 
     /// <summary>
-    /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, initial_epoch)</c>
-    /// over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from <paramref name="seed"/>,
-    /// or the session's random source), the last partial batch kept.
+    /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, sample_weight,
+    /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
+    /// <paramref name="seed"/>, or the session's random source), the last partial batch kept. With
+    /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
+    /// compiled metrics stay unweighted.
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
@@ -291,7 +294,8 @@ public sealed partial class Model
     /// <c>model.fit(sequence, ...)</c> over a <see cref="Sequence"/> such as <c>ImageDataGenerator.Flow</c>: steps per epoch
     /// = <paramref name="stepsPerEpoch"/> or the sequence length (batch indices cycle when more are asked); the batch order
     /// is shuffled each epoch when <paramref name="shuffle"/>; <paramref name="workers"/> threads prepare up to
-    /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch.
+    /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch. Sample weights the
+    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload.
     /// </summary>
     public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
