@@ -41,7 +41,7 @@ public sealed class ChannelKernelTests
             var sumDyXhat = new float[c];
             K.ColumnSum(x, sum, c);
             K.ChannelMoments(x, c, mu, variance);
-            K.BatchNormReductions(x, dy, mean, invStd, c, sumDy, sumDyXhat);
+            K.BatchNormReductions(x, dy, null, mean, invStd, c, sumDy, sumDyXhat);
             for (int ch = 0; ch < c; ch++)
             {
                 double s = 0, s2 = 0, g = 0, gx = 0;
@@ -103,9 +103,9 @@ public sealed class ChannelKernelTests
             var y = new float[n];
             K.BiasAdd(x, b, y, c);
             for (int i = 0; i < n; i++) Assert.AreEqual(x[i] + b[i % c], y[i], 1e-6f, $"bias add {i}");
-            K.ChannelAffine(x, mean, invStd, b, y, c);
+            K.ChannelAffine(x, mean, invStd, b, y, c, relu: false);
             for (int i = 0; i < n; i++) Assert.AreEqual((x[i] - mean[i % c]) * invStd[i % c] + b[i % c], y[i], 1e-5f, $"affine {i}");
-            K.BatchNormBackwardData(x, dy, mean, invStd, gamma, sumDy, sumDyXhat, c, y);
+            K.BatchNormBackwardData(x, dy, null, mean, invStd, gamma, sumDy, sumDyXhat, c, y);
             for (int i = 0; i < n; i++)
             {
                 int ch = i % c;
@@ -118,7 +118,7 @@ public sealed class ChannelKernelTests
             var dx = new float[n];
             K.UnaryGrad(UnaryKind.Relu, y, dy, dx);
             for (int i = 0; i < n; i++) Assert.AreEqual(x[i] > 0 ? dy[i] : 0f, dx[i], $"relu gradient {i}");
-            K.AddN([x, dy, b.Length == n ? b : x], y);
+            K.AddN([x, dy, b.Length == n ? b : x], y, relu: false);
             for (int i = 0; i < n; i++) Assert.AreEqual(x[i] + dy[i] + (b.Length == n ? b[i] : x[i]), y[i], 1e-6f, $"add {i}");
         }
     }
@@ -151,7 +151,7 @@ public sealed class ChannelKernelTests
             for (int i = 0; i < r.Length; i++) r[i] = new float[c];
             K.ColumnSum(x, r[0], c);
             K.ChannelMoments(x, c, r[1], r[2]);
-            K.BatchNormReductions(x, dy, mean, invStd, c, r[3], r[4]);
+            K.BatchNormReductions(x, dy, null, mean, invStd, c, r[3], r[4]);
             return r;
         }
         int saved = CpuParallel.MaxDegreeOfParallelism;

@@ -29,14 +29,24 @@ public interface IKernels
     /// <summary>Per-channel mean and biased variance over all rows of a (rows × channels) matrix.</summary>
     void ChannelMoments(float[] x, int channels, float[] mean, float[] variance);
 
-    /// <summary>y = (x − mean[ch])·scale[ch] + shift[ch] per channel (the affine form of batch normalization).</summary>
-    void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels);
+    /// <summary>
+    /// y = (x − mean[ch])·scale[ch] + shift[ch] per channel (the affine form of batch normalization); with
+    /// <paramref name="relu"/>, max(y, 0) in the same pass, exactly what <see cref="Unary"/> would give after it.
+    /// </summary>
+    void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels, bool relu);
 
-    /// <summary>Per-channel Σ dy and Σ dy·(x − mean)·invStd (the batch-norm gradient reductions).</summary>
-    void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat);
+    /// <summary>
+    /// Per-channel Σ dy and Σ dy·(x − mean)·invStd (the batch-norm gradient reductions). With
+    /// <paramref name="reluOutput"/>, dy is first masked to where that output is positive (the gradient of a ReLU
+    /// fused after the normalization), with the values <see cref="UnaryGrad"/> would give.
+    /// </summary>
+    void BatchNormReductions(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat);
 
-    /// <summary>Training-mode batch-norm input gradient: dx = γ·invStd·(dy − Σdy/m − x̂·Σdy·x̂/m).</summary>
-    void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx);
+    /// <summary>
+    /// Training-mode batch-norm input gradient: dx = γ·invStd·(dy − Σdy/m − x̂·Σdy·x̂/m), dy masked by
+    /// <paramref name="reluOutput"/> as in <see cref="BatchNormReductions"/>.
+    /// </summary>
+    void BatchNormBackwardData(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx);
 
     /// <summary>Element-wise unary function or its gradient.</summary>
     void Unary(UnaryKind kind, float[] x, float[] y);
@@ -50,8 +60,8 @@ public interface IKernels
     /// <summary>Row-wise softmax of a (rows × classes) matrix.</summary>
     void Softmax(float[] x, float[] y, int classes);
 
-    /// <summary>y = Σ_i xs[i] (same lengths).</summary>
-    void AddN(IReadOnlyList<float[]> xs, float[] y);
+    /// <summary>y = Σ_i xs[i] (same lengths); with <paramref name="relu"/>, max(y, 0) in the same pass.</summary>
+    void AddN(IReadOnlyList<float[]> xs, float[] y, bool relu);
 
     /// <summary>y = a·x.</summary>
     void Scale(float[] x, float a, float[] y);

@@ -64,13 +64,16 @@ public static class KernelProfiler
         public void BiasAdd(float[] x, float[] bias, float[] y, int c) => Time(nameof(BiasAdd), () => inner.BiasAdd(x, bias, y, c));
         public void ColumnSum(float[] dy, float[] db, int c) => Time(nameof(ColumnSum), () => inner.ColumnSum(dy, db, c));
         public void ChannelMoments(float[] x, int c, float[] mean, float[] variance) => Time(nameof(ChannelMoments), () => inner.ChannelMoments(x, c, mean, variance));
-        public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int c) => Time(nameof(ChannelAffine), () => inner.ChannelAffine(x, mean, scale, shift, y, c));
-        public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int c, float[] sumDy, float[] sumDyXhat) => Time(nameof(BatchNormReductions), () => inner.BatchNormReductions(x, dy, mean, invStd, c, sumDy, sumDyXhat));
-        public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int c, float[] dx) => Time(nameof(BatchNormBackwardData), () => inner.BatchNormBackwardData(x, dy, mean, invStd, gamma, sumDy, sumDyXhat, c, dx));
+        public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int c, bool relu) =>
+            Time(relu ? "ChannelAffineRelu" : nameof(ChannelAffine), () => inner.ChannelAffine(x, mean, scale, shift, y, c, relu));
+        public void BatchNormReductions(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, int c, float[] sumDy, float[] sumDyXhat) =>
+            Time(reluOutput is null ? nameof(BatchNormReductions) : "BatchNormReluReductions", () => inner.BatchNormReductions(x, dy, reluOutput, mean, invStd, c, sumDy, sumDyXhat));
+        public void BatchNormBackwardData(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int c, float[] dx) =>
+            Time(reluOutput is null ? nameof(BatchNormBackwardData) : "BatchNormReluBackwardData", () => inner.BatchNormBackwardData(x, dy, reluOutput, mean, invStd, gamma, sumDy, sumDyXhat, c, dx));
         public void Unary(UnaryKind kind, float[] x, float[] y) => Time(kind + "Forward", () => inner.Unary(kind, x, y));
         public void UnaryGrad(UnaryKind kind, float[] y, float[] dy, float[] dx) => Time(kind + "Backward", () => inner.UnaryGrad(kind, y, dy, dx));
         public void Softmax(float[] x, float[] y, int classes) => Time(nameof(Softmax), () => inner.Softmax(x, y, classes));
-        public void AddN(IReadOnlyList<float[]> xs, float[] y) => Time(nameof(AddN), () => inner.AddN(xs, y));
+        public void AddN(IReadOnlyList<float[]> xs, float[] y, bool relu) => Time(relu ? "AddNRelu" : nameof(AddN), () => inner.AddN(xs, y, relu));
         public void Scale(float[] x, float a, float[] y) => Time(nameof(Scale), () => inner.Scale(x, a, y));
         public void Pool2DForward(bool max, float[] x, float[] y, in ConvGeometry g) { var h = g; Time(nameof(Pool2DForward), () => inner.Pool2DForward(max, x, y, h)); }
         public void Pool2DBackward(bool max, float[] x, float[] dy, float[] dx, in ConvGeometry g) { var h = g; Time(nameof(Pool2DBackward), () => inner.Pool2DBackward(max, x, dy, dx, h)); }

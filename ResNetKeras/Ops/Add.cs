@@ -5,8 +5,11 @@ namespace ResNetKeras.Ops;
 
 public static partial class Op
 {
-    /// <summary>Element-wise sum of same-shaped tensors (<c>tf.math.add_n</c>; Keras's <c>Add</c> layer).</summary>
-    public static Tensor AddN(IReadOnlyList<Tensor> xs)
+    /// <summary>
+    /// Element-wise sum of same-shaped tensors (<c>tf.math.add_n</c>; Keras's <c>Add</c> layer). With
+    /// <paramref name="relu"/>, max(sum, 0) in the same pass: the values of <c>Relu(AddN(xs))</c> (a residual join).
+    /// </summary>
+    public static Tensor AddN(IReadOnlyList<Tensor> xs, bool relu = false)
     {
         const string op = "AddN";
         OpCheck.NotNull(op, "xs", xs);
@@ -19,14 +22,20 @@ public static partial class Op
         var y = OpCheck.Like(xs[0]);
         var data = new float[xs.Count][];
         for (int i = 0; i < data.Length; i++) data[i] = xs[i].Data;
-        Backend.Current.AddN(data, y.Data);
+        Backend.Current.AddN(data, y.Data, relu);
         var inputs = xs.ToArray();
         GradientTape.Record(y, inputs, (dy, needs) =>
         {
+            if (relu)
+            {
+                var masked = OpCheck.Like(dy);
+                Backend.Current.UnaryGrad(UnaryKind.Relu, y.Data, dy.Data, masked.Data);
+                dy = masked;
+            }
             var g = new Tensor?[inputs.Length];
             for (int i = 0; i < g.Length; i++) g[i] = needs[i] ? dy : null;
             return g;
-        }, saved: []);
+        }, saved: relu ? [y] : []);
         return y;
     }
 

@@ -9,8 +9,10 @@ public static partial class Op
     /// Training-mode batch normalization over every axis but the last (Keras's BatchNormalization in
     /// <c>fit</c>): y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean and biased variance; gradients
     /// flow through μ_B and σ²_B. <paramref name="gamma"/>/<paramref name="beta"/> may be null (scale/center off).
+    /// With <paramref name="relu"/>, returns max(y, 0) computed in the same pass, and its gradient is masked inside the
+    /// batch-norm gradient kernels: the values of <c>Relu(BatchNormTraining(...))</c> with two passes and one buffer less.
     /// </summary>
-    public static Tensor BatchNormTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon, out float[] batchMean, out float[] batchVariance)
+    public static Tensor BatchNormTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon, out float[] batchMean, out float[] batchVariance, bool relu = false)
     {
         const string op = "BatchNormTraining";
         int c = CheckNorm(op, x, gamma, beta);
@@ -21,31 +23,33 @@ public static partial class Op
         k.ChannelMoments(x.Data, c, mean, variance);
         var (invStd, scale, shift) = AffineParameters(variance, gamma, beta, epsilon);
         var y = OpCheck.Like(x);
-        k.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
+        k.ChannelAffine(x.Data, mean, scale, shift, y.Data, c, relu);
         batchMean = mean;
         batchVariance = variance;
         GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
             var sumDy = new float[c];
             var sumDyXhat = new float[c];
-            Backend.Current.BatchNormReductions(x.Data, dy.Data, mean, invStd, c, sumDy, sumDyXhat);
+            var mask = relu ? y.Data : null;
+            Backend.Current.BatchNormReductions(x.Data, dy.Data, mask, mean, invStd, c, sumDy, sumDyXhat);
             Tensor? dx = null;
             if (needs[0])
             {
                 dx = OpCheck.Like(x);
                 var g = gamma?.Data ?? Ones(c);
-                Backend.Current.BatchNormBackwardData(x.Data, dy.Data, mean, invStd, g, sumDy, sumDyXhat, c, dx.Data);
+                Backend.Current.BatchNormBackwardData(x.Data, dy.Data, mask, mean, invStd, g, sumDy, sumDyXhat, c, dx.Data);
             }
             return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
-        }, saved: NormSaved(x, gamma));
+        }, saved: NormSaved(x, gamma, relu ? y : null));
         return y;
     }
 
     /// <summary>
     /// Inference-mode batch normalization with the moving statistics (Keras's BatchNormalization in
-    /// <c>evaluate</c>/<c>predict</c>): y = γ·(x − moving_mean)/√(moving_variance + ε) + β.
+    /// <c>evaluate</c>/<c>predict</c>): y = γ·(x − moving_mean)/√(moving_variance + ε) + β; max(y, 0) in the same pass
+    /// with <paramref name="relu"/>.
     /// </summary>
-    public static Tensor BatchNormInference(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVariance, float epsilon)
+    public static Tensor BatchNormInference(Tensor x, Tensor? gamma, Tensor? beta, Tensor movingMean, Tensor movingVariance, float epsilon, bool relu = false)
     {
         const string op = "BatchNormInference";
         int c = CheckNorm(op, x, gamma, beta);
@@ -54,20 +58,26 @@ public static partial class Op
         var (invStd, scale, shift) = AffineParameters(movingVariance.Data, gamma, beta, epsilon);
         var mean = (float[])movingMean.Data.Clone();
         var y = OpCheck.Like(x);
-        Backend.Current.ChannelAffine(x.Data, mean, scale, shift, y.Data, c);
+        Backend.Current.ChannelAffine(x.Data, mean, scale, shift, y.Data, c, relu);
         GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
+            if (relu)
+            {
+                var masked = OpCheck.Like(dy);
+                Backend.Current.UnaryGrad(UnaryKind.Relu, y.Data, dy.Data, masked.Data);
+                dy = masked;
+            }
             var sumDy = new float[c];
             var sumDyXhat = new float[c];
-            Backend.Current.BatchNormReductions(x.Data, dy.Data, mean, invStd, c, sumDy, sumDyXhat);
+            Backend.Current.BatchNormReductions(x.Data, dy.Data, null, mean, invStd, c, sumDy, sumDyXhat);
             Tensor? dx = null;
             if (needs[0])
             {
                 dx = OpCheck.Like(x);
-                Backend.Current.ChannelAffine(dy.Data, new float[c], scale, new float[c], dx.Data, c);
+                Backend.Current.ChannelAffine(dy.Data, new float[c], scale, new float[c], dx.Data, c, relu: false);
             }
             return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
-        }, saved: NormSaved(x, gamma));
+        }, saved: NormSaved(x, gamma, relu ? y : null));
         return y;
     }
 
@@ -122,8 +132,9 @@ public static partial class Op
     private static Tensor[] NormInputs(Tensor x, Tensor? gamma, Tensor? beta) =>
         gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]);
 
-    /// <summary>What both backward functions read: x, and γ when present (the statistics are private arrays).</summary>
-    private static Tensor[] NormSaved(Tensor x, Tensor? gamma) => gamma is null ? [x] : [x, gamma];
+    /// <summary>What both backward functions read: x, γ when present, the output when a ReLU is fused (the statistics are private arrays).</summary>
+    private static Tensor[] NormSaved(Tensor x, Tensor? gamma, Tensor? reluOutput) =>
+        new[] { x, gamma, reluOutput }.Where(t => t is not null).ToArray()!;
 
     /// <summary>Gradients aligned with <see cref="NormInputs"/>: dgamma = Σ dy·x̂, dbeta = Σ dy.</summary>
     private static Tensor?[] NormGradients(Tensor? dx, Tensor? gamma, Tensor? beta, float[] sumDyXhat, float[] sumDy)

@@ -111,12 +111,12 @@ if (only.Length == 0 || only == "channel")
         ("BiasAdd", 2, () => kernels.BiasAdd(a, cv, o, ch)),
         ("ColumnSum", 1, () => kernels.ColumnSum(a, s1, ch)),
         ("ChannelMoments", 1, () => kernels.ChannelMoments(a, ch, s1, s2)),
-        ("ChannelAffine", 2, () => kernels.ChannelAffine(a, cv, cv2, cv3, o, ch)),
-        ("BatchNormReductions", 2, () => kernels.BatchNormReductions(a, b2, cv, cv2, ch, s1, s2)),
-        ("BatchNormBackwardData", 3, () => kernels.BatchNormBackwardData(a, b2, cv, cv2, cv3, s1, s2, ch, o)),
+        ("ChannelAffine", 2, () => kernels.ChannelAffine(a, cv, cv2, cv3, o, ch, relu: false)),
+        ("BatchNormReductions", 2, () => kernels.BatchNormReductions(a, b2, null, cv, cv2, ch, s1, s2)),
+        ("BatchNormBackwardData", 3, () => kernels.BatchNormBackwardData(a, b2, null, cv, cv2, cv3, s1, s2, ch, o)),
         ("Relu", 2, () => kernels.Unary(UnaryKind.Relu, a, o)),
         ("ReluGrad", 3, () => kernels.UnaryGrad(UnaryKind.Relu, a, b2, o)),
-        ("AddN(2)", 3, () => kernels.AddN([a, b2], o)),
+        ("AddN(2)", 3, () => kernels.AddN([a, b2], o, relu: false)),
     ];
     Console.WriteLine($"{"channel kernel",-22} {"wall ms",8} {"CPU ms",8} {"GB/s",6}   ({batch}x32x32x{ch}, GB/s counts each array read or written once)");
     foreach (var (name, passes, body) in channelKernels)

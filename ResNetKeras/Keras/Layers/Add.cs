@@ -22,4 +22,8 @@ public sealed class Add : Layer
 
     /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training) => Op.AddN(inputs);
+
+    internal override bool FusesRelu => true;
+
+    internal override Tensor ForwardRelu(IReadOnlyList<Tensor> inputs, bool training) => Op.AddN(inputs, relu: true);
 }

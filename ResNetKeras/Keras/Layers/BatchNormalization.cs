@@ -78,18 +78,23 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training)
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training) => Normalize(inputs[0], training, relu: false);
+
+    internal override bool FusesRelu => true;
+
+    internal override Tensor ForwardRelu(IReadOnlyList<Tensor> inputs, bool training) => Normalize(inputs[0], training, relu: true);
+
+    private Tensor Normalize(Tensor x, bool training, bool relu)
     {
-        var x = inputs[0];
         // A frozen BN layer runs in inference mode even inside fit, as in TF2 Keras.
         if (training && Trainable)
         {
-            var y = Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, out var mean, out var variance);
+            var y = Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, out var mean, out var variance, relu);
             int count = x.Size / x.Dim(-1);
             Op.UpdateMovingStatistics(movingMean!.Value, movingVariance!.Value, mean, variance, (float)Momentum, count, besselCorrection: x.Rank == 4);
             return y;
         }
-        return Op.BatchNormInference(x, gamma?.Value, beta?.Value, movingMean!.Value, movingVariance!.Value, (float)Epsilon);
+        return Op.BatchNormInference(x, gamma?.Value, beta?.Value, movingMean!.Value, movingVariance!.Value, (float)Epsilon, relu);
     }
 
     /// <inheritdoc/>

@@ -105,6 +105,13 @@ public abstract class Layer
     internal virtual Tensor ForwardLogits(IReadOnlyList<Tensor> inputs, bool training) =>
         throw new InvalidOperationException($"Layer {Name} does not end in a softmax.");
 
+    /// <summary>Whether <see cref="ForwardRelu"/> can compute relu(<see cref="Forward"/>) in one pass (Model fuses a following ReLU).</summary>
+    internal virtual bool FusesRelu => false;
+
+    /// <summary>max(<see cref="Forward"/>, 0), bit for bit, without materializing the output before the ReLU.</summary>
+    internal virtual Tensor ForwardRelu(IReadOnlyList<Tensor> inputs, bool training) =>
+        throw new InvalidOperationException($"Layer {Name} cannot fuse a ReLU.");
+
     /// <summary>Constructor arguments by their Keras names (<c>layer.get_config()</c>), for model configs.</summary>
     public virtual Dictionary<string, object?> GetConfig() => new()
     {

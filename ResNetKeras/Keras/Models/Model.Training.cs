@@ -496,7 +496,9 @@ public sealed partial class Model
             int e = Math.Min(n, s + b);
             using (new TensorScope())
             {
-                var y = Run(Tensor.FromNDArray(AsFloatBatch(x.Slice(s, e))), training: false, wantLogits: false).Output;
+                // One batch covering all of x needs no slice copy.
+                var batch = s == 0 && e == n ? x : x.Slice(s, e);
+                var y = Run(Tensor.FromNDArray(AsFloatBatch(batch)), training: false, wantLogits: false).Output;
                 Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
             }
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());

@@ -14,6 +14,11 @@ public sealed partial class Model
     // How many layer calls read each graph tensor: Run hands a buffer back once its last reader has run.
     private readonly Dictionary<KerasTensor, int> consumers = new(ReferenceEqualityComparer.Instance);
 
+    // A layer whose only reader is an Activation("relu") computes both in one pass (batch norm or add, then ReLU):
+    // producer node -> the ReLU node it stands in for. The graph, the layers and the weights stay as Keras built them.
+    private readonly Dictionary<Node, Node> reluFusions = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Node> fusedAway = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Builds the model from one input and one output tensor.</summary>
     public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
     {
@@ -31,6 +36,13 @@ public sealed partial class Model
             throw new ArgumentException($"Graph disconnected: the output {outputs} cannot be computed from the input {inputs}.", nameof(outputs));
         foreach (var n in executionOrder)
             foreach (var t in n.Inputs) consumers[t] = consumers.GetValueOrDefault(t) + 1;
+        foreach (var n in executionOrder)
+            if (n.Layer is Activation { ActivationName: "relu" } && n.Inputs.Length == 1 && n.Inputs[0].Node is { } producer
+                && producer.Layer.FusesRelu && consumers.GetValueOrDefault(n.Inputs[0]) == 1 && !ReferenceEquals(n.Inputs[0], outputs))
+            {
+                reluFusions[producer] = n;
+                fusedAway.Add(n);
+            }
         foreach (var n in executionOrder)
             if (n.Layer is InputLayer && !ReferenceEquals(n.Output, inputs))
                 throw new ArgumentException($"Graph disconnected: cannot obtain value for tensor {n.Output} at layer \"{n.Layer.Name}\". The model has only the input \"{inputs.Layer!.Name}\".", nameof(inputs));
@@ -142,18 +154,24 @@ public sealed partial class Model
         Tensor? logits = null;
         foreach (var node in executionOrder)
         {
-            if (node.Layer is InputLayer) continue;
+            if (node.Layer is InputLayer || (FusesActivations && fusedAway.Contains(node))) continue;
             var inputs = node.Inputs.Select(t => values[t]).ToArray();
             Tensor y;
+            var produced = node.Output;
             if (wantLogits && ReferenceEquals(node.Output, Output) && node.Layer.OutputsSoftmax)
             {
                 logits = node.Layer.ForwardLogits(inputs, training);
                 y = Ops.Op.Softmax(logits);
             }
+            else if (FusesActivations && reluFusions.TryGetValue(node, out var reluNode))
+            {
+                y = node.Layer.ForwardRelu(inputs, training);
+                produced = reluNode.Output;
+            }
             else y = node.Layer.Forward(inputs, training);
-            values[node.Output] = y;
+            values[produced] = y;
             // The model output is never handed back: the caller reads it.
-            int uses = ReferenceEquals(node.Output, Output) ? int.MaxValue / 2 : consumers.GetValueOrDefault(node.Output);
+            int uses = ReferenceEquals(produced, Output) ? int.MaxValue / 2 : consumers.GetValueOrDefault(produced);
             readers[y.Data] = readers.GetValueOrDefault(y.Data) + uses;
             foreach (var t in inputs)
                 if (--readers[t.Data] == 0)
@@ -164,6 +182,12 @@ public sealed partial class Model
         }
         return (values[Output], logits);
     }
+
+    /// <summary>How many Activation("relu") layers run fused into the layer before them.</summary>
+    internal int FusedReluCount => reluFusions.Count;
+
+    /// <summary>Whether <see cref="Run"/> fuses each BatchNormalization or Add with the ReLU that alone reads it (bit-identical; off only to test that).</summary>
+    internal bool FusesActivations { get; set; } = true;
 
     /// <summary>Calls the model on a concrete batch (<c>model(x, training=...)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)

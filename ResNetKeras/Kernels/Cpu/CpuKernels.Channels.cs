@@ -26,17 +26,18 @@ public sealed unsafe partial class CpuKernels
     /// Runs <paramref name="kind"/> on every chunk of rows; returns the chunk partials, <c>width·channels</c> floats per
     /// chunk (rented: the caller returns them).
     /// </summary>
-    private static float[] ReduceChunks(Reduction kind, float[] x, float[]? dy, float[]? mean, int channels, int rows, int chunks)
+    private static float[] ReduceChunks(Reduction kind, float[] x, float[]? dy, float[]? mask, float[]? mean, int channels, int rows, int chunks)
     {
         int width = kind == Reduction.Sum ? 1 : 2;
         var parts = ArrayPool<float>.Shared.Rent(chunks * width * channels);
         CpuParallel.For(chunks, ch =>
         {
             int r0 = ch * RowChunk, n = Math.Min(rows, r0 + RowChunk) - r0;
-            fixed (float* px = x, pdy = dy, pm = mean, pp = parts)
+            fixed (float* px = x, pdy = dy, pmask = mask, pm = mean, pp = parts)
             {
                 float* s = pp + (long)ch * width * channels, q = s + channels;
                 float* xr = px + (long)r0 * channels, dyr = pdy == null ? null : pdy + (long)r0 * channels;
+                float* mr = pmask == null ? null : pmask + (long)r0 * channels;
                 int c = 0;
                 if (Vector256.IsHardwareAccelerated)
                     for (; c + 8 <= channels; c += 8)
@@ -50,7 +51,10 @@ public sealed unsafe partial class CpuKernels
                                 mu.Store(s + c);
                                 SquaresBlock(xr + c, mu, n, channels).Store(q + c);
                                 break;
-                            default: NormGradBlock(xr + c, dyr + c, Vector256.Load(pm + c), n, channels, s + c, q + c); break;
+                            default:
+                                if (mr == null) NormGradBlock(new NoMask(), xr + c, dyr + c, null, Vector256.Load(pm + c), n, channels, s + c, q + c);
+                                else NormGradBlock(new ReluMask(), xr + c, dyr + c, mr + c, Vector256.Load(pm + c), n, channels, s + c, q + c);
+                                break;
                         }
                     }
                 for (; c < channels; c++)
@@ -73,7 +77,8 @@ public sealed unsafe partial class CpuKernels
                         default:
                             for (int r = 0; r < n; r++)
                             {
-                                float g = dyr[(long)r * channels + c];
+                                long i = (long)r * channels + c;
+                                float g = mr == null || mr[i] > 0 ? dyr[i] : 0f;
                                 a += g;
                                 b = MathF.FusedMultiplyAdd(g, xr[(long)r * channels + c] - pm[c], b);
                             }
@@ -119,15 +124,33 @@ public sealed unsafe partial class CpuKernels
         return a + b;
     }
 
-    private static void NormGradBlock(float* x, float* dy, Vector256<float> mean, int n, int stride, float* s, float* q)
+    /// <summary>How dy is read: as is, or masked to where a fused ReLU's output is positive (ReluGrad's values).</summary>
+    private interface IGradMask
+    {
+        static abstract Vector256<float> Load(float* dy, float* mask, long o);
+    }
+
+    private readonly struct NoMask : IGradMask
+    {
+        public static Vector256<float> Load(float* dy, float* mask, long o) => Vector256.Load(dy + o);
+    }
+
+    private readonly struct ReluMask : IGradMask
+    {
+        public static Vector256<float> Load(float* dy, float* mask, long o) =>
+            Vector256.GreaterThan(Vector256.Load(mask + o), Vector256<float>.Zero) & Vector256.Load(dy + o);
+    }
+
+    private static void NormGradBlock<TMask>(TMask _, float* x, float* dy, float* mask, Vector256<float> mean, int n, int stride, float* s, float* q)
+        where TMask : struct, IGradMask
     {
         Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, q0 = Vector256<float>.Zero, q1 = Vector256<float>.Zero;
         int r = 0;
         for (; r + 2 <= n; r += 2)
         {
             long o0 = (long)r * stride, o1 = o0 + stride;
-            var g0 = Vector256.Load(dy + o0);
-            var g1 = Vector256.Load(dy + o1);
+            var g0 = TMask.Load(dy, mask, o0);
+            var g1 = TMask.Load(dy, mask, o1);
             s0 += g0;
             s1 += g1;
             q0 = Vector256.FusedMultiplyAdd(g0, Vector256.Load(x + o0) - mean, q0);
@@ -136,7 +159,7 @@ public sealed unsafe partial class CpuKernels
         if (r < n)
         {
             long o = (long)r * stride;
-            var g = Vector256.Load(dy + o);
+            var g = TMask.Load(dy, mask, o);
             s0 += g;
             q0 = Vector256.FusedMultiplyAdd(g, Vector256.Load(x + o) - mean, q0);
         }
@@ -148,7 +171,7 @@ public sealed unsafe partial class CpuKernels
     public void ColumnSum(float[] dy, float[] db, int channels)
     {
         int rows = dy.Length / channels, chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
-        var parts = ReduceChunks(Reduction.Sum, dy, null, null, channels, rows, chunks);
+        var parts = ReduceChunks(Reduction.Sum, dy, null, null, null, channels, rows, chunks);
         for (int c = 0; c < channels; c++)
         {
             double t = 0;
@@ -162,7 +185,7 @@ public sealed unsafe partial class CpuKernels
     public void ChannelMoments(float[] x, int channels, float[] mean, float[] variance)
     {
         int rows = x.Length / channels, chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
-        var parts = ReduceChunks(Reduction.Moments, x, null, null, channels, rows, chunks);
+        var parts = ReduceChunks(Reduction.Moments, x, null, null, null, channels, rows, chunks);
         // Chunk means and centred sums of squares combine exactly (Chan et al.): M2 = Σ M2_k + n_k·(mean_k − mean)².
         for (int c = 0; c < channels; c++)
         {
@@ -183,10 +206,10 @@ public sealed unsafe partial class CpuKernels
     private static int ChunkRows(int rows, int chunk) => Math.Max(0, Math.Min(RowChunk, rows - chunk * RowChunk));
 
     /// <inheritdoc/>
-    public void BatchNormReductions(float[] x, float[] dy, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat)
+    public void BatchNormReductions(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, int channels, float[] sumDy, float[] sumDyXhat)
     {
         int rows = x.Length / channels, chunks = Math.Max(1, CpuParallel.ChunkCount(rows, RowChunk));
-        var parts = ReduceChunks(Reduction.NormGrad, x, dy, mean, channels, rows, chunks);
+        var parts = ReduceChunks(Reduction.NormGrad, x, dy, reluOutput, mean, channels, rows, chunks);
         for (int c = 0; c < channels; c++)
         {
             double s = 0, q = 0;
@@ -202,7 +225,7 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <inheritdoc/>
-    public void BatchNormBackwardData(float[] x, float[] dy, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx)
+    public void BatchNormBackwardData(float[] x, float[] dy, float[]? reluOutput, float[] mean, float[] invStd, float[] gamma, float[] sumDy, float[] sumDyXhat, int channels, float[] dx)
     {
         int rows = x.Length / channels;
         float invM = rows == 0 ? 0 : 1f / rows;
@@ -219,27 +242,37 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
         {
             int r0 = ch * RowChunk, r1 = Math.Min(rows, r0 + RowChunk);
-            fixed (float* px = x, pdy = dy, pdx = dx, pk = k, pa = a, pb = b)
+            fixed (float* px = x, pdy = dy, pmask = reluOutput, pdx = dx, pk = k, pa = a, pb = b)
                 for (int r = r0; r < r1; r++)
                 {
                     long o = (long)r * channels;
                     int c = 0;
                     if (Vector256.IsHardwareAccelerated)
                         for (; c + 8 <= channels; c += 8)
-                            Vector256.FusedMultiplyAdd(Vector256.Load(pk + c), Vector256.Load(pdy + o + c),
+                        {
+                            var g = pmask == null ? NoMask.Load(pdy, null, o + c) : ReluMask.Load(pdy, pmask, o + c);
+                            Vector256.FusedMultiplyAdd(Vector256.Load(pk + c), g,
                                 Vector256.FusedMultiplyAdd(Vector256.Load(pa + c), Vector256.Load(px + o + c), Vector256.Load(pb + c))).Store(pdx + o + c);
-                    for (; c < channels; c++) pdx[o + c] = MathF.FusedMultiplyAdd(pk[c], pdy[o + c], MathF.FusedMultiplyAdd(pa[c], px[o + c], pb[c]));
+                        }
+                    for (; c < channels; c++)
+                    {
+                        float g = pmask == null || pmask[o + c] > 0 ? pdy[o + c] : 0f;
+                        pdx[o + c] = MathF.FusedMultiplyAdd(pk[c], g, MathF.FusedMultiplyAdd(pa[c], px[o + c], pb[c]));
+                    }
                 }
         });
     }
 
-    /// <summary>max(x, 0) that keeps NaN (maxps returns its second operand when either is NaN).</summary>
+    /// <summary>
+    /// max(x, 0) that keeps NaN: maxps(0, x) returns its second operand unless 0 &gt; x, and the scalar tail does the
+    /// same (so −0 stays −0 there too), which makes the result independent of where chunks start and end.
+    /// </summary>
     private static void ReluChunk(float* x, float* y, int n)
     {
         int i = 0;
         if (Avx.IsSupported)
             for (; i + 8 <= n; i += 8) Avx.Max(Vector256<float>.Zero, Avx.LoadVector256(x + i)).Store(y + i);
-        for (; i < n; i++) y[i] = x[i] > 0 || float.IsNaN(x[i]) ? x[i] : 0f;
+        for (; i < n; i++) y[i] = 0f > x[i] ? 0f : x[i];
     }
 
     /// <summary>dx = dy where x &gt; 0, else 0 (TensorFlow's ReluGrad: 0 at x = 0).</summary>

@@ -52,13 +52,20 @@ public sealed unsafe partial class CpuKernels : IKernels
     }
 
     /// <inheritdoc/>
-    public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels)
+    public void ChannelAffine(float[] x, float[] mean, float[] scale, float[] shift, float[] y, int channels, bool relu)
     {
         int rows = x.Length / channels;
         // y = x·scale + (shift − mean·scale): one fused multiply-add per element over whole rows.
         var bias = new float[channels];
         for (int c = 0; c < channels; c++) bias[c] = shift[c] - mean[c] * scale[c];
-        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch => RowsAffine(x, scale, bias, y, channels, ch * RowChunk, Math.Min(rows, (ch + 1) * RowChunk)));
+        CpuParallel.For(CpuParallel.ChunkCount(rows, RowChunk), ch =>
+        {
+            int r0 = ch * RowChunk, r1 = Math.Min(rows, (ch + 1) * RowChunk);
+            RowsAffine(x, scale, bias, y, channels, r0, r1);
+            // The rows just written are still in L1/L2: the ReLU costs no extra trip to memory.
+            if (relu)
+                fixed (float* py = y) ReluChunk(py + (long)r0 * channels, py + (long)r0 * channels, (r1 - r0) * channels);
+        });
     }
 
     /// <inheritdoc/>
@@ -118,7 +125,7 @@ public sealed unsafe partial class CpuKernels : IKernels
     }
 
     /// <inheritdoc/>
-    public void AddN(IReadOnlyList<float[]> xs, float[] y)
+    public void AddN(IReadOnlyList<float[]> xs, float[] y, bool relu)
     {
         CpuParallel.For(CpuParallel.ChunkCount(y.Length, ElementChunk), ch =>
         {
@@ -127,6 +134,8 @@ public sealed unsafe partial class CpuKernels : IKernels
             if (xs.Count == 1) xs[0].AsSpan(start, len).CopyTo(dst);
             else TensorPrimitives.Add(xs[0].AsSpan(start, len), xs[1].AsSpan(start, len), dst);
             for (int i = 2; i < xs.Count; i++) TensorPrimitives.Add(dst, xs[i].AsSpan(start, len), dst);
+            if (relu)
+                fixed (float* py = y) ReluChunk(py + start, py + start, len);
         });
     }
 
