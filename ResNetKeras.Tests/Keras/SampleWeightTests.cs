@@ -90,6 +90,20 @@ public sealed class SampleWeightTests
     }
 
     [TestMethod]
+    public void Evaluate_WeightsTheLossLikeFit()
+    {
+        var (x, y) = Data(6);
+        var model = Net(0.1);
+        var w = NDArray.FromArray(new float[] { 2, 0, 1, 1, 0.5f, 0 });
+        var perSample = Enumerable.Range(0, 6).Select(i => model.Evaluate(x.Slice(i, i + 1), y.Slice(i, i + 1), verbose: 0)[0]).ToArray();
+        // Batches of 4 and 2: the running loss is the batch-size-weighted mean of Σ ℓᵢ·wᵢ / B over the batches.
+        double expected = (perSample.Take(4).Select((l, i) => l * w.Float32Data[i]).Sum() + perSample.Skip(4).Select((l, i) => l * w.Float32Data[4 + i]).Sum()) / 6;
+        Assert.AreEqual(expected, model.Evaluate(x, y, batchSize: 4, verbose: 0, sampleWeight: w)[0], 1e-5);
+        CollectionAssert.AreEqual(model.Evaluate(x, y, batchSize: 4, verbose: 0),
+            model.Evaluate(x, y, batchSize: 4, verbose: 0, sampleWeight: NDArray.FromArray(new float[] { 1, 1, 1, 1, 1, 1 })));
+    }
+
+    [TestMethod]
     public void BadSampleWeights_AreRefusedWithTheirShape()
     {
         var (x, y) = Data(4);

@@ -209,12 +209,12 @@ public sealed partial class Model
         acc.Add(loss, xb.Shape[0], correct);
     }
 
-    private void TestStep(NDArray xb, NDArray yb, Accumulator acc)
+    private void TestStep(NDArray xb, NDArray yb, NDArray? sampleWeight, Accumulator acc)
     {
         using var scope = new TensorScope();
         var labels = PrepareLabels(yb);
         var (output, logits) = Run(Tensor.FromNDArray(xb), training: false, wantLogits: true);
-        var total = TotalLoss(PerSampleLoss(output, logits, labels));
+        var total = TotalLoss(Weighted(PerSampleLoss(output, logits, labels), sampleWeight));
         acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
     }
 
@@ -440,7 +440,7 @@ public sealed partial class Model
     // ------------------------------------------------------------------ evaluate / predict
 
     /// <summary>Keras's evaluate loop: test hooks on every callback, inference-mode batches in order, running means.</summary>
-    private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list)
+    private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list, NDArray? sampleWeight = null)
     {
         foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
         var acc = new Accumulator();
@@ -450,7 +450,7 @@ public sealed partial class Model
         {
             foreach (var c in list) c.OnTestBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + batchSize);
-            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), acc);
+            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), sampleWeight?.Slice(s, e), acc);
             logs = Logs(acc);
             foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
@@ -459,10 +459,12 @@ public sealed partial class Model
     }
 
     /// <summary>
-    /// <c>model.evaluate(x, y, batch_size=32, verbose=1, callbacks)</c>: <c>[loss, metrics...]</c> (<see cref="MetricsNames"/>
-    /// order) in inference mode; the loss includes regularization. verbose 1 shows the progress bar over the test steps.
+    /// <c>model.evaluate(x, y, batch_size=32, verbose=1, sample_weight, callbacks)</c>: <c>[loss, metrics...]</c>
+    /// (<see cref="MetricsNames"/> order) in inference mode; the loss includes regularization and, with
+    /// <paramref name="sampleWeight"/>, is weighted as in <c>Fit</c>. verbose 1 shows the progress bar over the test steps.
     /// </summary>
-    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1, IReadOnlyList<Callback>? callbacks = null)
+    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        NDArray? sampleWeight = null)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -470,10 +472,11 @@ public sealed partial class Model
         CheckBatchSize(batchSize);
         CheckInput(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
         int b = batchSize ?? 32, n = x.Shape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
-        return EvaluateCore(x, y, b, list).Values.ToArray();
+        return EvaluateCore(x, y, b, list, sampleWeight).Values.ToArray();
     }
 
     /// <summary><c>model.predict(x, batch_size=32, verbose=0, callbacks)</c>: inference-mode outputs of all batches, concatenated.</summary>
