@@ -77,7 +77,7 @@ public static class Cifar10
             if (File.Exists(Path.Combine(candidate, "data_batch_1")))
                 return Load(candidate, "", ReadPythonBatch);
             if (File.Exists(Path.Combine(candidate, "data_batch_1.bin")))
-                return Load(candidate, ".bin", ReadBinaryBatch);
+                return LoadBinary(candidate);
         }
         throw new FileNotFoundException(
             $"Cifar10.LoadData: '{folder}' holds neither the Python version (data_batch_1 ... data_batch_5, test_batch) nor the binary version (data_batch_1.bin ... test_batch.bin) of CIFAR-10.", folder);
@@ -88,6 +88,52 @@ public static class Cifar10
         var train = Enumerable.Range(1, 5).Select(i => read(Require(dir, $"data_batch_{i}{suffix}"))).ToList();
         var test = read(Require(dir, $"test_batch{suffix}"));
         return (ToArrays(train), ToArrays([test]));
+    }
+
+    /// <summary>
+    /// The binary version: the record count is known from the file sizes, so each file goes straight from its bytes
+    /// into the channels-last array, and only one file's bytes are held at a time (not every batch plus the result).
+    /// </summary>
+    private static ((NDArray, NDArray), (NDArray, NDArray)) LoadBinary(string dir)
+    {
+        var names = BatchNames(".bin").Select(n => Require(dir, n)).ToList();
+        return (ReadBinarySplit(names.Take(5).ToList()), ReadBinarySplit([names[5]]));
+    }
+
+    private static (NDArray X, NDArray Y) ReadBinarySplit(IReadOnlyList<string> files)
+    {
+        var counts = files.Select(f => RecordCount(f, new FileInfo(f).Length)).ToList();
+        int n = counts.Sum();
+        var x = new byte[(long)n * Pixels];
+        var y = new byte[n];
+        int at = 0;
+        for (int f = 0; f < files.Count; f++)
+        {
+            var bytes = File.ReadAllBytes(files[f]);
+            if (RecordCount(files[f], bytes.Length) != counts[f])
+                throw new InvalidDataException($"{files[f]}: the file changed size while CIFAR-10 was loading ({counts[f] * (Pixels + 1)} bytes, then {bytes.Length}).");
+            for (int i = 0; i < counts[f]; i++, at++)
+            {
+                y[at] = CheckedLabel(files[f], i, bytes[i * (Pixels + 1)]);
+                ToChannelsLast(bytes.AsSpan(i * (Pixels + 1) + 1, Pixels), x.AsSpan(at * Pixels, Pixels));
+            }
+        }
+        return (new NDArray(x, n, 32, 32, 3), new NDArray(y, n, 1));
+    }
+
+    private static int RecordCount(string path, long length) =>
+        length % (Pixels + 1) == 0 ? (int)(length / (Pixels + 1))
+        : throw new InvalidDataException($"{path}: size {length} is not a multiple of the 3073-byte CIFAR-10 record (1 label byte + 3072 pixels); the file is truncated or not a CIFAR-10 binary batch.");
+
+    private static byte CheckedLabel(string path, int record, byte label) =>
+        label <= 9 ? label : throw new InvalidDataException($"{path}: record {record} has label {label}; CIFAR-10 labels are 0..9.");
+
+    /// <summary>One image from planes (3, 32, 32) to channels-last (32, 32, 3), as Keras's transpose(0, 2, 3, 1).</summary>
+    private static void ToChannelsLast(ReadOnlySpan<byte> planes, Span<byte> hwc)
+    {
+        for (int p = 0; p < 1024; p++)
+            for (int k = 0; k < 3; k++)
+                hwc[p * 3 + k] = planes[k * 1024 + p];
     }
 
     private static string Require(string dir, string name)
@@ -108,31 +154,10 @@ public static class Cifar10
             for (int i = 0; i < labels.Length; i++, at++)
             {
                 y[at] = labels[i];
-                int src = i * Pixels, dst = at * Pixels;
-                for (int p = 0; p < 1024; p++)
-                    for (int k = 0; k < 3; k++)
-                        x[dst + p * 3 + k] = planes[src + k * 1024 + p];
+                ToChannelsLast(planes.AsSpan(i * Pixels, Pixels), x.AsSpan(at * Pixels, Pixels));
             }
         }
         return (new NDArray(x, n, 32, 32, 3), new NDArray(y, n, 1));
-    }
-
-    /// <summary>Binary version: records of 1 label byte and 3072 pixel bytes, any number per file.</summary>
-    internal static (byte[] Planes, byte[] Labels) ReadBinaryBatch(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length % (Pixels + 1) != 0)
-            throw new InvalidDataException($"{path}: size {bytes.Length} is not a multiple of the 3073-byte CIFAR-10 record (1 label byte + 3072 pixels); the file is truncated or not a CIFAR-10 binary batch.");
-        int n = bytes.Length / (Pixels + 1);
-        var planes = new byte[n * Pixels];
-        var labels = new byte[n];
-        for (int i = 0; i < n; i++)
-        {
-            labels[i] = bytes[i * (Pixels + 1)];
-            if (labels[i] > 9) throw new InvalidDataException($"{path}: record {i} has label {labels[i]}; CIFAR-10 labels are 0..9.");
-            Buffer.BlockCopy(bytes, i * (Pixels + 1) + 1, planes, i * Pixels, Pixels);
-        }
-        return (planes, labels);
     }
 
     /// <summary>Python version: a pickled dict with <c>data</c> (N×3072 uint8) and <c>labels</c> (N ints).</summary>
