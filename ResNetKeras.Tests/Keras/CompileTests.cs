@@ -168,6 +168,40 @@ public sealed class CompileTests
     }
 
     [TestMethod]
+    public void WeightedMetrics_UseTheSampleWeights_AndSurviveAModelFile()
+    {
+        var (x, y, labels) = Data(18, 3, 7);
+        var model = Net(3);
+        model.Compile("sgd", "categorical_crossentropy", metrics: ["accuracy"], weightedMetrics: ["accuracy", new CategoricalAccuracy("hits")]);
+        CollectionAssert.AreEqual(new[] { "loss", "accuracy", "weighted_accuracy", "hits" }, model.MetricsNames.ToArray(),
+            "a weighted metric whose name is taken is logged as weighted_<name>, as Keras 3");
+        var w = NDArray.Zeros([18]);
+        for (int i = 0; i < 18; i++) w.SetFlat(i, i % 3);
+        var scores = model.Evaluate(x, y, batchSize: 18, verbose: 0, sampleWeight: w);
+        var p = model.Predict(x).Float32Data;
+        double hitWeight = 0, hits = 0;
+        for (int i = 0; i < 18; i++)
+        {
+            var row = p.AsSpan(i * 3, 3).ToArray();
+            bool hit = Array.IndexOf(row, row.Max()) == (int)labels.GetFlat(i);
+            hits += hit ? 1 : 0;
+            hitWeight += hit ? i % 3 : 0;
+        }
+        Assert.AreEqual(hits / 18, scores[1], 1e-6, "metrics: unweighted");
+        Assert.AreEqual(hitWeight / 18.0, scores[2], 1e-6, "weighted: Σ w·hit / Σ w, and Σ w = 18 here");
+        Assert.AreEqual(scores[2], scores[3]);
+        var path = Path.Combine(Path.GetTempPath(), $"weighted_{Guid.NewGuid():N}.h5");
+        try
+        {
+            model.Save(path);
+            var again = Models.LoadModel(path);
+            CollectionAssert.AreEqual(model.MetricsNames.ToArray(), again.MetricsNames.ToArray());
+            CollectionAssert.AreEqual(scores, again.Evaluate(x, y, batchSize: 18, verbose: 0, sampleWeight: w));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [TestMethod]
     public void CompileArguments_AreCheckedUpFront()
     {
         var model = Net(3);

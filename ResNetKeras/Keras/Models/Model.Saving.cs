@@ -150,7 +150,7 @@ public sealed partial class Model
             {
                 ["loss"] = compiled.Loss,
                 ["metrics"] = new object[] { compiled.Metrics },
-                ["weighted_metrics"] = null,
+                ["weighted_metrics"] = compiled.WeightedMetrics.Length == 0 ? null : new object[] { compiled.WeightedMetrics },
                 ["loss_weights"] = null,
                 ["optimizer_config"] = new Dictionary<string, object?> { ["class_name"] = Optimizer.GetType().Name, ["config"] = Optimizer.GetConfig() },
             }));

@@ -25,14 +25,7 @@ public static class Models
             var oc = t.GetProperty("optimizer_config");
             var optimizer = OptimizerFromConfig(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
             object loss = CompileEntry(t.GetProperty("loss"), "loss", path);
-            var metrics = new List<object>();
-            if (t.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Array)
-                foreach (var e in m.EnumerateArray())
-                {
-                    if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => CompileEntry(x, "metric", path)));
-                    else if (e.ValueKind is JsonValueKind.String or JsonValueKind.Object) metrics.Add(CompileEntry(e, "metric", path));
-                }
-            model.Compile(optimizer, loss, metrics);
+            model.Compile(optimizer, loss, MetricEntries(t, "metrics", path), MetricEntries(t, "weighted_metrics", path));
             if (root.Contains("optimizer_weights"))
             {
                 var og = root.Group("optimizer_weights");
@@ -45,6 +38,19 @@ public static class Models
             }
         }
         return model;
+    }
+
+    /// <summary>A training_config metric list: flat, or one list per output as tf.keras writes it.</summary>
+    private static List<object> MetricEntries(JsonElement trainingConfig, string key, string path)
+    {
+        var metrics = new List<object>();
+        if (trainingConfig.TryGetProperty(key, out var m) && m.ValueKind == JsonValueKind.Array)
+            foreach (var e in m.EnumerateArray())
+            {
+                if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => CompileEntry(x, "metric", path)));
+                else if (e.ValueKind is JsonValueKind.String or JsonValueKind.Object) metrics.Add(CompileEntry(e, "metric", path));
+            }
+        return metrics;
     }
 
     /// <summary>A training_config loss or metric: an identifier string, or <c>{"class_name", "config"}</c> of a known class.</summary>

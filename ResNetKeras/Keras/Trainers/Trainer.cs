@@ -65,9 +65,11 @@ public abstract partial class Trainer
     /// "adam" / "sgd" (<see cref="Optimizers.Get"/>). <paramref name="loss"/>: a <see cref="Keras.Loss"/> or an identifier
     /// such as "categorical_crossentropy" (<see cref="Losses.Get"/>). <paramref name="metrics"/>: identifiers and
     /// <see cref="Metric"/> objects, e.g. <c>["accuracy", new TopKCategoricalAccuracy(k: 3)]</c>; "accuracy" / "acc"
-    /// are resolved by the shapes of targets and outputs as Keras does. Metrics are unweighted (Keras's <c>metrics</c>).
+    /// are resolved by the shapes of targets and outputs as Keras does. <paramref name="metrics"/> ignore sample weights;
+    /// <paramref name="weightedMetrics"/> (Keras's <c>weighted_metrics</c>) are weighted by them, and a name already
+    /// taken by a metric is logged as "weighted_" + name.
     /// </summary>
-    public void Compile(object optimizer, object loss, IReadOnlyList<object>? metrics = null)
+    public void Compile(object optimizer, object loss, IReadOnlyList<object>? metrics = null, IReadOnlyList<object>? weightedMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -77,7 +79,7 @@ public abstract partial class Trainer
         CompileLoss resolvedLoss;
         try { resolvedLoss = new CompileLoss(loss); }
         catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(loss), e); }
-        var resolvedMetrics = new CompileMetrics(metrics);
+        var resolvedMetrics = new CompileMetrics(metrics, weightedMetrics);
         Optimizer = resolvedOptimizer;
         compileLoss = resolvedLoss;
         compileMetrics = resolvedMetrics;
@@ -91,7 +93,8 @@ public abstract partial class Trainer
     }
 
     /// <summary>The training_config entries of a compiled model (loss and metrics as Keras serializes them), or null.</summary>
-    internal (object Loss, object[] Metrics)? CompileConfig => compileLoss is null ? null : (compileLoss.Serialize(), compileMetrics.Serialize());
+    internal (object Loss, object[] Metrics, object[] WeightedMetrics)? CompileConfig =>
+        compileLoss is null ? null : (compileLoss.Serialize(), compileMetrics.Serialize().Metrics, compileMetrics.Serialize().WeightedMetrics);
 
     /// <summary><c>model.reset_metrics()</c>: the loss tracker and every compiled metric back to zero.</summary>
     public void ResetMetrics()
@@ -147,9 +150,10 @@ public abstract partial class Trainer
         {
             foreach (var v in vars) tape.Watch(v.Value);
             var (output, logits) = RunGraph(xt, training: true, wantLogits: true);
-            var total = ComputeLoss(yt, output, logits, WeightTensor(sampleWeight));
+            var weights = WeightTensor(sampleWeight);
+            var total = ComputeLoss(yt, output, logits, weights);
             lossTracker.UpdateState(total, Tensor.Scalar(x.Shape[0]));
-            compileMetrics.UpdateState(yt, output);
+            compileMetrics.UpdateState(yt, output, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
@@ -162,9 +166,10 @@ public abstract partial class Trainer
         using var scope = new TensorScope();
         var yt = Tensor.FromNDArray(y);
         var (output, logits) = RunGraph(Tensor.FromNDArray(x), training: false, wantLogits: true);
-        var total = ComputeLoss(yt, output, logits, WeightTensor(sampleWeight));
+        var weights = WeightTensor(sampleWeight);
+        var total = ComputeLoss(yt, output, logits, weights);
         lossTracker.UpdateState(total, Tensor.Scalar(x.Shape[0]));
-        compileMetrics.UpdateState(yt, output);
+        compileMetrics.UpdateState(yt, output, weights);
         return GetMetricsResult();
     }
 
