@@ -202,6 +202,29 @@ public sealed class CompileTests
     }
 
     [TestMethod]
+    public void LossesAndMetrics_RunOnTheSimulatedDevice_AsOnTheCpu()
+    {
+        var (x, y, _) = Data(20, 5, 8);
+        History Train(string device)
+        {
+            using var scope = ResNetKeras.Devices.DeviceRegistry.Use(device);
+            Backend.ClearSession();
+            Backend.SetRandomSeed(11);
+            var model = Net(5);
+            model.Compile(new Adam(0.01), new CategoricalCrossentropy(), ["accuracy", new TopKCategoricalAccuracy(k: 2)],
+                weightedMetrics: [new CategoricalAccuracy("hits")]);
+            var h = model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, seed: 2, validationData: (x, y), sampleWeight: NDArray.Ones([20]));
+            Assert.AreEqual(device, model.Metrics[1].Variables[0].Value.Device.Name, "metric state lives on the model's device");
+            return h;
+        }
+        var cpu = Train("cpu");
+        var sim = Train("sim");
+        foreach (var key in cpu.HistoryData.Keys)
+            for (int e = 0; e < 2; e++)
+                Assert.AreEqual(cpu.HistoryData[key][e], sim.HistoryData[key][e], 1e-5, $"{key}, epoch {e}");
+    }
+
+    [TestMethod]
     public void CompileArguments_AreCheckedUpFront()
     {
         var model = Net(3);

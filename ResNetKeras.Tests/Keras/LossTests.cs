@@ -78,9 +78,10 @@ public sealed class LossTests
         StringAssert.Contains(e.Message, "reduction=average");
         var w = Assert.ThrowsExactly<ArgumentException>(() => new CategoricalCrossentropy().Compute(DocOneHot(), DocPred(), T([1, 1, 1], 3)));
         StringAssert.Contains(w.Message, "sample_weight");
-        var s = Assert.ThrowsExactly<ArgumentException>(() => new SparseCategoricalCrossentropy().Compute(T([1.5f, 0], 2), DocPred()));
-        StringAssert.Contains(s.Message, "1.5");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SparseCategoricalCrossentropy().Compute(T([3, 0], 2), DocPred())).Message, "label 3");
+        // Labels on the device are not read back to be checked (Fit checks them on the host first): a class index out of
+        // range gives NaN, as TensorFlow on a GPU.
+        Assert.IsTrue(float.IsNaN(new SparseCategoricalCrossentropy().Compute(T([3, 0], 2), DocPred()).Item()));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SparseCategoricalCrossentropy().Compute(T([1, 0, 2], 3), DocPred())).Message, "labels");
     }
 
     [TestMethod]

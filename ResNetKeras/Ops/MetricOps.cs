@@ -1,13 +1,17 @@
+using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Ops;
 
-// TEMPORARY HOST LOOPS. The non-differentiable ops that losses and metrics need, written as plain loops over tensor
-// elements so the metrics above them contain none. This file is the one place above the device seam allowed to touch
-// Tensor.Data this way; each op here moves below the seam (a device kernel) unchanged in signature. None of them is
-// recorded on a gradient tape: metric values and states are not differentiated.
+// TEMPORARY HOST LOOPS. The non-differentiable ops that metrics need, written as plain loops over host copies of the
+// tensors (ToArray, a named sync point) with the result placed back on the inputs' device, so the metrics above them
+// contain no element loop. This file is the one place above the device seam that loops like this; each op here moves
+// below the seam (an IDevice kernel) unchanged in signature. AssignAdd and Assign already run on the device. None of
+// them is recorded on a gradient tape: metric values and states are not differentiated.
 public static partial class Op
 {
+    private static Tensor OnDevice(float[] values, int[] shape, IDevice device) => Tensor.FromNDArray(new NDArray(values, shape), device);
+
     /// <summary>Per row, 1 where argmax(yPred) == argmax(yTrue) over the last axis (first index on ties), else 0; shape (N,) (Keras's <c>categorical_accuracy</c>).</summary>
     public static Tensor ArgmaxMatches(Tensor yPred, Tensor yTrue)
     {
@@ -15,10 +19,10 @@ public static partial class Op
         var (n, k) = Rows(op, yPred);
         OpCheck.NotNull(op, "yTrue", yTrue);
         OpCheck.SameShape(op, "yPred", yPred, "yTrue", yTrue);
-        var m = Tensor.Zeros(n);
-        for (int r = 0; r < n; r++)
-            m.Data[r] = ArgmaxRow(yPred.Data, r * k, k) == ArgmaxRow(yTrue.Data, r * k, k) ? 1f : 0f;
-        return m;
+        var device = OpCheck.SameDevice(op, yPred, yTrue);
+        float[] p = yPred.ToArray(), t = yTrue.ToArray(), m = new float[n];
+        for (int r = 0; r < n; r++) m[r] = ArgmaxRow(p, r * k, k) == ArgmaxRow(t, r * k, k) ? 1f : 0f;
+        return OnDevice(m, [n], device);
     }
 
     /// <summary>Per row, 1 where argmax(yPred) over the last axis equals the class index in <paramref name="labels"/> ((N,) or (N, 1)), else 0; shape (N,) (Keras's <c>sparse_categorical_accuracy</c>).</summary>
@@ -27,10 +31,10 @@ public static partial class Op
         const string op = "SparseArgmaxMatches";
         var (n, k) = Rows(op, yPred);
         CheckIndexLabels(op, labels, n);
-        var m = Tensor.Zeros(n);
-        for (int r = 0; r < n; r++)
-            m.Data[r] = ArgmaxRow(yPred.Data, r * k, k) == labels.Data[r] ? 1f : 0f;
-        return m;
+        var device = OpCheck.SameDevice(op, yPred, labels);
+        float[] p = yPred.ToArray(), t = labels.ToArray(), m = new float[n];
+        for (int r = 0; r < n; r++) m[r] = ArgmaxRow(p, r * k, k) == t[r] ? 1f : 0f;
+        return OnDevice(m, [n], device);
     }
 
     /// <summary>
@@ -44,28 +48,29 @@ public static partial class Op
         var (n, classes) = Rows(op, yPred);
         CheckIndexLabels(op, labels, n);
         OpCheck.Positive(op, "k", k);
-        var m = Tensor.Zeros(n);
+        var device = OpCheck.SameDevice(op, yPred, labels);
+        float[] p = yPred.ToArray(), l = labels.ToArray(), m = new float[n];
         for (int r = 0; r < n; r++)
         {
-            float t = labels.Data[r];
+            float t = l[r];
             if (!(t >= 0 && t < classes) || t != MathF.Floor(t)) continue;
             int o = r * classes;
-            float target = yPred.Data[o + (int)t];
+            float target = p[o + (int)t];
             if (!float.IsFinite(target)) continue;
             int higher = 0;
-            for (int j = 0; j < classes; j++) if (yPred.Data[o + j] > target) higher++;
-            m.Data[r] = higher < k ? 1f : 0f;
+            for (int j = 0; j < classes; j++) if (p[o + j] > target) higher++;
+            m[r] = higher < k ? 1f : 0f;
         }
-        return m;
+        return OnDevice(m, [n], device);
     }
 
     /// <summary>Per row, the index of the largest value over the last axis (first on ties), as float; shape (N,) (<c>argmax(x, axis=-1)</c>).</summary>
     public static Tensor Argmax(Tensor x)
     {
         var (n, k) = Rows("Argmax", x);
-        var a = Tensor.Zeros(n);
-        for (int r = 0; r < n; r++) a.Data[r] = ArgmaxRow(x.Data, r * k, k);
-        return a;
+        float[] v = x.ToArray(), a = new float[n];
+        for (int r = 0; r < n; r++) a[r] = ArgmaxRow(v, r * k, k);
+        return OnDevice(a, [n], x.Device);
     }
 
     /// <summary>Element-wise 1 where a == b, else 0, for same-shaped tensors (<c>cast(equal(a, b), "float32")</c>).</summary>
@@ -75,9 +80,10 @@ public static partial class Op
         OpCheck.NotNull(op, "a", a);
         OpCheck.NotNull(op, "b", b);
         OpCheck.SameShape(op, "a", a, "b", b);
-        var y = Tensor.Zeros(a.Shape);
-        for (int i = 0; i < y.Size; i++) y.Data[i] = a.Data[i] == b.Data[i] ? 1f : 0f;
-        return y;
+        var device = OpCheck.SameDevice(op, a, b);
+        float[] av = a.ToArray(), bv = b.ToArray(), y = new float[av.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = av[i] == bv[i] ? 1f : 0f;
+        return OnDevice(y, a.Shape, device);
     }
 
     /// <summary>Element-wise 1 where (yPred &gt; threshold ? 1 : 0) == yTrue, else 0 (Keras's <c>binary_accuracy</c> before its mean).</summary>
@@ -87,9 +93,10 @@ public static partial class Op
         OpCheck.NotNull(op, "yPred", yPred);
         OpCheck.NotNull(op, "yTrue", yTrue);
         OpCheck.SameShape(op, "yPred", yPred, "yTrue", yTrue);
-        var y = Tensor.Zeros(yPred.Shape);
-        for (int i = 0; i < y.Size; i++) y.Data[i] = (yPred.Data[i] > threshold ? 1f : 0f) == yTrue.Data[i] ? 1f : 0f;
-        return y;
+        var device = OpCheck.SameDevice(op, yPred, yTrue);
+        float[] p = yPred.ToArray(), t = yTrue.ToArray(), y = new float[p.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = (p[i] > threshold ? 1f : 0f) == t[i] ? 1f : 0f;
+        return OnDevice(y, yPred.Shape, device);
     }
 
     /// <summary>Per row, the mean over all axes but the first; shape (N,) (how Keras's <c>Mean</c> reduces per-sample values of rank &gt; 1).</summary>
@@ -99,14 +106,14 @@ public static partial class Op
         OpCheck.NotNull(op, "x", x);
         if (x.Rank < 1) throw new ArgumentException($"{op}: expected `x` of rank >= 1; received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
         int n = x.Dim(0), k = n == 0 ? 0 : x.Size / n;
-        var y = Tensor.Zeros(n);
+        float[] v = x.ToArray(), y = new float[n];
         for (int r = 0; r < n; r++)
         {
             double s = 0;
-            for (int j = 0; j < k; j++) s += x.Data[r * k + j];
-            y.Data[r] = k == 0 ? float.NaN : (float)(s / k);
+            for (int j = 0; j < k; j++) s += v[r * k + j];
+            y[r] = k == 0 ? float.NaN : (float)(s / k);
         }
-        return y;
+        return OnDevice(y, [n], x.Device);
     }
 
     /// <summary>a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>), for same-shaped tensors; float32 division.</summary>
@@ -116,23 +123,27 @@ public static partial class Op
         OpCheck.NotNull(op, "a", a);
         OpCheck.NotNull(op, "b", b);
         OpCheck.SameShape(op, "a", a, "b", b);
-        var y = Tensor.Zeros(a.Shape);
-        for (int i = 0; i < y.Size; i++) y.Data[i] = b.Data[i] == 0 ? 0f : a.Data[i] / b.Data[i];
-        return y;
+        var device = OpCheck.SameDevice(op, a, b);
+        float[] av = a.ToArray(), bv = b.ToArray(), y = new float[av.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = bv[i] == 0 ? 0f : av[i] / bv[i];
+        return OnDevice(y, a.Shape, device);
     }
 
-    /// <summary><c>variable.assign_add(value)</c>: target += value in place, in float32, for tensors of the same size.</summary>
+    /// <summary>
+    /// <c>variable.assign_add(value)</c>: target += value in place on the target's device, in float32, for tensors of
+    /// the same size (a value on another device is copied there first).
+    /// </summary>
     public static void AssignAdd(Tensor target, Tensor value)
     {
         CheckSameSize("AssignAdd", target, value);
-        for (int i = 0; i < target.Size; i++) target.Data[i] += value.Data[i];
+        target.Device.AssignAdd(target.Storage, value.To(target.Device).Storage);
     }
 
-    /// <summary><c>variable.assign(value)</c>: copies value into target in place, for tensors of the same size.</summary>
+    /// <summary><c>variable.assign(value)</c>: copies value into target in place on the target's device, for tensors of the same size.</summary>
     public static void Assign(Tensor target, Tensor value)
     {
         CheckSameSize("Assign", target, value);
-        Array.Copy(value.Data, target.Data, target.Size);
+        target.Device.Copy(value.To(target.Device).Storage, target.Storage);
     }
 
     private static void CheckSameSize(string op, Tensor target, Tensor value)

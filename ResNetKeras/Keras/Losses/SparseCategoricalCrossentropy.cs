@@ -22,10 +22,17 @@ public class SparseCategoricalCrossentropy : Loss
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor yTrue, Tensor yPred) =>
-        FromLogits ? Op.SparseSoftmaxCrossEntropyWithLogits(yPred, yTrue) : Op.SparseCategoricalCrossentropy(yPred, yTrue);
+        FromLogits ? Op.SparseSoftmaxCrossEntropyWithLogits(yPred, Indices(yTrue)) : Op.SparseCategoricalCrossentropy(yPred, Indices(yTrue));
 
     internal override Tensor? CallOnLogits(Tensor yTrue, Tensor logits) =>
-        FromLogits ? null : Op.SparseSoftmaxCrossEntropyWithLogits(logits, yTrue);
+        FromLogits ? null : Op.SparseSoftmaxCrossEntropyWithLogits(logits, Indices(yTrue));
+
+    // Keras squeezes labels of shape (N, 1) to (N,).
+    private static Tensor Indices(Tensor yTrue)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        return yTrue.Rank == 2 && yTrue.Dim(1) == 1 ? Op.Reshape(yTrue, yTrue.Dim(0)) : yTrue;
+    }
 
     internal override void CheckTargets(NDArray y, int[] outputShape, string param)
     {

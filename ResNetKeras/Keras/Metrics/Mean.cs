@@ -31,12 +31,12 @@ public class Mean : Metric
         ArgumentNullException.ThrowIfNull(values);
         Tensor count;
         if (sampleWeight is null)
-            count = Tensor.Scalar(values.Rank >= 1 ? values.Dim(0) : 1);
+            count = Tensor.Full(values.Device, [], values.Rank >= 1 ? values.Dim(0) : 1);
         else
         {
             // reduce_to_samplewise_values: align ranks, average values over axes the weights lack, weight, then the weights
             // per sample are what is counted.
-            var w = sampleWeight.Rank == 0 && values.Rank > 0 ? Tensor.Full(values.Shape, sampleWeight.Item()) : sampleWeight;
+            var w = sampleWeight.Rank == 0 && values.Rank > 0 ? Tensor.Full(values.Device, values.Shape, sampleWeight.Item()) : sampleWeight;
             (values, w) = SqueezeOrExpandToSameRank(values, w);
             if (values.Rank > w.Rank && w.Rank == 1) values = Op.RowMeans(values);
             if (!values.ShapeSpan.SequenceEqual(w.ShapeSpan))

@@ -52,7 +52,7 @@ public abstract class Metric
     /// <summary>Keras's <c>reset_state()</c>: every state variable back to zero.</summary>
     public virtual void ResetState()
     {
-        foreach (var v in variables) Op.Assign(v.Value, Tensor.Zeros(v.Shape));
+        foreach (var v in variables) Op.Assign(v.Value, Tensor.Zeros(v.Value.Device, v.Shape));
     }
 
     /// <summary>Keras's <c>get_config()</c>: name and dtype, plus the subclass's arguments.</summary>

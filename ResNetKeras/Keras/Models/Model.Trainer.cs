@@ -7,6 +7,8 @@ public sealed partial class Model : Trainer
 {
     private protected override (Tensor Output, Tensor? Logits) RunGraph(Tensor x, bool training, bool wantLogits) => Run(x, training, wantLogits);
 
+    private protected override Devices.IDevice TrainingDevice => Device;
+
     private protected override int[] OutputShape => Output.Shape;
 
     private protected override void CheckInputShape(ReadOnlySpan<int> shape, string param) => CheckInput(shape, param);

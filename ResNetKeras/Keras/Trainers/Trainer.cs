@@ -1,3 +1,4 @@
+using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -24,6 +25,9 @@ public abstract partial class Trainer
 
     /// <summary>Runs the graph on a batch; with <paramref name="wantLogits"/>, also the logits of a softmax output.</summary>
     private protected abstract (Tensor Output, Tensor? Logits) RunGraph(Tensor x, bool training, bool wantLogits);
+
+    /// <summary>The device holding the model's weights: batches, targets and weights go there.</summary>
+    private protected abstract IDevice TrainingDevice { get; }
 
     /// <summary>The symbolic output shape (batch axis -1).</summary>
     private protected abstract int[] OutputShape { get; }
@@ -129,7 +133,7 @@ public abstract partial class Trainer
         };
     }
 
-    private static Tensor? WeightTensor(NDArray? sampleWeight) => sampleWeight is null ? null : Tensor.FromNDArray(sampleWeight);
+    private static Tensor? WeightTensor(NDArray? sampleWeight, IDevice device) => sampleWeight is null ? null : Tensor.FromNDArray(sampleWeight, device);
 
     /// <summary>
     /// Keras's <c>train_step</c>: forward in training mode, loss, metrics from the same forward pass, gradients, one
@@ -140,8 +144,9 @@ public abstract partial class Trainer
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
         using var scope = new TensorScope();
-        var xt = Tensor.FromNDArray(x);
-        var yt = Tensor.FromNDArray(y);
+        var device = TrainingDevice;
+        var xt = Tensor.FromNDArray(x, device);
+        var yt = Tensor.FromNDArray(y, device);
         var vars = TrainableVariables;
         Tensor[] grads;
         // The tape recycles each buffer once backpropagation is done with it, so everything read from the forward
@@ -150,9 +155,9 @@ public abstract partial class Trainer
         {
             foreach (var v in vars) tape.Watch(v.Value);
             var (output, logits) = RunGraph(xt, training: true, wantLogits: true);
-            var weights = WeightTensor(sampleWeight);
+            var weights = WeightTensor(sampleWeight, device);
             var total = ComputeLoss(yt, output, logits, weights);
-            lossTracker.UpdateState(total, Tensor.Scalar(x.Shape[0]));
+            lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
             compileMetrics.UpdateState(yt, output, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
@@ -164,11 +169,12 @@ public abstract partial class Trainer
     protected virtual Dictionary<string, double> TestStep(NDArray x, NDArray y, NDArray? sampleWeight)
     {
         using var scope = new TensorScope();
-        var yt = Tensor.FromNDArray(y);
-        var (output, logits) = RunGraph(Tensor.FromNDArray(x), training: false, wantLogits: true);
-        var weights = WeightTensor(sampleWeight);
+        var device = TrainingDevice;
+        var yt = Tensor.FromNDArray(y, device);
+        var (output, logits) = RunGraph(Tensor.FromNDArray(x, device), training: false, wantLogits: true);
+        var weights = WeightTensor(sampleWeight, device);
         var total = ComputeLoss(yt, output, logits, weights);
-        lossTracker.UpdateState(total, Tensor.Scalar(x.Shape[0]));
+        lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
         compileMetrics.UpdateState(yt, output, weights);
         return GetMetricsResult();
     }
@@ -177,9 +183,8 @@ public abstract partial class Trainer
     protected virtual NDArray PredictStep(NDArray x)
     {
         using var scope = new TensorScope();
-        var y = RunGraph(Tensor.FromNDArray(x), training: false, wantLogits: false).Output;
-        var values = y.ToNDArray();
-        return new NDArray((float[])values.Float32Data.Clone(), y.Shape);
+        var y = RunGraph(Tensor.FromNDArray(x, TrainingDevice), training: false, wantLogits: false).Output;
+        return new NDArray(y.ToArray(), y.Shape);
     }
 
     // ------------------------------------------------------------------ checks
