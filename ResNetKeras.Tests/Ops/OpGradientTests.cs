@@ -9,14 +9,14 @@ namespace ResNetKeras.Tests.Ops;
 [TestClass]
 public sealed class OpGradientTestsCpu : OpGradientTests
 {
-    protected override IDevice Device => Devices.Cpu.CpuDevice.Instance;
+    protected override IDevice Device => ResNetKeras.Devices.Cpu.CpuDevice.Instance;
 }
 
 /// <summary>The same checks on the simulated device: queued kernels over memory the host can only copy.</summary>
 [TestClass]
 public sealed class OpGradientTestsSim : OpGradientTests
 {
-    protected override IDevice Device => Devices.Sim.SimDevice.Instance;
+    protected override IDevice Device => ResNetKeras.Devices.Sim.SimDevice.Instance;
 }
 
 /// <summary>Finite-difference gradient checks of every differentiable op, run on each device by a subclass.</summary>
