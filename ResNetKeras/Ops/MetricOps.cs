@@ -99,21 +99,14 @@ public static partial class Op
         return OnDevice(y, yPred.Shape, device);
     }
 
-    /// <summary>Per row, the mean over all axes but the first; shape (N,) (how Keras's <c>Mean</c> reduces per-sample values of rank &gt; 1).</summary>
+    /// <summary>Per row, the mean over all axes but the first; shape (N,) (how Keras's <c>Mean</c> reduces per-sample values of rank &gt; 1). On the device.</summary>
     public static Tensor RowMeans(Tensor x)
     {
         const string op = "RowMeans";
         OpCheck.NotNull(op, "x", x);
-        if (x.Rank < 1) throw new ArgumentException($"{op}: expected `x` of rank >= 1; received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
-        int n = x.Dim(0), k = n == 0 ? 0 : x.Size / n;
-        float[] v = x.ToArray(), y = new float[n];
-        for (int r = 0; r < n; r++)
-        {
-            double s = 0;
-            for (int j = 0; j < k; j++) s += v[r * k + j];
-            y[r] = k == 0 ? float.NaN : (float)(s / k);
-        }
-        return OnDevice(y, [n], x.Device);
+        if (x.Rank < 1 || x.Size == 0) throw new ArgumentException($"{op}: expected a non-empty `x` of rank >= 1; received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
+        int n = x.Dim(0);
+        return Mean(Reshape(x, n, x.Size / n), 1);
     }
 
     /// <summary>a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>), for same-shaped tensors; float32 division.</summary>
