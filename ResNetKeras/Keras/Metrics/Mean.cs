@@ -45,8 +45,9 @@ public class Mean : Metric
             count = Op.Sum(w.Rank > 1 ? Op.RowMeans(w) : w);
         }
         if (values.Rank > 1) values = Op.RowMeans(values);
-        Op.AssignAdd(Total.Value, Op.Sum(values));
-        Op.AssignAdd(Count.Value, count);
+        // The state lives where the metric was created; a batch on another device is added there.
+        Op.AssignAdd(Total.Value, Op.Sum(values).To(Total.Value.Device));
+        Op.AssignAdd(Count.Value, count.To(Count.Value.Device));
     }
 
     /// <summary>total / count in float32, 0 before any update (<c>divide_no_nan</c>).</summary>
