@@ -1,23 +1,18 @@
-using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Ops;
 
-// The metric ops that Matches.cs (below the seam) does not cover yet. Argmax and DivideNoNan are TEMPORARY HOST LOOPS
-// over host copies (ToArray, a named sync point), the result placed back on the input's device: each moves below the
-// seam (an IDevice kernel) unchanged in signature. RowMeans and Assign already run on the device. None of them is
-// recorded on a gradient tape, except RowMeans (an Op.Mean), harmless for metric values.
+// The metrics' remaining ops beside Matches.cs, all on the device. None of them is recorded on a gradient tape,
+// except RowMeans (an Op.Mean), harmless for metric values.
 public static partial class Op
 {
-    private static Tensor OnDevice(float[] values, int[] shape, IDevice device) => Tensor.FromNDArray(new NDArray(values, shape), device);
-
     /// <summary>Per row, the index of the largest value over the last axis (first on ties), as float; shape (N,) (<c>argmax(x, axis=-1)</c>).</summary>
     public static Tensor Argmax(Tensor x)
     {
         var (n, k) = Rows("Argmax", x);
-        float[] v = x.ToArray(), a = new float[n];
-        for (int r = 0; r < n; r++) a[r] = ArgmaxRow(v, r * k, k);
-        return OnDevice(a, [n], x.Device);
+        var y = Tensor.Rent(x.Device, [n], zeroed: false);
+        x.Device.ArgMaxRows(x.Storage, y.Storage, k);
+        return y;
     }
 
     /// <summary>Per row, the mean over all axes but the first; shape (N,) (how Keras's <c>Mean</c> reduces per-sample values of rank &gt; 1). On the device.</summary>
@@ -38,9 +33,9 @@ public static partial class Op
         OpCheck.NotNull(op, "b", b);
         OpCheck.SameShape(op, "a", a, "b", b);
         var device = OpCheck.SameDevice(op, a, b);
-        float[] av = a.ToArray(), bv = b.ToArray(), y = new float[av.Length];
-        for (int i = 0; i < y.Length; i++) y[i] = bv[i] == 0 ? 0f : av[i] / bv[i];
-        return OnDevice(y, a.Shape, device);
+        var y = OpCheck.Like(a);
+        device.DivideNoNan(a.Storage, b.Storage, y.Storage);
+        return y;
     }
 
     /// <summary><c>variable.assign(value)</c>: copies value into target in place on the target's device, for tensors of the same size.</summary>
@@ -65,12 +60,5 @@ public static partial class Op
             throw new ArgumentException($"{op}: expected predictions of shape (batch, ..., classes) with at least one class; received shape {ShapeUtil.Format(x.ShapeSpan)}.", "yPred");
         int k = x.Dim(-1);
         return (x.Size / k, k);
-    }
-
-    private static int ArgmaxRow(float[] data, int offset, int k)
-    {
-        int best = 0;
-        for (int j = 1; j < k; j++) if (data[offset + j] > data[offset + best]) best = j;
-        return best;
     }
 }
