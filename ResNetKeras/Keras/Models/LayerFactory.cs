@@ -78,6 +78,7 @@ internal static class LayerFactory
             Expect(key, v => v.ValueKind == JsonValueKind.Null, "null");
         Expect("synchronized", v => v.ValueKind == JsonValueKind.False, "false");
         Expect("noise_shape", v => v.ValueKind == JsonValueKind.Null, "null");
+        Expect("keepdims", v => v.ValueKind == JsonValueKind.False, "false");
         // Keras 3 writes a DTypePolicy object, tf.keras 2.x a string.
         Expect("dtype", v => v.ValueKind == JsonValueKind.Null || (v.ValueKind == JsonValueKind.String ? v.GetString() == "float32"
             : v.TryGetProperty("config", out var pc) && pc.TryGetProperty("name", out var pn) && pn.GetString() == "float32"), "float32");
