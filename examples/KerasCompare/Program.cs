@@ -30,6 +30,15 @@ public static class Program
               Converts a model between .keras (Keras 3 archive), .h5/.hdf5 (tf.keras 2.x model file) and .weights.h5
               (Keras 3 weights only; from a model file). IN is recognised by content, OUT's format by its name.
             """,
+        ["train"] = """
+            KerasCompare train --model resnet_v1|resnet_v2 --depth D --weights W --x X.npy --y Y.npy --batch-size B
+                               --steps S [--learning-rate 0.001] --output OUT [--losses L.npy]
+              Compiles as the tutorial does (Adam, categorical cross-entropy, accuracy; the model's L2 regularizers),
+              then calls train_on_batch S times on consecutive batches of B samples in order, wrapping around to the
+              start (no shuffle, no augmentation). Writes the weights with save_weights (OUT's name picks the layout:
+              .weights.h5 Keras 3, .h5 tf.keras 2.x) and the S losses train_on_batch returned (total loss including
+              regularization) as float32 to L.npy.
+            """,
         ["augment"] = """
             KerasCompare augment --config C.json --params P.json --input X.npy --output Y.npy
               Applies ImageDataGenerator.apply_transform per image with the parameters in P.json.
@@ -67,6 +76,7 @@ public static class Program
                 case "summary": BuildModel(opts).Summary(); return 0;
                 case "predict": return Predict(opts);
                 case "convert": return Convert(opts);
+                case "train": return Train(opts);
                 case "augment": return Augment(opts);
                 case "standardize": return Standardize(opts);
                 default: throw new ArgumentException($"unknown command '{args[0]}'; expected {string.Join(", ", Usage.Keys)}.");
@@ -127,6 +137,39 @@ public static class Program
         var x = Npy.Load(Need(o, "input"));
         var y = model.Predict(x.DType == DType.Float32 ? x : x.AsType(DType.Float32));
         Npy.Save(Need(o, "output"), y);
+        return 0;
+    }
+
+    private static int Int(Dictionary<string, string> o, string name, int min)
+    {
+        string text = Need(o, name);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min ? v
+            : throw new ArgumentException($"--{name} must be an integer >= {min}; received '{text}'.");
+    }
+
+    private static int Train(Dictionary<string, string> o)
+    {
+        var model = BuildModel(o);
+        model.LoadWeights(Need(o, "weights"));
+        int batch = Int(o, "batch-size", 1), steps = Int(o, "steps", 1);
+        double lr = 0.001;
+        if (o.TryGetValue("learning-rate", out var lrText) && !double.TryParse(lrText, NumberStyles.Float, CultureInfo.InvariantCulture, out lr))
+            throw new ArgumentException($"--learning-rate must be a number; received '{lrText}'.");
+        var x = Npy.Load(Need(o, "x"));
+        var y = Npy.Load(Need(o, "y"));
+        if (x.DType != DType.Float32) x = x.AsType(DType.Float32);
+        if (y.DType != DType.Float32) y = y.AsType(DType.Float32);
+        int n = x.Shape[0];
+        if (y.Shape[0] != n) throw new ArgumentException($"--x has {n} samples but --y has {y.Shape[0]}.");
+        model.Compile(new Adam(learningRate: lr), "categorical_crossentropy", ["accuracy"]);
+        var losses = new float[steps];
+        for (int s = 0; s < steps; s++)
+        {
+            var idx = Enumerable.Range(0, batch).Select(j => (int)(((long)s * batch + j) % n)).ToArray();
+            losses[s] = (float)model.TrainOnBatch(x.Take(idx), y.Take(idx))[0];
+        }
+        model.SaveWeights(Need(o, "output"));
+        if (o.TryGetValue("losses", out var lossPath)) Npy.Save(lossPath, NDArray.FromArray(losses, steps));
         return 0;
     }
 
