@@ -370,6 +370,20 @@ public sealed class Keras3FormatTests
     }
 
     [TestMethod]
+    public void Keras3LegacyH5ModelFile_LoadsWithItsOptimizerState()
+    {
+        var model = Models.LoadModel(Path.Combine(Fx, "func_add_legacy.h5"));
+        AssertClose(Npy.Load(Path.Combine(Fx, "func_add_w_y.npy")), model.Predict(Npy.Load(Path.Combine(Fx, "x6.npy"))), 1e-5);
+        var adam = (Adam)model.Optimizer!;
+        Assert.AreEqual(4L, adam.Iterations);
+        Assert.AreEqual((double)0.0005f, adam.LearningRate);
+        var root = H5File.Open(Path.Combine(Fx, "func_add_legacy.h5")).Root.Group("optimizer_weights");
+        var kernel = model.GetLayer("conv_b").Weights[0];
+        CollectionAssert.AreEqual(root.Dataset("conv_b_kernel_velocity").Read().Float32Data,
+            adam.SlotVariables.Single(v => v.Name == $"adam/{kernel.Name[..^2]}/v:0").Numpy().Float32Data);
+    }
+
+    [TestMethod]
     public void SnakeCase_IsKeras3s()
     {
         Assert.AreEqual("max_pooling2d", Keras3Config.SnakeCase("MaxPooling2D"));

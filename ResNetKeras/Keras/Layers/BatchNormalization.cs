@@ -55,6 +55,12 @@ public sealed class BatchNormalization : Layer
     /// <summary>Moving variance initializer.</summary>
     public Initializer MovingVarianceInitializer { get; }
 
+    /// <summary>
+    /// Whose moving-variance update training follows: tf.keras 2.x (default; n/(n-1)-corrected batch variance for 4-D
+    /// inputs, as TensorFlow's fused kernel) or Keras 3 (biased batch variance). Not part of the Keras config.
+    /// </summary>
+    public KerasGeneration Generation { get; set; } = KerasGeneration.TfKeras2;
+
     /// <inheritdoc/>
     protected override void Build(int[][] inputShapes)
     {
@@ -91,7 +97,7 @@ public sealed class BatchNormalization : Layer
         {
             var y = Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, out var mean, out var variance, relu);
             int count = x.Size / x.Dim(-1);
-            Op.UpdateMovingStatistics(movingMean!.Value, movingVariance!.Value, mean, variance, (float)Momentum, count, besselCorrection: x.Rank == 4);
+            Op.UpdateMovingStatistics(movingMean!.Value, movingVariance!.Value, mean, variance, (float)Momentum, count, besselCorrection: x.Rank == 4 && Generation == KerasGeneration.TfKeras2);
             return y;
         }
         return Op.BatchNormInference(x, gamma?.Value, beta?.Value, movingMean!.Value, movingVariance!.Value, (float)Epsilon, relu);

@@ -15,6 +15,17 @@ public sealed partial class Model
     /// <summary>Whether the model is a Keras <c>Sequential</c> (rebuilt from a Sequential config): saved back as one, its weights without an input layer entry.</summary>
     internal bool IsSequential { get; init; }
 
+    /// <summary>
+    /// Makes every layer follow one Keras generation's numerics where they differ (today: BatchNormalization's
+    /// moving-variance update). Models start as tf.keras 2.x, also when loaded from a file, so that training resumes as it ran.
+    /// </summary>
+    public void UseKerasGeneration(KerasGeneration generation)
+    {
+        if (!Enum.IsDefined(generation))
+            throw new ArgumentException($"Invalid value for argument `generation`. Expected KerasGeneration.TfKeras2 or Keras3. Received {(int)generation}.", nameof(generation));
+        foreach (var bn in Layers.OfType<BatchNormalization>()) bn.Generation = generation;
+    }
+
     /// <summary>The layer calls in execution order (the nodes a config lists).</summary>
     internal IReadOnlyList<Node> ExecutionNodes => executionOrder;
 

@@ -33,6 +33,18 @@ public static class Models
                 var og = root.Group("optimizer_weights");
                 var names = Model.ReadNames(og, "weight_names");
                 optimizer.Build(model.TrainableWeights);
+                if (names.Length > 1 && names[1] == "learning_rate")
+                {
+                    // Keras 3's legacy .h5: iteration, learning_rate, then momentum and velocity per variable.
+                    var slots = Keras3Weights.OrderedSlots(model, optimizer);
+                    if (names.Length != slots.Count + 2)
+                        throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {slots.Count + 2} (iteration, learning_rate and {slots.Count} slots).");
+                    var values = names.Select(nm => og.Dataset(nm).Read()).ToArray();
+                    for (int i = 0; i < slots.Count; i++) slots[i].Assign(values[i + 2]);
+                    optimizer.Iterations = (long)values[0].GetFlat(0);
+                    optimizer.LearningRate = values[1].GetFlat(0);
+                    return model;
+                }
                 if (names.Length != optimizer.SlotVariables.Count + 1)
                     throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
                 optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);

@@ -66,7 +66,7 @@ internal static class Keras3Weights
     }
 
     /// <summary>Slot variables in Keras 3's order, found by the names this library gives them (optimizer/variable/slot).</summary>
-    private static List<Variable> OrderedSlots(Model model, Optimizer opt)
+    internal static List<Variable> OrderedSlots(Model model, Optimizer opt)
     {
         var byName = opt.SlotVariables.ToDictionary(v => v.Name);
         var (interleaved, after) = opt switch
