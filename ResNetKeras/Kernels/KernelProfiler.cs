@@ -100,5 +100,15 @@ public static class KernelProfiler
         public void AdamUpdate(float[] v, float[] g, float[] m, float[] s, float[]? vhat, float alpha, float b1, float b2, float eps) => Time(nameof(AdamUpdate), () => inner.AdamUpdate(v, g, m, s, vhat, alpha, b1, b2, eps));
         public void SgdUpdate(float[] v, float[] g, float[]? velocity, float lr, float mu, bool nesterov) => Time(nameof(SgdUpdate), () => inner.SgdUpdate(v, g, velocity, lr, mu, nesterov));
         public void AssignAdd(float[] target, float[] value) => Time(nameof(AssignAdd), () => inner.AssignAdd(target, value));
+
+        // ---- issue 17, convolution variants, resizing and layer normalization (kept together for merging) ----
+        public void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralForward), () => inner.Conv2DGeneralForward(x, w, bias, y, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardData), () => inner.Conv2DGeneralBackwardData(dy, w, dx, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dwt, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardFilter), () => inner.Conv2DGeneralBackwardFilter(x, dy, dwt, h, dh, dw, groups)); }
+        public void Resize2DForward(bool bilinear, float[] x, float[] y, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DForward), () => inner.Resize2DForward(bilinear, x, y, n, h, w, c, oh, ow));
+        public void Resize2DBackward(bool bilinear, float[] dy, float[] dx, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DBackward), () => inner.Resize2DBackward(bilinear, dy, dx, n, h, w, c, oh, ow));
+        public void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float eps) => Time(nameof(LayerNormForward), () => inner.LayerNormForward(x, gamma, beta, y, mean, invStd, rows, cols, eps));
+        public void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols) => Time(nameof(LayerNormBackward), () => inner.LayerNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rows, cols));
+        public void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels) => Time(nameof(ChannelMaskMultiply), () => inner.ChannelMaskMultiply(x, mask, y, batch, spatial, channels));
     }
 }
