@@ -22,9 +22,6 @@ internal static class LayerFactory
                 var shape = c.GetProperty("batch_input_shape").EnumerateArray().Skip(1).Select(e => e.GetInt32()).ToArray();
                 return new InputLayer(shape, Name());
             }
-            case "Conv2D":
-                return new Conv2D(c.GetProperty("filters").GetInt32(), Pair("kernel_size", 1), Pair("strides", 1), Str("padding") ?? "valid", Act(),
-                    Bool("use_bias", true), Init(c, "kernel_initializer"), Init(c, "bias_initializer"), Reg(c, "kernel_regularizer"), Reg(c, "bias_regularizer"), Name(), trainable);
             case "Dense":
                 return new Dense(c.GetProperty("units").GetInt32(), Act(), Bool("use_bias", true), Init(c, "kernel_initializer"), Init(c, "bias_initializer"),
                     Reg(c, "kernel_regularizer"), Reg(c, "bias_regularizer"), Name(), trainable);
@@ -50,12 +47,24 @@ internal static class LayerFactory
                     return new ZeroPadding2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), Name());
                 return new ZeroPadding2D(Pair("padding", 1), Name());
             }
+            // ---- issue 17, convolution variants, resizing and normalization layers (kept together for merging) ----
+            case "Conv2D": return Conv2D.FromConfig(new LayerConfigReader(c));
+            case "Conv2DTranspose": return Conv2DTranspose.FromConfig(new LayerConfigReader(c));
+            case "DepthwiseConv2D": return DepthwiseConv2D.FromConfig(new LayerConfigReader(c));
+            case "SeparableConv2D": return SeparableConv2D.FromConfig(new LayerConfigReader(c));
+            case "Conv1D": return Conv1D.FromConfig(new LayerConfigReader(c));
+            case "UpSampling2D": return UpSampling2D.FromConfig(new LayerConfigReader(c));
+            case "Cropping2D": return Cropping2D.FromConfig(new LayerConfigReader(c));
+            case "SpatialDropout2D": return SpatialDropout2D.FromConfig(new LayerConfigReader(c));
+            case "LayerNormalization": return LayerNormalization.FromConfig(new LayerConfigReader(c));
+            case "Resizing": return Resizing.FromConfig(new LayerConfigReader(c));
+            // ---- end of issue 17 convolution block ----
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing.");
         }
     }
 
-    private static Initializer? Init(JsonElement c, string key)
+    internal static Initializer? Init(JsonElement c, string key)
     {
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.String) return Initializer.Get(v.GetString()!);
@@ -68,7 +77,7 @@ internal static class LayerFactory
         return Initializer.Get(cls);
     }
 
-    private static Regularizer? Reg(JsonElement c, string key)
+    internal static Regularizer? Reg(JsonElement c, string key)
     {
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         string cls = v.GetProperty("class_name").GetString()!;
