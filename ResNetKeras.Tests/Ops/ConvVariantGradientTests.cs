@@ -81,4 +81,28 @@ public abstract class ConvVariantGradientTests
         Check(t => Op.LayerNormalization(t[0], null, null, 1e-3f, 2), [R(2, 3, 4)], tolerance: 3e-2);
         Check(t => Op.LayerNormalization(t[0], t[1], null, 1e-3f, 2), [R(2, 3, 4), R(3, 4)], tolerance: 3e-2);
     }
+
+    [TestMethod]
+    [DataRow("bilinear", "reflect")]
+    [DataRow("bilinear", "wrap")]
+    [DataRow("bilinear", "constant")]
+    [DataRow("bilinear", "nearest")]
+    [DataRow("nearest", "constant")]
+    public void AffineTransform(string interpolation, string fillMode)
+    {
+        // A rotation by 0.3 rad with a fractional shift for image 0, a zoom for image 1: no tap lands on a pixel edge.
+        var t = new float[16];
+        ResNetKeras.Keras.RandomRotation.RotationTransform(0.3, 5, 6).CopyTo(t, 0);
+        t[2] += 0.37f;
+        ResNetKeras.Keras.RandomZoom.ZoomTransform(1.23, 0.81, 5, 6).CopyTo(t, 8);
+        var transforms = On(Device, t, 2, 8);
+        Check(x => Op.AffineTransform(x[0], transforms, interpolation, fillMode, 0.5f), [R(2, 5, 6, 2)]);
+    }
+
+    [TestMethod]
+    public void AdjustContrast()
+    {
+        var factors = On(Device, [0.4f, 1.7f], 2);
+        Check(x => Op.AdjustContrast(x[0], factors, -10f, 10f), [R(2, 3, 4, 3)]);
+    }
 }

@@ -245,5 +245,21 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.ChannelMaskMultiply(Read(x), Read(mask), Write(y), batch, spatial, channels));
 
     /// <inheritdoc/>
+    public void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue) =>
+        Launch(() => Kernels.AffineTransform2DForward(Read(x), Read(transforms), Write(y), n, h, w, c, bilinear, fillMode, fillValue));
+
+    /// <inheritdoc/>
+    public void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode) =>
+        Launch(() => Kernels.AffineTransform2DBackward(Read(dy), Read(transforms), Write(dx), n, h, w, c, bilinear, fillMode));
+
+    /// <inheritdoc/>
+    public void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastForward(Read(x), Read(factors), Write(y), n, spatial, c, low, high));
+
+    /// <inheritdoc/>
+    public void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastBackward(Read(x), Read(dy), Read(factors), Write(dx), n, spatial, c, low, high));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

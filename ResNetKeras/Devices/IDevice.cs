@@ -158,4 +158,16 @@ public interface IDevice
 
     /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c].</summary>
     void ChannelMaskMultiply(DeviceStorage x, DeviceStorage mask, DeviceStorage y, int batch, int spatial, int channels);
+
+    /// <summary>Projective image transform (see <see cref="IKernels.AffineTransform2DForward"/>).</summary>
+    void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>Gradient of <see cref="AffineTransform2DForward"/>.</summary>
+    void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>Per-image contrast adjustment with clipping (see <see cref="IKernels.AdjustContrastForward"/>).</summary>
+    void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>Gradient of <see cref="AdjustContrastForward"/>.</summary>
+    void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high);
 }

@@ -185,4 +185,24 @@ public interface IKernels
 
     /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c] over a (batch × spatial × channels) view (SpatialDropout2D's broadcast mask).</summary>
     void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels);
+
+    /// <summary>
+    /// TensorFlow's ImageProjectiveTransformV3 over NHWC images (Keras 3's affine_transform): output pixel (x, y) of
+    /// image b reads the input at ((t0·x + t1·y + t2)/p, (t3·x + t4·y + t5)/p), p = t6·x + t7·y + 1, with the 8
+    /// transform values of image b in <paramref name="transforms"/>; coordinates are mapped by
+    /// <paramref name="fillMode"/>, then sampled bilinearly or by rounding, out-of-image taps reading <paramref name="fillValue"/>.
+    /// </summary>
+    void AffineTransform2DForward(float[] x, float[] transforms, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>dx of <see cref="AffineTransform2DForward"/> given dy (the transforms held constant).</summary>
+    void AffineTransform2DBackward(float[] dy, float[] transforms, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>
+    /// Keras's RandomContrast: y = clip((x − μ)·f_b + μ, low, high) with μ the mean of image b's channel over its
+    /// <paramref name="spatial"/> positions and f_b = <paramref name="factors"/>[b].
+    /// </summary>
+    void AdjustContrastForward(float[] x, float[] factors, float[] y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>dx of <see cref="AdjustContrastForward"/> given dy.</summary>
+    void AdjustContrastBackward(float[] x, float[] dy, float[] factors, float[] dx, int n, int spatial, int c, float low, float high);
 }

@@ -110,5 +110,9 @@ public static class KernelProfiler
         public void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float eps) => Time(nameof(LayerNormForward), () => inner.LayerNormForward(x, gamma, beta, y, mean, invStd, rows, cols, eps));
         public void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols) => Time(nameof(LayerNormBackward), () => inner.LayerNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rows, cols));
         public void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels) => Time(nameof(ChannelMaskMultiply), () => inner.ChannelMaskMultiply(x, mask, y, batch, spatial, channels));
+        public void AffineTransform2DForward(float[] x, float[] t, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode mode, float fill) => Time(nameof(AffineTransform2DForward), () => inner.AffineTransform2DForward(x, t, y, n, h, w, c, bilinear, mode, fill));
+        public void AffineTransform2DBackward(float[] dy, float[] t, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode mode) => Time(nameof(AffineTransform2DBackward), () => inner.AffineTransform2DBackward(dy, t, dx, n, h, w, c, bilinear, mode));
+        public void AdjustContrastForward(float[] x, float[] f, float[] y, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastForward), () => inner.AdjustContrastForward(x, f, y, n, spatial, c, lo, hi));
+        public void AdjustContrastBackward(float[] x, float[] dy, float[] f, float[] dx, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastBackward), () => inner.AdjustContrastBackward(x, dy, f, dx, n, spatial, c, lo, hi));
     }
 }

@@ -58,9 +58,14 @@ internal static class LayerFactory
             case "SpatialDropout2D": return SpatialDropout2D.FromConfig(new LayerConfigReader(c));
             case "LayerNormalization": return LayerNormalization.FromConfig(new LayerConfigReader(c));
             case "Resizing": return Resizing.FromConfig(new LayerConfigReader(c));
+            case "RandomFlip": return RandomFlip.FromConfig(new LayerConfigReader(c));
+            case "RandomTranslation": return RandomTranslation.FromConfig(new LayerConfigReader(c));
+            case "RandomRotation": return RandomRotation.FromConfig(new LayerConfigReader(c));
+            case "RandomZoom": return RandomZoom.FromConfig(new LayerConfigReader(c));
+            case "RandomContrast": return RandomContrast.FromConfig(new LayerConfigReader(c));
             // ---- end of issue 17 convolution block ----
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing.");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast.");
         }
     }
 
