@@ -147,6 +147,15 @@ public sealed class ConvVariantLayerTests
             var model = new Model(input, new Resizing(6, 6).Call(h));
             var rng = new RandomState(3);
             var x = NDArray.FromArray(Enumerable.Range(0, 2 * 8 * 8 * 4).Select(_ => (float)rng.Uniform(-1, 1)).ToArray(), 2, 8, 8, 4);
+            // Parameters: grouped conv 3·3·2·4 + 4, depthwise 3·3·4·2 + 8, separable 3·3·8 + 8·4 + 4, transposed 3·3·3·4 + 3, layer norm 3 + 3.
+            Assert.AreEqual(76 + 80 + 108 + 111 + 6, model.CountParams());
+            var summary = model.SummaryText();
+            StringAssert.Contains(summary, "Total params: 381");
+            // Keras's auto names, cut at column 29 as Keras 2.6 prints them.
+            foreach (var row in new[] { "conv2d_transpose (Conv2DTran (None, 16, 16, 3)         111", "depthwise_conv2d (DepthwiseC (None, 8, 8, 8)           80",
+                "separable_conv2d (SeparableC (None, 8, 8, 4)           108", "up_sampling2d (UpSampling2D) (None, 24, 24, 3)         0",
+                "cropping2d (Cropping2D)      (None, 12, 12, 3)         0", "layer_normalization (LayerNo (None, 24, 24, 3)         6" })
+                StringAssert.Contains(summary, row);
             var expected = model.Predict(x);
             CollectionAssert.AreEqual(new[] { 2, 6, 6, 3 }, expected.Shape);
             string path = Path.Combine(dir, "m.h5");
