@@ -201,7 +201,7 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void AssignAdd(DeviceStorage target, DeviceStorage value) => Launch(() => Kernels.AssignAdd(Update(target), Read(value)));
 
-    // ---- issue 17, convolution variants, resizing and layer normalization (kept together for merging) ----
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
 
     /// <inheritdoc/>
     public void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups)
@@ -259,6 +259,16 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high) =>
         Launch(() => Kernels.AdjustContrastBackward(Read(x), Read(dy), Read(factors), Write(dx), n, spatial, c, low, high));
+
+    /// <inheritdoc/>
+    public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>
+        Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));
+
+    /// <inheritdoc/>
+    public void ArgMaxRows(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.ArgMaxRows(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.DivideNoNan(Read(a), Read(b), Write(y)));
 
     /// <inheritdoc/>
     public override string ToString() => Name;

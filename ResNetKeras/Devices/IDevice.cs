@@ -133,7 +133,15 @@ public interface IDevice
     /// <summary>target += value.</summary>
     void AssignAdd(DeviceStorage target, DeviceStorage value);
 
-    // ---- issue 17, convolution variants, resizing and layer normalization (kept together for merging) ----
+    /// <summary>1 where a prediction counts as right for an accuracy metric, else 0 (see <see cref="MatchKind"/>).</summary>
+    void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold);
+
+    /// <summary>Per row, the index of its largest value as a float (first on ties).</summary>
+    void ArgMaxRows(DeviceStorage x, DeviceStorage y, int classes);
+
+    /// <summary>y = a / b, 0 where b is 0.</summary>
+    void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y);
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
 
     /// <summary>Convolution with dilation and groups (see <see cref="IKernels.Conv2DGeneralForward"/>).</summary>
     void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups);

@@ -151,7 +151,18 @@ public interface IKernels
     /// <summary>target += value element-wise (metric state and other accumulators).</summary>
     void AssignAdd(float[] target, float[] value);
 
-    // ---- issue 17, convolution variants, resizing and layer normalization (kept together for merging) ----
+    /// <summary>
+    /// Writes 1 or 0 per row (argmax and top-k kinds; <paramref name="classes"/> per row) or per element (equal and
+    /// threshold kinds) into <paramref name="result"/>; sparse labels hold one class index per row.
+    /// </summary>
+    void Matches(MatchKind kind, float[] predictions, float[] labels, float[] result, int classes, int k, float threshold);
+
+    /// <summary>y[r] = the index of the largest value of row r (first on ties, as np.argmax), as a float.</summary>
+    void ArgMaxRows(float[] x, float[] y, int classes);
+
+    /// <summary>y = a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>).</summary>
+    void DivideNoNan(float[] a, float[] b, float[] y);
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
 
     /// <summary>
     /// <see cref="Conv2DForward"/> with dilation and groups: y[n,i,j,o] = bias[o] + Σ x[n, i·sh + di·dh − pt, j·sw + dj·dw − pl, grp·icg + c]·w[di,dj,c,o]

@@ -100,8 +100,11 @@ public static class KernelProfiler
         public void AdamUpdate(float[] v, float[] g, float[] m, float[] s, float[]? vhat, float alpha, float b1, float b2, float eps) => Time(nameof(AdamUpdate), () => inner.AdamUpdate(v, g, m, s, vhat, alpha, b1, b2, eps));
         public void SgdUpdate(float[] v, float[] g, float[]? velocity, float lr, float mu, bool nesterov) => Time(nameof(SgdUpdate), () => inner.SgdUpdate(v, g, velocity, lr, mu, nesterov));
         public void AssignAdd(float[] target, float[] value) => Time(nameof(AssignAdd), () => inner.AssignAdd(target, value));
+        public void ArgMaxRows(float[] x, float[] y, int classes) => Time(nameof(ArgMaxRows), () => inner.ArgMaxRows(x, y, classes));
+        public void DivideNoNan(float[] a, float[] b, float[] y) => Time(nameof(DivideNoNan), () => inner.DivideNoNan(a, b, y));
+        public void Matches(MatchKind kind, float[] p, float[] labels, float[] result, int classes, int k, float threshold) => Time(nameof(Matches), () => inner.Matches(kind, p, labels, result, classes, k, threshold));
 
-        // ---- issue 17, convolution variants, resizing and layer normalization (kept together for merging) ----
+        // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
         public void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralForward), () => inner.Conv2DGeneralForward(x, w, bias, y, h, dh, dw, groups)); }
         public void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardData), () => inner.Conv2DGeneralBackwardData(dy, w, dx, h, dh, dw, groups)); }
         public void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dwt, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardFilter), () => inner.Conv2DGeneralBackwardFilter(x, dy, dwt, h, dh, dw, groups)); }

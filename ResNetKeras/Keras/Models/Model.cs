@@ -4,8 +4,8 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// A functional model (Keras's <c>keras.Model(inputs, outputs)</c>, class <c>Functional</c>): the graph of
-/// layer calls between a symbolic input and output, with Keras's layer order, <see cref="Summary"/>,
-/// <c>Compile</c>/<c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> and weight access.
+/// layer calls between a symbolic input and output, with Keras's layer order, <see cref="Summary"/> and weight
+/// access; <c>Compile</c>/<c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> come from <see cref="Trainer"/>, as in Keras 3.
 /// </summary>
 public sealed partial class Model
 {
@@ -61,9 +61,6 @@ public sealed partial class Model
     public IReadOnlyList<Layer> Layers { get; }
 
     internal Dictionary<Node, int> NodeDepths { get; }
-
-    /// <summary>Set by callbacks to end <c>Fit</c> after the current batch or epoch (<c>model.stop_training</c>).</summary>
-    public bool StopTraining { get; set; }
 
     /// <summary>The layer called <paramref name="name"/> (<c>model.get_layer</c>).</summary>
     public Layer GetLayer(string name) => Layers.FirstOrDefault(l => l.Name == name)
@@ -184,8 +181,10 @@ public sealed partial class Model
     /// <summary>Whether <see cref="Run"/> fuses each BatchNormalization or Add with the ReLU that alone reads it (bit-identical; off only to test that).</summary>
     internal bool FusesActivations { get; set; } = true;
 
+    private Devices.IDevice? device;
+
     /// <summary>The device holding the model's weights (the current device when it has none): batches go there.</summary>
-    internal Devices.IDevice Device => Weights.Count > 0 ? Weights[0].Value.Device : Devices.DeviceRegistry.Current;
+    internal Devices.IDevice Device => device ??= Layers.SelectMany(l => l.Weights).FirstOrDefault()?.Value.Device ?? Devices.DeviceRegistry.Current;
 
     /// <summary>Calls the model on a concrete batch (<c>model(x, training=...)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)
