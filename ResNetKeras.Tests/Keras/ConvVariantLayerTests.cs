@@ -57,6 +57,14 @@ public sealed class ConvVariantLayerTests
     }
 
     [TestMethod]
+    public void ChannelsFirstConfig_IsRefusedNotSilentlyReadAsChannelsLast()
+    {
+        using var doc = JsonDocument.Parse("{\"name\": \"up\", \"size\": [2, 2], \"data_format\": \"channels_first\"}");
+        var ex = Assert.ThrowsExactly<InvalidDataException>(() => LayerFactory.Create("UpSampling2D", doc.RootElement));
+        StringAssert.Contains(ex.Message, "data_format='channels_first'");
+    }
+
+    [TestMethod]
     public void Shapes_And_WeightLayouts_AreKeras()
     {
         var layers = AllLayers().ToList();

@@ -13,6 +13,18 @@ internal readonly struct LayerConfigReader(JsonElement config)
 
     public bool Trainable => Bool("trainable", true);
 
+    /// <summary>The layer's name after checking that its data_format (when given) is channels_last, the only layout here.</summary>
+    public string? ChannelsLastName
+    {
+        get
+        {
+            var format = Str("data_format");
+            if (format is not (null or "channels_last"))
+                throw new InvalidDataException($"layer config of '{Name}': data_format='{format}' is not supported; only 'channels_last' (NHWC) is.");
+            return Name;
+        }
+    }
+
     public bool Bool(string key, bool fallback) =>
         config.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.ValueKind == JsonValueKind.True : fallback;
 

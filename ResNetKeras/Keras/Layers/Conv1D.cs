@@ -139,5 +139,5 @@ public sealed class Conv1D : Layer
     internal static Conv1D FromConfig(LayerConfigReader c) =>
         new(c.Int("filters", 0), c.Single("kernel_size", 1), c.Single("strides", 1), c.Str("padding") ?? "valid", c.Single("dilation_rate", 1),
             c.Int("groups", 1), c.Activation, c.Bool("use_bias", true), c.Init("kernel_initializer"), c.Init("bias_initializer"),
-            c.Reg("kernel_regularizer"), c.Reg("bias_regularizer"), c.Name, c.Trainable);
+            c.Reg("kernel_regularizer"), c.Reg("bias_regularizer"), c.ChannelsLastName, c.Trainable);
 }

@@ -146,5 +146,5 @@ public sealed class Conv2D : Layer
     internal static Conv2D FromConfig(LayerConfigReader c) =>
         new(c.Int("filters", 0), c.Pair("kernel_size", 1), c.Pair("strides", 1), c.Str("padding") ?? "valid", c.Activation,
             c.Bool("use_bias", true), c.Init("kernel_initializer"), c.Init("bias_initializer"), c.Reg("kernel_regularizer"), c.Reg("bias_regularizer"),
-            c.Name, c.Trainable, c.Pair("dilation_rate", 1), c.Int("groups", 1));
+            c.ChannelsLastName, c.Trainable, c.Pair("dilation_rate", 1), c.Int("groups", 1));
 }

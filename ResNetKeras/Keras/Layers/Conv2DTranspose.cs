@@ -111,5 +111,5 @@ public sealed class Conv2DTranspose : Layer
     internal static Conv2DTranspose FromConfig(LayerConfigReader c) =>
         new(c.Int("filters", 0), c.Pair("kernel_size", 1), c.Pair("strides", 1), c.Str("padding") ?? "valid",
             c.Has("output_padding") ? c.Pair("output_padding", 0) : null, c.Pair("dilation_rate", 1), c.Activation, c.Bool("use_bias", true),
-            c.Init("kernel_initializer"), c.Init("bias_initializer"), c.Reg("kernel_regularizer"), c.Reg("bias_regularizer"), c.Name, c.Trainable);
+            c.Init("kernel_initializer"), c.Init("bias_initializer"), c.Reg("kernel_regularizer"), c.Reg("bias_regularizer"), c.ChannelsLastName, c.Trainable);
 }

@@ -57,7 +57,7 @@ public sealed class Cropping2D : Layer
     internal static Cropping2D FromConfig(LayerConfigReader c)
     {
         if (c.Json.TryGetProperty("cropping", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() == 2 && p[0].ValueKind == JsonValueKind.Array)
-            return new Cropping2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), c.Name);
-        return new Cropping2D(c.Pair("cropping", 0), c.Name);
+            return new Cropping2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), c.ChannelsLastName);
+        return new Cropping2D(c.Pair("cropping", 0), c.ChannelsLastName);
     }
 }

@@ -120,5 +120,5 @@ public sealed class DepthwiseConv2D : Layer
     internal static DepthwiseConv2D FromConfig(LayerConfigReader c) =>
         new(c.Pair("kernel_size", 1), c.Pair("strides", 1), c.Str("padding") ?? "valid", c.Int("depth_multiplier", 1), c.Pair("dilation_rate", 1),
             c.Activation, c.Bool("use_bias", true), c.Init("depthwise_initializer"), c.Init("bias_initializer"),
-            c.Reg("depthwise_regularizer"), c.Reg("bias_regularizer"), c.Name, c.Trainable);
+            c.Reg("depthwise_regularizer"), c.Reg("bias_regularizer"), c.ChannelsLastName, c.Trainable);
 }

@@ -47,5 +47,5 @@ public sealed class RandomFlip : BaseImagePreprocessingLayer
     }
 
     /// <summary>The layer from its Keras config.</summary>
-    internal static RandomFlip FromConfig(LayerConfigReader c) => new(c.Str("mode") ?? "horizontal_and_vertical", SeedFrom(c), c.Name);
+    internal static RandomFlip FromConfig(LayerConfigReader c) => new(c.Str("mode") ?? "horizontal_and_vertical", SeedFrom(c), c.ChannelsLastName);
 }

@@ -65,5 +65,5 @@ public sealed class RandomRotation : BaseImagePreprocessingLayer
 
     /// <summary>The layer from its Keras config.</summary>
     internal static RandomRotation FromConfig(LayerConfigReader c) =>
-        new(FactorRange.FromConfig(c, "factor") ?? 0.0, c.Str("fill_mode") ?? "reflect", c.Str("interpolation") ?? "bilinear", SeedFrom(c), c.Num("fill_value", 0), c.Name);
+        new(FactorRange.FromConfig(c, "factor") ?? 0.0, c.Str("fill_mode") ?? "reflect", c.Str("interpolation") ?? "bilinear", SeedFrom(c), c.Num("fill_value", 0), c.ChannelsLastName);
 }

@@ -65,5 +65,5 @@ public sealed class RandomTranslation : BaseImagePreprocessingLayer
     /// <summary>The layer from its Keras config.</summary>
     internal static RandomTranslation FromConfig(LayerConfigReader c) =>
         new(FactorRange.FromConfig(c, "height_factor") ?? 0.0, FactorRange.FromConfig(c, "width_factor") ?? 0.0, c.Str("fill_mode") ?? "reflect",
-            c.Str("interpolation") ?? "bilinear", SeedFrom(c), c.Num("fill_value", 0), c.Name);
+            c.Str("interpolation") ?? "bilinear", SeedFrom(c), c.Num("fill_value", 0), c.ChannelsLastName);
 }

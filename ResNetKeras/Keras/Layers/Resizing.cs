@@ -84,6 +84,6 @@ public sealed class Resizing : Layer
     {
         if (c.Bool("pad_to_aspect_ratio", false))
             throw new InvalidDataException("layer config: Resizing with pad_to_aspect_ratio=True is not supported.");
-        return new Resizing(c.Int("height", 0), c.Int("width", 0), c.Str("interpolation") ?? "bilinear", c.Bool("crop_to_aspect_ratio", false), c.Name);
+        return new Resizing(c.Int("height", 0), c.Int("width", 0), c.Str("interpolation") ?? "bilinear", c.Bool("crop_to_aspect_ratio", false), c.ChannelsLastName);
     }
 }

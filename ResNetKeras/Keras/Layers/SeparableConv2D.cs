@@ -129,5 +129,5 @@ public sealed class SeparableConv2D : Layer
     internal static SeparableConv2D FromConfig(LayerConfigReader c) =>
         new(c.Int("filters", 0), c.Pair("kernel_size", 1), c.Pair("strides", 1), c.Str("padding") ?? "valid", c.Pair("dilation_rate", 1),
             c.Int("depth_multiplier", 1), c.Activation, c.Bool("use_bias", true), c.Init("depthwise_initializer"), c.Init("pointwise_initializer"),
-            c.Init("bias_initializer"), c.Reg("depthwise_regularizer"), c.Reg("pointwise_regularizer"), c.Reg("bias_regularizer"), c.Name, c.Trainable);
+            c.Init("bias_initializer"), c.Reg("depthwise_regularizer"), c.Reg("pointwise_regularizer"), c.Reg("bias_regularizer"), c.ChannelsLastName, c.Trainable);
 }

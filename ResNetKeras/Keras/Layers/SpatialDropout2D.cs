@@ -56,5 +56,5 @@ public sealed class SpatialDropout2D : Layer
 
     /// <summary>The layer from its Keras config (<c>SpatialDropout2D.from_config</c>).</summary>
     internal static SpatialDropout2D FromConfig(LayerConfigReader c) =>
-        new(c.Num("rate", 0.5), c.Has("seed") ? (uint)c.Num("seed", 0) : null, c.Name);
+        new(c.Num("rate", 0.5), c.Has("seed") ? (uint)c.Num("seed", 0) : null, c.ChannelsLastName);
 }

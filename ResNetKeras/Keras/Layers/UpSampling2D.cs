@@ -52,5 +52,5 @@ public sealed class UpSampling2D : Layer
     }
 
     /// <summary>The layer from its Keras config (<c>UpSampling2D.from_config</c>).</summary>
-    internal static UpSampling2D FromConfig(LayerConfigReader c) => new(c.Pair("size", 2), c.Str("interpolation") ?? "nearest", c.Name);
+    internal static UpSampling2D FromConfig(LayerConfigReader c) => new(c.Pair("size", 2), c.Str("interpolation") ?? "nearest", c.ChannelsLastName);
 }
