@@ -167,4 +167,38 @@ public sealed class AugmentationLayerTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new RandomRotation(0.1, fillMode: "mirror")).Message, "Unknown `fill_mode` mirror");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new RandomFlip().Call(Layers.Input([4, 4]))).Message, "found shape=(None, 4, 4)");
     }
+
+    [TestMethod]
+    public void Model_WithAugmentation_Fits_AndSavesAndLoads()
+    {
+        var input = Layers.Input([8, 8, 3]);
+        var h = new RandomFlip(seed: 1).Call(input);
+        h = new RandomTranslation(0.2, 0.2, seed: 2).Call(h);
+        h = new RandomRotation(0.1, seed: 3).Call(h);
+        h = new RandomZoom(0.2, seed: 4).Call(h);
+        h = new RandomContrast(0.3, seed: 5).Call(h);
+        h = new Conv2D(4, 3, activation: "relu").Call(h);
+        var model = new Model(input, new Dense(2, activation: "softmax").Call(new GlobalAveragePooling2D().Call(h)));
+        var x = Batch(8, 8, 8, 3, 6).ToNDArray();
+        var y = NDArray.FromArray(Enumerable.Range(0, 16).Select(i => (float)((i / 2 + i) % 2)).ToArray(), 8, 2);
+        model.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "categorical_crossentropy");
+        var history = model.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0);
+        Assert.IsTrue(history.HistoryData["loss"].All(double.IsFinite));
+        var expected = model.Predict(x);
+        string dir = Path.Combine(Path.GetTempPath(), $"augment_{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "m.h5");
+            model.Save(path);
+            Backend.ClearSession();
+            var loaded = Models.LoadModel(path, compile: false);
+            CollectionAssert.AreEqual(model.Layers.Select(l => l.ClassName).ToArray(), loaded.Layers.Select(l => l.ClassName).ToArray());
+            CollectionAssert.AreEqual(expected.Float32Data, loaded.Predict(x).Float32Data, "augmentation is the identity in inference");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
