@@ -272,20 +272,47 @@ public sealed class ConvVariantLayerTests
                     data[n * 64 + i * 8 + j] = (float)Math.Exp(-((i - cy) * (i - cy) + (j - cx) * (j - cx)) / 4.0);
         }
         var x = NDArray.FromArray(data, 16, 8, 8, 1);
-        // "mse" is another helper's part of issue 17; a user's squared-error loss trains through the same Fit path.
-        model.Compile(optimizer: new Adam(learningRate: 1e-2), loss: new SquaredError());
+        model.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "mse");
         var losses = model.Fit(x, x, batchSize: 8, epochs: 30, verbose: 0).HistoryData["loss"];
         double first = losses[0], last = losses[^1];
         Assert.IsTrue(last < 0.3 * first, $"mse fell from {first} to only {last}");
     }
 
-    /// <summary>Squared error per element; Keras's sum_over_batch_size reduction makes it the MSE.</summary>
-    private sealed class SquaredError : Loss
+    [TestMethod]
+    public void Sequential_ConvolutionalAutoencoder_WithUpSampling_Fits_SavesAndLoads()
     {
-        public override Tensor Call(Tensor yTrue, Tensor yPred)
+        var model = new Sequential([
+            new InputLayer(shape: [8, 8, 1]),
+            new Conv2D(8, 3, padding: "same", activation: "relu"),
+            new MaxPooling2D(poolSize: 2),
+            new UpSampling2D(size: 2, interpolation: "bilinear"),
+            new Conv2DTranspose(1, 3, padding: "same"),
+        ]);
+        var rng = new RandomState(8);
+        var data = new float[16 * 64];
+        for (int n = 0; n < 16; n++)
         {
-            var d = Op.Add(yPred, Op.Scale(yTrue, -1));
-            return Op.Multiply(d, d);
+            double cy = rng.Uniform(1, 6), cx = rng.Uniform(1, 6);
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 8; j++)
+                    data[n * 64 + i * 8 + j] = (float)Math.Exp(-((i - cy) * (i - cy) + (j - cx) * (j - cx)) / 4.0);
+        }
+        var x = NDArray.FromArray(data, 16, 8, 8, 1);
+        model.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "mse");
+        var losses = model.Fit(x, x, batchSize: 8, epochs: 30, verbose: 0).HistoryData["loss"];
+        Assert.IsTrue(losses[^1] < 0.3 * losses[0], $"mse fell from {losses[0]} to only {losses[^1]}");
+        string dir = Path.Combine(Path.GetTempPath(), $"seq_ae_{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "ae.h5");
+            model.Save(path);
+            var loaded = Models.LoadModel(path, compile: false);
+            CollectionAssert.AreEqual(model.Predict(x).Float32Data, loaded.Predict(x).Float32Data);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
         }
     }
 }
