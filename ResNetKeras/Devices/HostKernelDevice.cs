@@ -201,6 +201,65 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void AssignAdd(DeviceStorage target, DeviceStorage value) => Launch(() => Kernels.AssignAdd(Update(target), Read(value)));
 
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralForward(Read(x), Read(w), ReadOrNull(bias), Write(y), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralBackwardData(Read(dy), Read(w), Write(dx), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralBackwardFilter(Read(x), Read(dy), Write(dw), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Resize2DForward(bool bilinear, DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int outH, int outW) =>
+        Launch(() => Kernels.Resize2DForward(bilinear, Read(x), Write(y), n, h, w, c, outH, outW));
+
+    /// <inheritdoc/>
+    public void Resize2DBackward(bool bilinear, DeviceStorage dy, DeviceStorage dx, int n, int h, int w, int c, int outH, int outW) =>
+        Launch(() => Kernels.Resize2DBackward(bilinear, Read(dy), Write(dx), n, h, w, c, outH, outW));
+
+    /// <inheritdoc/>
+    public void LayerNormForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage mean, DeviceStorage invStd, int rows, int cols, float epsilon) =>
+        Launch(() => Kernels.LayerNormForward(Read(x), ReadOrNull(gamma), ReadOrNull(beta), Write(y), Write(mean), Write(invStd), rows, cols, epsilon));
+
+    /// <inheritdoc/>
+    public void LayerNormBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? gamma, DeviceStorage mean, DeviceStorage invStd, DeviceStorage? dx, DeviceStorage? dgamma, DeviceStorage? dbeta, int rows, int cols) =>
+        Launch(() => Kernels.LayerNormBackward(Read(x), Read(dy), ReadOrNull(gamma), Read(mean), Read(invStd), WriteOrNull(dx), WriteOrNull(dgamma), WriteOrNull(dbeta), rows, cols));
+
+    /// <inheritdoc/>
+    public void ChannelMaskMultiply(DeviceStorage x, DeviceStorage mask, DeviceStorage y, int batch, int spatial, int channels) =>
+        Launch(() => Kernels.ChannelMaskMultiply(Read(x), Read(mask), Write(y), batch, spatial, channels));
+
+    /// <inheritdoc/>
+    public void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue) =>
+        Launch(() => Kernels.AffineTransform2DForward(Read(x), Read(transforms), Write(y), n, h, w, c, bilinear, fillMode, fillValue));
+
+    /// <inheritdoc/>
+    public void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode) =>
+        Launch(() => Kernels.AffineTransform2DBackward(Read(dy), Read(transforms), Write(dx), n, h, w, c, bilinear, fillMode));
+
+    /// <inheritdoc/>
+    public void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastForward(Read(x), Read(factors), Write(y), n, spatial, c, low, high));
+
+    /// <inheritdoc/>
+    public void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastBackward(Read(x), Read(dy), Read(factors), Write(dx), n, spatial, c, low, high));
+
     /// <inheritdoc/>
     public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>
         Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));

@@ -147,4 +147,42 @@ public interface IDevice
 
     /// <summary>Gradient of <see cref="ElementwiseLoss"/> with respect to the predictions.</summary>
     void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter);
+
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <summary>Convolution with dilation and groups (see <see cref="IKernels.Conv2DGeneralForward"/>).</summary>
+    void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dx of <see cref="Conv2DGeneralForward"/> given dy.</summary>
+    void Conv2DGeneralBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dw of <see cref="Conv2DGeneralForward"/> given x and dy.</summary>
+    void Conv2DGeneralBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>Bilinear or nearest resize with half-pixel centers (see <see cref="IKernels.Resize2DForward"/>).</summary>
+    void Resize2DForward(bool bilinear, DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>Gradient of <see cref="Resize2DForward"/>.</summary>
+    void Resize2DBackward(bool bilinear, DeviceStorage dy, DeviceStorage dx, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>Row-wise layer normalization saving mean and inverse deviation (see <see cref="IKernels.LayerNormForward"/>).</summary>
+    void LayerNormForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage mean, DeviceStorage invStd, int rows, int cols, float epsilon);
+
+    /// <summary>Gradients of <see cref="LayerNormForward"/> (each output only when given).</summary>
+    void LayerNormBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? gamma, DeviceStorage mean, DeviceStorage invStd, DeviceStorage? dx, DeviceStorage? dgamma, DeviceStorage? dbeta, int rows, int cols);
+
+    /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c].</summary>
+    void ChannelMaskMultiply(DeviceStorage x, DeviceStorage mask, DeviceStorage y, int batch, int spatial, int channels);
+
+    /// <summary>Projective image transform (see <see cref="IKernels.AffineTransform2DForward"/>).</summary>
+    void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>Gradient of <see cref="AffineTransform2DForward"/>.</summary>
+    void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>Per-image contrast adjustment with clipping (see <see cref="IKernels.AdjustContrastForward"/>).</summary>
+    void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>Gradient of <see cref="AdjustContrastForward"/>.</summary>
+    void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high);
 }

@@ -168,4 +168,59 @@ public interface IKernels
 
     /// <summary>dPred[i] = dValues[i]·∂term/∂yPred[i] for <see cref="ElementwiseLoss"/>.</summary>
     void ElementwiseLossGrad(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] dValues, float[] dPred, float parameter);
+
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <summary>
+    /// <see cref="Conv2DForward"/> with dilation and groups: y[n,i,j,o] = bias[o] + Σ x[n, i·sh + di·dh − pt, j·sw + dj·dw − pl, grp·icg + c]·w[di,dj,c,o]
+    /// over c &lt; icg = InC/groups, where grp = o / (OutC/groups); the kernel is (kh, kw, InC/groups, OutC) as in Keras.
+    /// </summary>
+    void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dx of <see cref="Conv2DGeneralForward"/> given dy.</summary>
+    void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dw of <see cref="Conv2DGeneralForward"/> given x and dy (summed over the batch).</summary>
+    void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>
+    /// tf.image.resize of NHWC (n, h, w, c) to (n, outH, outW, c) with half-pixel centers and no antialiasing (Keras 3):
+    /// bilinear, or nearest with source index min(floor((i + 0.5)·in/out), in − 1).
+    /// </summary>
+    void Resize2DForward(bool bilinear, float[] x, float[] y, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>dx of <see cref="Resize2DForward"/> given dy.</summary>
+    void Resize2DBackward(bool bilinear, float[] dy, float[] dx, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>
+    /// Row-wise layer normalization of a (rows × cols) view: y = (x − μ)·σ⁻¹·gamma + beta with the population variance,
+    /// σ⁻¹ = 1/√(var + ε); saves μ and σ⁻¹ per row for the backward pass.
+    /// </summary>
+    void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float epsilon);
+
+    /// <summary>Gradients of <see cref="LayerNormForward"/>: dx, dgamma and dbeta, each only when given.</summary>
+    void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols);
+
+    /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c] over a (batch × spatial × channels) view (SpatialDropout2D's broadcast mask).</summary>
+    void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels);
+
+    /// <summary>
+    /// TensorFlow's ImageProjectiveTransformV3 over NHWC images (Keras 3's affine_transform): output pixel (x, y) of
+    /// image b reads the input at ((t0·x + t1·y + t2)/p, (t3·x + t4·y + t5)/p), p = t6·x + t7·y + 1, with the 8
+    /// transform values of image b in <paramref name="transforms"/>; coordinates are mapped by
+    /// <paramref name="fillMode"/>, then sampled bilinearly or by rounding, out-of-image taps reading <paramref name="fillValue"/>.
+    /// </summary>
+    void AffineTransform2DForward(float[] x, float[] transforms, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>dx of <see cref="AffineTransform2DForward"/> given dy (the transforms held constant).</summary>
+    void AffineTransform2DBackward(float[] dy, float[] transforms, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>
+    /// Keras's RandomContrast: y = clip((x − μ)·f_b + μ, low, high) with μ the mean of image b's channel over its
+    /// <paramref name="spatial"/> positions and f_b = <paramref name="factors"/>[b].
+    /// </summary>
+    void AdjustContrastForward(float[] x, float[] factors, float[] y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>dx of <see cref="AdjustContrastForward"/> given dy.</summary>
+    void AdjustContrastBackward(float[] x, float[] dy, float[] factors, float[] dx, int n, int spatial, int c, float low, float high);
 }

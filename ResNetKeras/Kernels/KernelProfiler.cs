@@ -105,5 +105,19 @@ public static class KernelProfiler
         public void ElementwiseLoss(ElementwiseLossKind kind, float[] t, float[] p, float[] v, float parameter) => Time(nameof(ElementwiseLoss), () => inner.ElementwiseLoss(kind, t, p, v, parameter));
         public void ElementwiseLossGrad(ElementwiseLossKind kind, float[] t, float[] p, float[] dv, float[] dp, float parameter) => Time(nameof(ElementwiseLossGrad), () => inner.ElementwiseLossGrad(kind, t, p, dv, dp, parameter));
         public void Matches(MatchKind kind, float[] p, float[] labels, float[] result, int classes, int k, float threshold) => Time(nameof(Matches), () => inner.Matches(kind, p, labels, result, classes, k, threshold));
+
+        // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+        public void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralForward), () => inner.Conv2DGeneralForward(x, w, bias, y, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardData), () => inner.Conv2DGeneralBackwardData(dy, w, dx, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dwt, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardFilter), () => inner.Conv2DGeneralBackwardFilter(x, dy, dwt, h, dh, dw, groups)); }
+        public void Resize2DForward(bool bilinear, float[] x, float[] y, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DForward), () => inner.Resize2DForward(bilinear, x, y, n, h, w, c, oh, ow));
+        public void Resize2DBackward(bool bilinear, float[] dy, float[] dx, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DBackward), () => inner.Resize2DBackward(bilinear, dy, dx, n, h, w, c, oh, ow));
+        public void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float eps) => Time(nameof(LayerNormForward), () => inner.LayerNormForward(x, gamma, beta, y, mean, invStd, rows, cols, eps));
+        public void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols) => Time(nameof(LayerNormBackward), () => inner.LayerNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rows, cols));
+        public void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels) => Time(nameof(ChannelMaskMultiply), () => inner.ChannelMaskMultiply(x, mask, y, batch, spatial, channels));
+        public void AffineTransform2DForward(float[] x, float[] t, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode mode, float fill) => Time(nameof(AffineTransform2DForward), () => inner.AffineTransform2DForward(x, t, y, n, h, w, c, bilinear, mode, fill));
+        public void AffineTransform2DBackward(float[] dy, float[] t, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode mode) => Time(nameof(AffineTransform2DBackward), () => inner.AffineTransform2DBackward(dy, t, dx, n, h, w, c, bilinear, mode));
+        public void AdjustContrastForward(float[] x, float[] f, float[] y, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastForward), () => inner.AdjustContrastForward(x, f, y, n, spatial, c, lo, hi));
+        public void AdjustContrastBackward(float[] x, float[] dy, float[] f, float[] dx, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastBackward), () => inner.AdjustContrastBackward(x, dy, f, dx, n, spatial, c, lo, hi));
     }
 }
