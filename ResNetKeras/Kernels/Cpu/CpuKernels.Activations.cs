@@ -27,7 +27,7 @@ public sealed partial class CpuKernels
             UnaryKind.Gelu => v => 0.5 * v * Erfc(-v * InvSqrtTwo),
             UnaryKind.GeluTanh => v => 0.5 * v * (1 + Math.Tanh(SqrtTwoOverPi * (v + GeluCubic * v * v * v))),
             UnaryKind.Silu => v => v / (1 + Math.Exp(-v)),
-            UnaryKind.Softplus => v => Math.Max(v, 0) + Math.Log(1 + Math.Exp(-Math.Abs(v))),
+            UnaryKind.Softplus => v => Math.Max(v, 0) + Log1p(Math.Exp(-Math.Abs(v))),
             UnaryKind.Softsign => v => v / (1 + Math.Abs(v)),
             UnaryKind.HardSigmoid => v => Math.Min(Math.Max(v + 3, 0), 6) / 6,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation kernel."),
@@ -175,6 +175,13 @@ public sealed partial class CpuKernels
             int end = Math.Min(n, (ch + 1) * ElementChunk);
             for (int i = ch * ElementChunk; i < end; i++) body(i);
         });
+
+    /// <summary>log(1 + u) without the cancellation of forming 1 + u (Goldberg's correction: u·log(w)/(w − 1), w = 1 + u).</summary>
+    internal static double Log1p(double u)
+    {
+        double w = 1 + u;
+        return w == 1 ? u : u * Math.Log(w) / (w - 1);
+    }
 
     /// <summary>
     /// erfc in double to about 1e-15 relative: the Maclaurin series of erf for |z| &lt; 2.5, a continued fraction
