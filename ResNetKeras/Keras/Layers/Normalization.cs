@@ -114,6 +114,9 @@ public sealed class Normalization : Layer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training)
     {
         var x = inputs[0];
+        if (x.Rank < 1) throw new ArgumentException($"Layer \"{Name}\" expects inputs with a batch axis; received a scalar.", nameof(inputs));
+        // A layer run before it was called symbolically builds from the batch's shape, as Keras builds on first call.
+        EnsureStatistics([-1, .. x.Shape[1..]], "inputs");
         Tensor m, v;
         if (givenMean is not null)
         {
