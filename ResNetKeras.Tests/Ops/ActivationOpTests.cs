@@ -232,6 +232,13 @@ public abstract class ActivationOpTests
         Check(t => Op.Maximum(t[0], t[1]), [p, q], delta: 1e-3f);
         Check(t => Op.Minimum(t[0], t[1]), [p, q], delta: 1e-3f);
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => Op.Maximum(R(2, 3), R(3, 2))).Message, "same shape");
+        // The device's Subtract gradient (the op hands dy on itself and scales it for b; the kernel must agree).
+        var dy = On(Device, [1f, -2f, 3f, 0.5f], 4);
+        var da = Device.Allocate(4);
+        var db = Device.Allocate(4);
+        Device.BinaryGrad(BinaryKind.Subtract, a.Storage, b.Storage, dy.Storage, da, db);
+        CollectionAssert.AreEqual(new[] { 1f, -2f, 3f, 0.5f }, new Tensor(da, 4).ToArray());
+        CollectionAssert.AreEqual(new[] { -1f, 2f, -3f, -0.5f }, new Tensor(db, 4).ToArray());
     }
 
     [TestMethod]

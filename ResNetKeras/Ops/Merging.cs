@@ -22,13 +22,28 @@ public static partial class Op
         var device = OpCheck.SameDevice(op, a, b);
         var y = OpCheck.Like(a);
         device.Binary(kind, a.Storage, b.Storage, y.Storage);
+        if (kind == BinaryKind.Subtract)
+        {
+            // Reads only dy, so a and b need not be kept: a gets dy itself (as AddN hands it on), b gets −dy.
+            GradientTape.Record(y, [a, b], (dy, needs) =>
+            {
+                Tensor? db = null;
+                if (needs[1])
+                {
+                    db = OpCheck.Like(b);
+                    device.Scale(dy.Storage, -1f, db.Storage);
+                }
+                return [needs[0] ? dy : null, db];
+            }, saved: []);
+            return y;
+        }
         GradientTape.Record(y, [a, b], (dy, needs) =>
         {
             var da = needs[0] ? OpCheck.Like(a) : null;
             var db = needs[1] ? OpCheck.Like(b) : null;
             device.BinaryGrad(kind, a.Storage, b.Storage, dy.Storage, da?.Storage, db?.Storage);
             return [da, db];
-        }, saved: kind == BinaryKind.Subtract ? [] : [a, b]);
+        }, saved: [a, b]);
         return y;
     }
 
