@@ -144,6 +144,14 @@ public sealed class ActivationLayerTests
             "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[(None, 2, 3), (None, 4, 3)]");
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => new Subtract().Call(p, p, p)).Message, "A `Subtract` layer should be called on exactly 2 inputs.");
         StringAssert.Contains(Assert.Throws<ArgumentException>(() => Layers.Multiply(p, q)).Message, "Inputs have incompatible shapes. Received shapes (8,) and (4,)");
+
+        // Axes of length 1 broadcast, as in Keras: a per-sample gate of shape (1,) scales all 8 features.
+        var gate = Layers.Input([1]);
+        CollectionAssert.AreEqual(new[] { -1, 8 }, Layers.Multiply(p, gate).Shape);
+        CollectionAssert.AreEqual(new[] { -1, 3, 4 }, Layers.Add(Layers.Maximum(Layers.Input([3, 1]), Layers.Input([1, 4])), Layers.Input([3, 4])).Shape);
+        Near([2f, 4f, -3f, -6f], Run(new Multiply(), T([1f, 2f, 1f, 2f], 2, 2), T([2f, -3f], 2, 1)));
+        Near([1.5f, 2f, 2.5f, 3f], Run(new Average(), T([1f, 2f, 3f, 4f], 2, 2), T([2f, 2f], 2, 1)));
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => Layers.Multiply(p, Layers.Input([2, 8]))).Message, "Inputs have incompatible shapes.");
     }
 
     [TestMethod]

@@ -279,6 +279,18 @@ public abstract class ActivationOpTests
     }
 
     [TestMethod]
+    public void BroadcastTo_ValuesAndGradients()
+    {
+        var x = On(Device, [1f, 2f], 2, 1);
+        var y = Op.BroadcastTo(x, 2, 3);
+        CollectionAssert.AreEqual(new[] { 1f, 1f, 1f, 2f, 2f, 2f }, y.ToArray());
+        Check(t => Op.BroadcastTo(t[0], 2, 3, 4), [R(2, 1, 4)]);
+        Check(t => Op.BroadcastTo(t[0], 3, 2, 4), [R(1, 2, 1)]);
+        Assert.AreSame(x, Op.BroadcastTo(x, 2, 1));
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => Op.BroadcastTo(R(2, 3), 2, 4)).Message, "cannot broadcast shape (2, 3) to (2, 4)");
+    }
+
+    [TestMethod]
     public void RepeatVectorScaleOffsetAndNormalize()
     {
         var x = On(Device, [1f, 2f, 3f, 4f], 2, 2);

@@ -184,4 +184,40 @@ public static partial class Op
         }, saved: [variance]);
         return y;
     }
+
+    /// <summary>
+    /// x repeated along its axes of length 1 up to <paramref name="shape"/> (same rank; NumPy's broadcast_to of
+    /// equal ranks). One device call per broadcast axis; the gradient sums over those axes.
+    /// </summary>
+    public static Tensor BroadcastTo(Tensor x, params int[] shape)
+    {
+        const string op = "BroadcastTo";
+        OpCheck.NotNull(op, "x", x);
+        OpCheck.NotNull(op, "shape", shape);
+        if (shape.Length != x.Rank || shape.Where((d, i) => x.Dim(i) != d && x.Dim(i) != 1).Any())
+            throw new ArgumentException($"{op}: cannot broadcast shape {ShapeUtil.Format(x.ShapeSpan)} to {ShapeUtil.Format(shape)}; each axis must be equal or 1 in `x`, with the same rank.", nameof(shape));
+        var y = x;
+        for (int a = 0; a < shape.Length; a++)
+            if (y.Dim(a) != shape[a]) y = BroadcastAxis(y, a, shape[a]);
+        return y;
+    }
+
+    private static Tensor BroadcastAxis(Tensor x, int axis, int n)
+    {
+        var shape = x.Shape;
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
+        var outShape = (int[])shape.Clone();
+        outShape[axis] = n;
+        var y = Tensor.Rent(x.Device, outShape, zeroed: false);
+        x.Device.BroadcastReduced(x.Storage, y.Storage, outer, n, inner, 1f);
+        GradientTape.Record(y, [x], (dy, needs) =>
+        {
+            var dx = OpCheck.Like(x);
+            x.Device.ReduceSum(dy.Storage, dx.Storage, outer, n, inner, 1);
+            return [dx];
+        }, saved: []);
+        return y;
+    }
 }

@@ -12,7 +12,7 @@ public sealed class Average : Merge
 
     /// <inheritdoc/>
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, bool training) =>
-        inputs.Count == 1 ? inputs[0] : Op.Scale(Op.AddN(inputs), 1f / inputs.Count);
+        inputs.Count == 1 ? inputs[0] : Op.Scale(Op.AddN(Broadcast(inputs)), 1f / inputs.Count);
 
     private protected override Tensor Combine(Tensor acc, Tensor x) => throw new InvalidOperationException("Average sums all inputs in one pass.");
 
