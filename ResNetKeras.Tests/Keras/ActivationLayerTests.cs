@@ -371,4 +371,38 @@ public sealed class ActivationLayerTests
             Directory.Delete(dir, true);
         }
     }
+
+    [TestMethod]
+    public void FunctionalModel_TrainingSteps_SimEqualsCpu()
+    {
+        // Every layer above on the simulated device (queued kernels, memory the host can only copy) gives the CPU's
+        // predictions and losses, and their weights move the same way under Adam.
+        var (x, y) = Classes(24, 9);
+        Model Build(string device)
+        {
+            Backend.ClearSession();
+            Backend.SetRandomSeed(5);
+            using (Backend.DeviceScope(device))
+            {
+                var m = Net();
+                ((Normalization)m.GetLayer("norm")).Adapt(x);
+                m.Compile(new Adam(learningRate: 0.01), "categorical_crossentropy", ["accuracy"]);
+                return m;
+            }
+        }
+        var cpu = Build("cpu");
+        var sim = Build("sim");
+        Assert.AreEqual("sim", sim.GetLayer("prelu").Weights[0].Value.Device.Name);
+        sim.SetWeights(cpu.GetWeights());
+        Near(cpu.Predict(x).Float32Data, sim.Predict(x).Float32Data, 1e-5f);
+        for (int step = 0; step < 3; step++)
+        {
+            var lc = cpu.TrainOnBatch(x, y);
+            var ls = sim.TrainOnBatch(x, y);
+            for (int i = 0; i < lc.Length; i++) Assert.AreEqual(lc[i], ls[i], 1e-5 * Math.Max(1, Math.Abs(lc[i])), $"step {step} log {i}");
+        }
+        var wc = cpu.GetWeights();
+        var ws = sim.GetWeights();
+        for (int w = 0; w < wc.Count; w++) Near(wc[w].Float32Data, ws[w].Float32Data, 1e-5f);
+    }
 }
