@@ -282,5 +282,15 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.AxisNormalizeGrad(Read(dy), Read(variance), Write(dx), outer, channels, inner, epsilon, invert));
 
     /// <inheritdoc/>
+    public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>
+        Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));
+
+    /// <inheritdoc/>
+    public void ArgMaxRows(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.ArgMaxRows(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.DivideNoNan(Read(a), Read(b), Write(y)));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -151,6 +151,18 @@ public interface IKernels
     /// <summary>target += value element-wise (metric state and other accumulators).</summary>
     void AssignAdd(float[] target, float[] value);
 
+    /// <summary>
+    /// Writes 1 or 0 per row (argmax and top-k kinds; <paramref name="classes"/> per row) or per element (equal and
+    /// threshold kinds) into <paramref name="result"/>; sparse labels hold one class index per row.
+    /// </summary>
+    void Matches(MatchKind kind, float[] predictions, float[] labels, float[] result, int classes, int k, float threshold);
+
+    /// <summary>y[r] = the index of the largest value of row r (first on ties, as np.argmax), as a float.</summary>
+    void ArgMaxRows(float[] x, float[] y, int classes);
+
+    /// <summary>y = a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>).</summary>
+    void DivideNoNan(float[] a, float[] b, float[] y);
+
     // ---- Activations, merge and shape layers (issue 17): element-wise activations with parameters, PReLU,
     // log-softmax, binary merges, concatenation, transposition, rescaling and normalization. ----
 

@@ -24,15 +24,8 @@ public static class Models
             var t = doc.RootElement;
             var oc = t.GetProperty("optimizer_config");
             var optimizer = OptimizerFromConfig(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
-            string loss = t.GetProperty("loss").GetString()!;
-            var metrics = new List<string>();
-            if (t.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Array)
-                foreach (var e in m.EnumerateArray())
-                {
-                    if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => x.GetString()!));
-                    else if (e.ValueKind == JsonValueKind.String) metrics.Add(e.GetString()!);
-                }
-            model.Compile(optimizer, loss, metrics.ToArray());
+            object loss = CompileEntry(t.GetProperty("loss"), "loss", path);
+            model.Compile(optimizer, loss, MetricEntries(t, "metrics", path), MetricEntries(t, "weighted_metrics", path));
             if (root.Contains("optimizer_weights"))
             {
                 var og = root.Group("optimizer_weights");
@@ -47,10 +40,58 @@ public static class Models
         return model;
     }
 
+    /// <summary>A training_config metric list: flat, or one list per output as tf.keras writes it.</summary>
+    private static List<object> MetricEntries(JsonElement trainingConfig, string key, string path)
+    {
+        var metrics = new List<object>();
+        if (trainingConfig.TryGetProperty(key, out var m) && m.ValueKind == JsonValueKind.Array)
+            foreach (var e in m.EnumerateArray())
+            {
+                if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => CompileEntry(x, "metric", path)));
+                else if (e.ValueKind is JsonValueKind.String or JsonValueKind.Object) metrics.Add(CompileEntry(e, "metric", path));
+            }
+        return metrics;
+    }
+
+    /// <summary>A training_config loss or metric: an identifier string, or <c>{"class_name", "config"}</c> of a known class.</summary>
+    private static object CompileEntry(JsonElement e, string kind, string path)
+    {
+        if (e.ValueKind == JsonValueKind.String) return e.GetString()!;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String
+            && e.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
+        {
+            try
+            {
+                var c = ConfigValues.FromJson(config);
+                return kind == "loss" ? Losses.Deserialize(cn.GetString()!, c) : Metrics.Deserialize(cn.GetString()!, c);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{path}: training config: {ex.Message} Load with compile: false to skip the training configuration.", ex);
+            }
+        }
+        throw new InvalidDataException($"{path}: training config: the {kind} entry {e.GetRawText()} is neither an identifier nor {{\"class_name\": ..., \"config\": ...}}.");
+    }
+
     private static JsonDocument ParseJson(string json, string source)
     {
         try { return JsonDocument.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"{source}: invalid JSON config: {e.Message}", e); }
+    }
+
+    /// <summary>A Sequential config: <c>{"name", "layers": [{"class_name", "config"}, ...]}</c>, an InputLayer first when it had one.</summary>
+    private static Sequential SequentialFromConfig(JsonElement config)
+    {
+        if (!config.TryGetProperty("layers", out var list) || list.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException("model config: a Sequential config needs a \"layers\" list.");
+        var layers = list.EnumerateArray().Select(l =>
+        {
+            if (!l.TryGetProperty("class_name", out var cn) || cn.ValueKind != JsonValueKind.String || !l.TryGetProperty("config", out var lc))
+                throw new InvalidDataException($"model config: Sequential layer entry {l.GetRawText()} needs \"class_name\" and \"config\".");
+            return LayerFactory.Create(cn.GetString()!, lc);
+        }).ToList();
+        string? name = config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        return new Sequential(layers, name);
     }
 
     /// <summary><c>keras.models.model_from_json(json)</c>: rebuilds a functional model of this library's layers (fresh weights).</summary>
@@ -60,9 +101,10 @@ public static class Models
         using var doc = ParseJson(json, "model config");
         var root = doc.RootElement;
         string cls = root.GetProperty("class_name").GetString()!;
-        if (cls is not ("Functional" or "Model"))
-            throw new InvalidDataException($"model config: class_name '{cls}' is not supported; expected 'Functional' (or 'Model').");
+        if (cls is not ("Functional" or "Model" or "Sequential"))
+            throw new InvalidDataException($"model config: class_name '{cls}' is not supported; expected 'Functional', 'Model' or 'Sequential'.");
         var config = root.GetProperty("config");
+        if (cls == "Sequential") return SequentialFromConfig(config);
         var outputs = new Dictionary<string, List<KerasTensor>>();
         foreach (var l in config.GetProperty("layers").EnumerateArray())
         {
