@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Keras;
@@ -39,7 +38,7 @@ public sealed class Activation : Layer
     }
 
     /// <summary>The layer a config describes (<c>Activation.from_config</c>).</summary>
-    public static Activation FromConfig(JsonElement config)
+    public static Activation FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new Activation(c.Str("activation") ?? "linear", c.Name);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -17,5 +16,5 @@ public sealed class Average : Merge
     private protected override Tensor Combine(Tensor acc, Tensor x) => throw new InvalidOperationException("Average sums all inputs in one pass.");
 
     /// <summary>The layer a config describes.</summary>
-    public static Average FromConfig(JsonElement config) => new(NameOf(config));
+    public static Average FromConfig(IReadOnlyDictionary<string, object?> config) => new(NameOf(config));
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -48,7 +47,7 @@ public sealed class Concatenate : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static Concatenate FromConfig(JsonElement config)
+    public static Concatenate FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new Concatenate(c.Has("axis") ? c.Int("axis") : -1, c.Name);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -36,7 +35,7 @@ public sealed class ELU : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static ELU FromConfig(JsonElement config)
+    public static ELU FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new ELU(c.Num("alpha", 1.0), c.Name);

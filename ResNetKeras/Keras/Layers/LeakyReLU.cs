@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -37,7 +36,7 @@ public sealed class LeakyReLU : Layer
     }
 
     /// <summary>The layer a config describes (Keras 3's <c>negative_slope</c> or Keras 2's <c>alpha</c>).</summary>
-    public static LeakyReLU FromConfig(JsonElement config)
+    public static LeakyReLU FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new LeakyReLU(c.NumOrNull("negative_slope") ?? c.Num("alpha", 0.3), c.Name);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -71,5 +70,5 @@ public abstract class Merge : Layer
     private protected virtual Tensor Finish(Tensor y, int count) => y;
 
     /// <summary>The name a merge layer's config carries.</summary>
-    private protected static string? NameOf(JsonElement config) => new LayerConfig(config).Name;
+    private protected static string? NameOf(IReadOnlyDictionary<string, object?> config) => new LayerConfig(config).Name;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -13,5 +12,5 @@ public sealed class Multiply : Merge
     private protected override Tensor Combine(Tensor acc, Tensor x) => Op.Multiply(acc, x);
 
     /// <summary>The layer a config describes.</summary>
-    public static Multiply FromConfig(JsonElement config) => new(NameOf(config));
+    public static Multiply FromConfig(IReadOnlyDictionary<string, object?> config) => new(NameOf(config));
 }

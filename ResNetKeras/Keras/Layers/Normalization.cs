@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -145,17 +144,17 @@ public sealed class Normalization : Layer
     }
 
     /// <summary>The layer a config describes (an axis list of one entry, an empty list for None, or an integer).</summary>
-    public static Normalization FromConfig(JsonElement config)
+    public static Normalization FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
+        // Keras 3 writes the axis tuple as a list ([] for None); an integer or None are read too.
         int? axis = -1;
-        if (c.Element("axis") is { } _)
+        if (config.TryGetValue("axis", out var raw))
         {
-            var axes = c.Ints("axis")!;
-            if (axes.Length > 1) throw new InvalidDataException($"layer config: Normalization over several axes is not supported; found axis=[{string.Join(", ", axes)}].");
-            axis = axes.Length == 0 ? null : axes[0];
+            var axes = c.Ints("axis");
+            if (axes is { Length: > 1 }) throw new InvalidDataException($"layer config: Normalization over several axes is not supported; found axis=[{string.Join(", ", axes)}].");
+            axis = axes is null || axes.Length == 0 ? null : axes[0];
         }
-        else if (c.Has("axis") == false && config.TryGetProperty("axis", out var nullAxis) && nullAxis.ValueKind == JsonValueKind.Null) axis = null;
         return new Normalization(axis, c.Numbers("mean"), c.Numbers("variance"), c.Bool("invert", false), c.Name);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -73,7 +72,7 @@ public sealed class PReLU : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static PReLU FromConfig(JsonElement config)
+    public static PReLU FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         if (c.Has("alpha_constraint")) throw new InvalidDataException("layer config: PReLU's alpha_constraint is not supported.");

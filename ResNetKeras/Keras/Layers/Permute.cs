@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -40,7 +39,7 @@ public sealed class Permute : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static Permute FromConfig(JsonElement config)
+    public static Permute FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new Permute(c.Ints("dims") ?? throw new InvalidDataException("layer config: Permute needs `dims`."), c.Name);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -53,7 +52,7 @@ public sealed class ReLU : Layer
     }
 
     /// <summary>The layer a config describes (<c>ReLU.from_config</c>).</summary>
-    public static ReLU FromConfig(JsonElement config)
+    public static ReLU FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new ReLU(c.NumOrNull("max_value"), c.Num("negative_slope", 0.0), c.Num("threshold", 0.0), c.Name);

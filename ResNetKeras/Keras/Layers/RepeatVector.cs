@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -38,7 +37,7 @@ public sealed class RepeatVector : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static RepeatVector FromConfig(JsonElement config)
+    public static RepeatVector FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new RepeatVector(c.Int("n"), c.Name);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -41,10 +40,10 @@ public sealed class Rescaling : Layer
     }
 
     /// <summary>The layer a config describes (per-channel scale lists are not supported).</summary>
-    public static Rescaling FromConfig(JsonElement config)
+    public static Rescaling FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
-        if (c.Element("scale") is { ValueKind: not JsonValueKind.Number })
+        if (c.Has("scale") && !c.IsNumber("scale"))
             throw new InvalidDataException("layer config: Rescaling supports a scalar `scale` only.");
         return new Rescaling(c.Num("scale", 1.0), c.Num("offset", 0.0), c.Name);
     }

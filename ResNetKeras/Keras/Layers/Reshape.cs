@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -59,7 +58,7 @@ public sealed class Reshape : Layer
     }
 
     /// <summary>The layer a config describes.</summary>
-    public static Reshape FromConfig(JsonElement config)
+    public static Reshape FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         return new Reshape(c.Ints("target_shape") ?? throw new InvalidDataException("layer config: Reshape needs `target_shape`."), c.Name);

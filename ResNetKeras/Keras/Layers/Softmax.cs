@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -34,7 +33,7 @@ public sealed class Softmax : Layer
     }
 
     /// <summary>The layer a config describes (an axis list of one entry is accepted, as Keras writes it in some versions).</summary>
-    public static Softmax FromConfig(JsonElement config)
+    public static Softmax FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         var c = new LayerConfig(config);
         var axis = c.Ints("axis") ?? [-1];

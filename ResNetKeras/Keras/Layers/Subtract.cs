@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -16,5 +15,5 @@ public sealed class Subtract : Merge
     private protected override Tensor Combine(Tensor acc, Tensor x) => Op.Subtract(acc, x);
 
     /// <summary>The layer a config describes.</summary>
-    public static Subtract FromConfig(JsonElement config) => new(NameOf(config));
+    public static Subtract FromConfig(IReadOnlyDictionary<string, object?> config) => new(NameOf(config));
 }

@@ -51,22 +51,22 @@ internal static class LayerFactory
                 return new ZeroPadding2D(Pair("padding", 1), Name());
             }
             // Activation, merge, reshaping and preprocessing layers (issue 17): each layer's own FromConfig.
-            case "ReLU": return ReLU.FromConfig(c);
-            case "LeakyReLU": return LeakyReLU.FromConfig(c);
-            case "ELU": return ELU.FromConfig(c);
-            case "PReLU": return PReLU.FromConfig(c);
-            case "Softmax": return Softmax.FromConfig(c);
-            case "Concatenate": return Concatenate.FromConfig(c);
-            case "Multiply": return Multiply.FromConfig(c);
-            case "Subtract": return Subtract.FromConfig(c);
-            case "Average": return Average.FromConfig(c);
-            case "Maximum": return Maximum.FromConfig(c);
-            case "Minimum": return Minimum.FromConfig(c);
-            case "Reshape": return Reshape.FromConfig(c);
-            case "Permute": return Permute.FromConfig(c);
-            case "RepeatVector": return RepeatVector.FromConfig(c);
-            case "Rescaling": return Rescaling.FromConfig(c);
-            case "Normalization": return Normalization.FromConfig(c);
+            case "ReLU": return ReLU.FromConfig(ConfigValues.FromJson(c));
+            case "LeakyReLU": return LeakyReLU.FromConfig(ConfigValues.FromJson(c));
+            case "ELU": return ELU.FromConfig(ConfigValues.FromJson(c));
+            case "PReLU": return PReLU.FromConfig(ConfigValues.FromJson(c));
+            case "Softmax": return Softmax.FromConfig(ConfigValues.FromJson(c));
+            case "Concatenate": return Concatenate.FromConfig(ConfigValues.FromJson(c));
+            case "Multiply": return Multiply.FromConfig(ConfigValues.FromJson(c));
+            case "Subtract": return Subtract.FromConfig(ConfigValues.FromJson(c));
+            case "Average": return Average.FromConfig(ConfigValues.FromJson(c));
+            case "Maximum": return Maximum.FromConfig(ConfigValues.FromJson(c));
+            case "Minimum": return Minimum.FromConfig(ConfigValues.FromJson(c));
+            case "Reshape": return Reshape.FromConfig(ConfigValues.FromJson(c));
+            case "Permute": return Permute.FromConfig(ConfigValues.FromJson(c));
+            case "RepeatVector": return RepeatVector.FromConfig(ConfigValues.FromJson(c));
+            case "Rescaling": return Rescaling.FromConfig(ConfigValues.FromJson(c));
+            case "Normalization": return Normalization.FromConfig(ConfigValues.FromJson(c));
             default:
                 throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
         }
