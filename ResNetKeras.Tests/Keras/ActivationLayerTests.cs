@@ -407,4 +407,40 @@ public sealed class ActivationLayerTests
         var ws = sim.GetWeights();
         for (int w = 0; w < wc.Count; w++) Near(wc[w].Float32Data, ws[w].Float32Data, 1e-5f);
     }
+
+    [TestMethod]
+    public void Sequential_WithTheNewLayers_Trains_AndLoadsFromItsFile()
+    {
+        var (x, y) = Classes(180, 8);
+        var model = new Sequential([
+            new InputLayer(shape: [4]),
+            new Rescaling(0.5, offset: 0.1),
+            new Normalization(name: "norm"),
+            new Dense(12, activation: "gelu"),
+            new LeakyReLU(negativeSlope: 0.2),
+            new Reshape([3, 4]),
+            new Permute([2, 1]),
+            new Flatten(),
+            new Dense(8, activation: "selu"),
+            new ReLU(maxValue: 6, negativeSlope: 0.05),
+            new Dense(3, activation: "softmax"),
+        ]);
+        ((Normalization)model.GetLayer("norm")).Adapt(x);
+        model.Compile(new Adam(learningRate: 0.01), "categorical_crossentropy", ["accuracy"]);
+        var loss = model.Fit(x, y, batchSize: 30, epochs: 10, verbose: 0).HistoryData["loss"];
+        Assert.IsTrue(loss[^1] < 0.5 * loss[0], $"loss {loss[0]:F4} → {loss[^1]:F4}");
+        string path = Path.Combine(Path.GetTempPath(), $"issue17_seq_{Guid.NewGuid():N}.h5");
+        try
+        {
+            model.Save(path);
+            var loaded = Models.LoadModel(path);
+            Assert.AreEqual("Sequential", loaded.ClassName);
+            Assert.AreEqual(model.ToJson(), loaded.ToJson());
+            CollectionAssert.AreEqual(model.Predict(x).Float32Data, loaded.Predict(x).Float32Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
