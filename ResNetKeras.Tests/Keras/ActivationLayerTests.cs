@@ -443,4 +443,25 @@ public sealed class ActivationLayerTests
             File.Delete(path);
         }
     }
+
+    [TestMethod]
+    public void IssueSnippet_GeluSigmoidBinaryClassifier_Learns()
+    {
+        // The issue's `bin` model (Adam in place of AdamW): a gelu hidden layer and a sigmoid output on two blobs.
+        var rng = new RandomState(21);
+        var x = NDArray.Zeros([200, 2]);
+        var y = NDArray.Zeros([200, 1]);
+        for (int i = 0; i < 200; i++)
+        {
+            int c = i % 2;
+            x.SetValue(rng.Normal(c == 0 ? -1 : 1, 0.5), i, 0);
+            x.SetValue(rng.Normal(c == 0 ? 1 : -1, 0.5), i, 1);
+            y.SetValue(c, i, 0);
+        }
+        var bin = new Sequential([new InputLayer(shape: [2]), new Dense(8, activation: "gelu"), new Dense(1, activation: "sigmoid")]);
+        bin.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "binary_crossentropy", metrics: ["accuracy"]);
+        var h = bin.Fit(x, y, batchSize: 20, epochs: 8, verbose: 0).HistoryData;
+        Assert.IsTrue(h["loss"][^1] < 0.5 * h["loss"][0], $"loss {h["loss"][0]:F4} → {h["loss"][^1]:F4}");
+        Assert.IsTrue(h["accuracy"][^1] > 0.9, $"accuracy {h["accuracy"][^1]:F3} (chance 0.5)");
+    }
 }
