@@ -259,6 +259,85 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high) =>
         Launch(() => Kernels.AdjustContrastBackward(Read(x), Read(dy), Read(factors), Write(dx), n, spatial, c, low, high));
+    // ---- Activations, merge and shape layers (issue 17). ----
+
+    /// <inheritdoc/>
+    public void Activation(UnaryKind kind, DeviceStorage x, DeviceStorage y, float alpha) => Launch(() => Kernels.Activation(kind, Read(x), Write(y), alpha));
+
+    /// <inheritdoc/>
+    public void ActivationGrad(UnaryKind kind, DeviceStorage saved, DeviceStorage dy, DeviceStorage dx, float alpha) =>
+        Launch(() => Kernels.ActivationGrad(kind, Read(saved), Read(dy), Write(dx), alpha));
+
+    /// <inheritdoc/>
+    public void ClippedRelu(DeviceStorage x, DeviceStorage y, float negativeSlope, float maxValue, float threshold) =>
+        Launch(() => Kernels.ClippedRelu(Read(x), Write(y), negativeSlope, maxValue, threshold));
+
+    /// <inheritdoc/>
+    public void ClippedReluGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, float negativeSlope, float maxValue, float threshold) =>
+        Launch(() => Kernels.ClippedReluGrad(Read(x), Read(dy), Write(dx), negativeSlope, maxValue, threshold));
+
+    /// <inheritdoc/>
+    public void PRelu(DeviceStorage x, DeviceStorage alpha, DeviceStorage y, int[] sampleShape, int[] alphaStrides)
+    {
+        int[] shape = (int[])sampleShape.Clone(), strides = (int[])alphaStrides.Clone();
+        Launch(() => Kernels.PRelu(Read(x), Read(alpha), Write(y), shape, strides));
+    }
+
+    /// <inheritdoc/>
+    public void PReluGrad(DeviceStorage x, DeviceStorage alpha, DeviceStorage dy, DeviceStorage? dx, DeviceStorage? dalpha, int[] sampleShape, int[] alphaStrides)
+    {
+        int[] shape = (int[])sampleShape.Clone(), strides = (int[])alphaStrides.Clone();
+        Launch(() => Kernels.PReluGrad(Read(x), Read(alpha), Read(dy), WriteOrNull(dx), WriteOrNull(dalpha), shape, strides));
+    }
+
+    /// <inheritdoc/>
+    public void LogSoftmax(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.LogSoftmax(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void LogSoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes) =>
+        Launch(() => Kernels.LogSoftmaxBackward(Read(y), Read(dy), Write(dx), classes));
+
+    /// <inheritdoc/>
+    public void Binary(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.Binary(kind, Read(a), Read(b), Write(y)));
+
+    /// <inheritdoc/>
+    public void BinaryGrad(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage dy, DeviceStorage? da, DeviceStorage? db) =>
+        Launch(() => Kernels.BinaryGrad(kind, Read(a), Read(b), Read(dy), WriteOrNull(da), WriteOrNull(db)));
+
+    /// <inheritdoc/>
+    public void Concat(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, int outer, int[] inners)
+    {
+        var inputs = xs.ToArray();
+        var widths = (int[])inners.Clone();
+        Launch(() =>
+        {
+            var arrays = new float[inputs.Length][];
+            for (int i = 0; i < arrays.Length; i++) arrays[i] = Read(inputs[i]);
+            Kernels.Concat(arrays, Write(y), outer, widths);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SliceColumns(DeviceStorage y, DeviceStorage x, int outer, int total, int offset, int inner) =>
+        Launch(() => Kernels.SliceColumns(Read(y), Write(x), outer, total, offset, inner));
+
+    /// <inheritdoc/>
+    public void Transpose(DeviceStorage x, DeviceStorage y, int[] shape, int[] perm)
+    {
+        int[] s = (int[])shape.Clone(), p = (int[])perm.Clone();
+        Launch(() => Kernels.Transpose(Read(x), Write(y), s, p));
+    }
+
+    /// <inheritdoc/>
+    public void AffineScalar(DeviceStorage x, DeviceStorage y, float scale, float offset) => Launch(() => Kernels.AffineScalar(Read(x), Write(y), scale, offset));
+
+    /// <inheritdoc/>
+    public void AxisNormalize(DeviceStorage x, DeviceStorage mean, DeviceStorage variance, DeviceStorage y, int outer, int channels, int inner, float epsilon, bool invert) =>
+        Launch(() => Kernels.AxisNormalize(Read(x), Read(mean), Read(variance), Write(y), outer, channels, inner, epsilon, invert));
+
+    /// <inheritdoc/>
+    public void AxisNormalizeGrad(DeviceStorage dy, DeviceStorage variance, DeviceStorage dx, int outer, int channels, int inner, float epsilon, bool invert) =>
+        Launch(() => Kernels.AxisNormalizeGrad(Read(dy), Read(variance), Write(dx), outer, channels, inner, epsilon, invert));
 
     /// <inheritdoc/>
     public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>

@@ -185,4 +185,53 @@ public interface IDevice
 
     /// <summary>Gradient of <see cref="AdjustContrastForward"/>.</summary>
     void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high);
+    // ---- Activations, merge and shape layers (issue 17); see the IKernels methods of the same names. ----
+
+    /// <summary>y = f(x) for any activation kind; <paramref name="alpha"/> is LeakyRelu's slope and Elu's α.</summary>
+    void Activation(UnaryKind kind, DeviceStorage x, DeviceStorage y, float alpha);
+
+    /// <summary>dx = dy·f'(x) from the output when <see cref="UnaryKindExtensions.GradientFromOutput"/>, else from the input.</summary>
+    void ActivationGrad(UnaryKind kind, DeviceStorage saved, DeviceStorage dy, DeviceStorage dx, float alpha);
+
+    /// <summary>Keras's relu(x, negative_slope, max_value, threshold) (max_value +∞ for none).</summary>
+    void ClippedRelu(DeviceStorage x, DeviceStorage y, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>Gradient of <see cref="ClippedRelu"/> from its input.</summary>
+    void ClippedReluGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>PReLU with α broadcast over the batch and the shared axes (stride 0).</summary>
+    void PRelu(DeviceStorage x, DeviceStorage alpha, DeviceStorage y, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>dx and dα of <see cref="PRelu"/> (each when given).</summary>
+    void PReluGrad(DeviceStorage x, DeviceStorage alpha, DeviceStorage dy, DeviceStorage? dx, DeviceStorage? dalpha, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Row-wise log-softmax of a (rows × classes) matrix.</summary>
+    void LogSoftmax(DeviceStorage x, DeviceStorage y, int classes);
+
+    /// <summary>Log-softmax gradient from its output.</summary>
+    void LogSoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes);
+
+    /// <summary>Element-wise a − b, max(a, b) or min(a, b).</summary>
+    void Binary(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage y);
+
+    /// <summary>Gradients of <see cref="Binary"/> (each when given).</summary>
+    void BinaryGrad(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage dy, DeviceStorage? da, DeviceStorage? db);
+
+    /// <summary>Concatenation of (outer × inners[i]) views into (outer × Σ inners).</summary>
+    void Concat(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, int outer, int[] inners);
+
+    /// <summary>Columns [offset, offset + inner) of an (outer × total) view.</summary>
+    void SliceColumns(DeviceStorage y, DeviceStorage x, int outer, int total, int offset, int inner);
+
+    /// <summary>Axis permutation (y's axis d is x's axis perm[d]).</summary>
+    void Transpose(DeviceStorage x, DeviceStorage y, int[] shape, int[] perm);
+
+    /// <summary>y = x·scale + offset.</summary>
+    void AffineScalar(DeviceStorage x, DeviceStorage y, float scale, float offset);
+
+    /// <summary>Keras 3's Normalization (or its inverse) over an (outer × channels × inner) view.</summary>
+    void AxisNormalize(DeviceStorage x, DeviceStorage mean, DeviceStorage variance, DeviceStorage y, int outer, int channels, int inner, float epsilon, bool invert);
+
+    /// <summary>Input gradient of <see cref="AxisNormalize"/>.</summary>
+    void AxisNormalizeGrad(DeviceStorage dy, DeviceStorage variance, DeviceStorage dx, int outer, int channels, int inner, float epsilon, bool invert);
 }

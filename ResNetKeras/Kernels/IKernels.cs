@@ -223,4 +223,72 @@ public interface IKernels
 
     /// <summary>dx of <see cref="AdjustContrastForward"/> given dy.</summary>
     void AdjustContrastBackward(float[] x, float[] dy, float[] factors, float[] dx, int n, int spatial, int c, float low, float high);
+    // ---- Activations, merge and shape layers (issue 17): element-wise activations with parameters, PReLU,
+    // log-softmax, binary merges, concatenation, transposition, rescaling and normalization. ----
+
+    /// <summary>
+    /// y = f(x) for any <see cref="UnaryKind"/>; <paramref name="alpha"/> is LeakyRelu's negative slope and Elu's α
+    /// (ignored by the other kinds).
+    /// </summary>
+    void Activation(UnaryKind kind, float[] x, float[] y, float alpha);
+
+    /// <summary>
+    /// dx = dy·f'(x). <paramref name="saved"/> is the output y when <see cref="UnaryKindExtensions.GradientFromOutput"/>
+    /// holds for <paramref name="kind"/>, else the input x.
+    /// </summary>
+    void ActivationGrad(UnaryKind kind, float[] saved, float[] dy, float[] dx, float alpha);
+
+    /// <summary>
+    /// Keras's <c>relu(x, negative_slope, max_value, threshold)</c>: g = (x &gt; θ ? x : 0), clipped to [0, max] when
+    /// <paramref name="maxValue"/> is finite, minus slope·max(θ − x, 0).
+    /// </summary>
+    void ClippedRelu(float[] x, float[] y, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>dx = dy·f'(x) of <see cref="ClippedRelu"/> (1 where x &gt; θ and inside the clip, + slope where x &lt; θ).</summary>
+    void ClippedReluGrad(float[] x, float[] dy, float[] dx, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>
+    /// PReLU: y = x for x &gt; 0, else α[a(i)]·x, where each sample has shape <paramref name="sampleShape"/> and the
+    /// α index of sample position (c₀, c₁, ...) is Σ c_d·<paramref name="alphaStrides"/>[d] (stride 0 on shared axes).
+    /// </summary>
+    void PRelu(float[] x, float[] alpha, float[] y, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Gradients of <see cref="PRelu"/>: dx (when given) and dα = Σ dy·min(x, 0) over the batch and shared axes (when given; summed in double in index order).</summary>
+    void PReluGrad(float[] x, float[] alpha, float[] dy, float[]? dx, float[]? dalpha, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Row-wise log-softmax, x − max − log Σ e^(x − max), of a (rows × classes) matrix.</summary>
+    void LogSoftmax(float[] x, float[] y, int classes);
+
+    /// <summary>dx = dy − e^y·Σ_j dy_j row-wise: the log-softmax gradient from its output.</summary>
+    void LogSoftmaxBackward(float[] y, float[] dy, float[] dx, int classes);
+
+    /// <summary>y = a ∘ b element-wise (see <see cref="BinaryKind"/>).</summary>
+    void Binary(BinaryKind kind, float[] a, float[] b, float[] y);
+
+    /// <summary>da and db (each when given) of <see cref="Binary"/> given dy; max/min route dy to one side, to a on ties.</summary>
+    void BinaryGrad(BinaryKind kind, float[] a, float[] b, float[] dy, float[]? da, float[]? db);
+
+    /// <summary>
+    /// Concatenation along one axis: input i viewed as (outer × inners[i]) lands in columns [Σ_{j&lt;i} inners[j], ...) of
+    /// y viewed as (outer × Σ inners).
+    /// </summary>
+    void Concat(IReadOnlyList<float[]> xs, float[] y, int outer, int[] inners);
+
+    /// <summary>x (outer × inner) = columns [offset, offset + inner) of y (outer × total): one input's part of a concatenation.</summary>
+    void SliceColumns(float[] y, float[] x, int outer, int total, int offset, int inner);
+
+    /// <summary>y = x with axes permuted: y's axis d is x's axis perm[d] (x has shape <paramref name="shape"/>).</summary>
+    void Transpose(float[] x, float[] y, int[] shape, int[] perm);
+
+    /// <summary>y = x·scale + offset.</summary>
+    void AffineScalar(float[] x, float[] y, float scale, float offset);
+
+    /// <summary>
+    /// Keras 3's Normalization over an (outer × channels × inner) view: y = (x − mean[c])/max(√var[c], ε), or with
+    /// <paramref name="invert"/> y = mean[c] + x·max(√var[c], ε).
+    /// </summary>
+    void AxisNormalize(float[] x, float[] mean, float[] variance, float[] y, int outer, int channels, int inner, float epsilon, bool invert);
+
+    /// <summary>dx of <see cref="AxisNormalize"/>: dy/max(√var[c], ε), or dy·max(√var[c], ε) with <paramref name="invert"/>.</summary>
+    void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int channels, int inner, float epsilon, bool invert);
 }

@@ -119,5 +119,24 @@ public static class KernelProfiler
         public void AffineTransform2DBackward(float[] dy, float[] t, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode mode) => Time(nameof(AffineTransform2DBackward), () => inner.AffineTransform2DBackward(dy, t, dx, n, h, w, c, bilinear, mode));
         public void AdjustContrastForward(float[] x, float[] f, float[] y, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastForward), () => inner.AdjustContrastForward(x, f, y, n, spatial, c, lo, hi));
         public void AdjustContrastBackward(float[] x, float[] dy, float[] f, float[] dx, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastBackward), () => inner.AdjustContrastBackward(x, dy, f, dx, n, spatial, c, lo, hi));
+        // ---- Activations, merge and shape layers (issue 17). ----
+        public void Activation(UnaryKind kind, float[] x, float[] y, float alpha) => Time(kind + "Forward", () => inner.Activation(kind, x, y, alpha));
+        public void ActivationGrad(UnaryKind kind, float[] saved, float[] dy, float[] dx, float alpha) => Time(kind + "Backward", () => inner.ActivationGrad(kind, saved, dy, dx, alpha));
+        public void ClippedRelu(float[] x, float[] y, float s, float max, float t) => Time(nameof(ClippedRelu), () => inner.ClippedRelu(x, y, s, max, t));
+        public void ClippedReluGrad(float[] x, float[] dy, float[] dx, float s, float max, float t) => Time(nameof(ClippedReluGrad), () => inner.ClippedReluGrad(x, dy, dx, s, max, t));
+        public void PRelu(float[] x, float[] alpha, float[] y, int[] shape, int[] strides) => Time(nameof(PRelu), () => inner.PRelu(x, alpha, y, shape, strides));
+        public void PReluGrad(float[] x, float[] alpha, float[] dy, float[]? dx, float[]? dalpha, int[] shape, int[] strides) => Time(nameof(PReluGrad), () => inner.PReluGrad(x, alpha, dy, dx, dalpha, shape, strides));
+        public void LogSoftmax(float[] x, float[] y, int classes) => Time(nameof(LogSoftmax), () => inner.LogSoftmax(x, y, classes));
+        public void LogSoftmaxBackward(float[] y, float[] dy, float[] dx, int classes) => Time(nameof(LogSoftmaxBackward), () => inner.LogSoftmaxBackward(y, dy, dx, classes));
+        public void Binary(BinaryKind kind, float[] a, float[] b, float[] y) => Time(kind.ToString(), () => inner.Binary(kind, a, b, y));
+        public void BinaryGrad(BinaryKind kind, float[] a, float[] b, float[] dy, float[]? da, float[]? db) => Time(kind + "Backward", () => inner.BinaryGrad(kind, a, b, dy, da, db));
+        public void Concat(IReadOnlyList<float[]> xs, float[] y, int outer, int[] inners) => Time(nameof(Concat), () => inner.Concat(xs, y, outer, inners));
+        public void SliceColumns(float[] y, float[] x, int outer, int total, int offset, int width) => Time(nameof(SliceColumns), () => inner.SliceColumns(y, x, outer, total, offset, width));
+        public void Transpose(float[] x, float[] y, int[] shape, int[] perm) => Time(nameof(Transpose), () => inner.Transpose(x, y, shape, perm));
+        public void AffineScalar(float[] x, float[] y, float scale, float offset) => Time(nameof(AffineScalar), () => inner.AffineScalar(x, y, scale, offset));
+        public void AxisNormalize(float[] x, float[] mean, float[] variance, float[] y, int outer, int c, int inner2, float eps, bool invert) =>
+            Time(nameof(AxisNormalize), () => inner.AxisNormalize(x, mean, variance, y, outer, c, inner2, eps, invert));
+        public void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int c, int inner2, float eps, bool invert) =>
+            Time(nameof(AxisNormalizeGrad), () => inner.AxisNormalizeGrad(dy, variance, dx, outer, c, inner2, eps, invert));
     }
 }

@@ -80,8 +80,25 @@ internal static class LayerFactory
             case "RandomZoom": return RandomZoom.FromConfig(new LayerConfigReader(c));
             case "RandomContrast": return RandomContrast.FromConfig(new LayerConfigReader(c));
             // ---- end of issue 17 convolution block ----
+            // Activation, merge, reshaping and preprocessing layers (issue 17): each layer's own FromConfig.
+            case "ReLU": return ReLU.FromConfig(ConfigValues.FromJson(c));
+            case "LeakyReLU": return LeakyReLU.FromConfig(ConfigValues.FromJson(c));
+            case "ELU": return ELU.FromConfig(ConfigValues.FromJson(c));
+            case "PReLU": return PReLU.FromConfig(ConfigValues.FromJson(c));
+            case "Softmax": return Softmax.FromConfig(ConfigValues.FromJson(c));
+            case "Concatenate": return Concatenate.FromConfig(ConfigValues.FromJson(c));
+            case "Multiply": return Multiply.FromConfig(ConfigValues.FromJson(c));
+            case "Subtract": return Subtract.FromConfig(ConfigValues.FromJson(c));
+            case "Average": return Average.FromConfig(ConfigValues.FromJson(c));
+            case "Maximum": return Maximum.FromConfig(ConfigValues.FromJson(c));
+            case "Minimum": return Minimum.FromConfig(ConfigValues.FromJson(c));
+            case "Reshape": return Reshape.FromConfig(ConfigValues.FromJson(c));
+            case "Permute": return Permute.FromConfig(ConfigValues.FromJson(c));
+            case "RepeatVector": return RepeatVector.FromConfig(ConfigValues.FromJson(c));
+            case "Rescaling": return Rescaling.FromConfig(ConfigValues.FromJson(c));
+            case "Normalization": return Normalization.FromConfig(ConfigValues.FromJson(c));
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast.");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, ReLU, LeakyReLU, ELU, PReLU, Softmax, Concatenate, Multiply, Subtract, Average, Maximum, Minimum, Reshape, Permute, RepeatVector, Rescaling, Normalization.");
         }
     }
 
