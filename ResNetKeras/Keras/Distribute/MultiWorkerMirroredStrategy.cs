@@ -44,6 +44,8 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
     {
         if (bucketBytes < sizeof(float))
             throw new ArgumentException($"Invalid value for argument `bucketBytes`. Expected at least {sizeof(float)} bytes. Received bucketBytes={bucketBytes}.", nameof(bucketBytes));
+        if (timeout is { } bound && (bound <= TimeSpan.Zero || bound == Timeout.InfiniteTimeSpan))
+            throw new ArgumentException($"Invalid value for argument `timeout`. Expected a positive, finite time span. Received timeout={bound}.", nameof(timeout));
         if (collectives is null)
         {
             ownsCollectives = true;

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using ResNetKeras.Engine;
+using ResNetKeras.IO;
+using ResNetKeras.Keras;
+using ResNetKeras.MpiWorker;
+
+namespace ResNetKeras.Tests.Distributed;
+
+/// <summary>Two real MPI workers (mpirun -np 2) against a single-process computation of the same steps.</summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class MpiTrainingTests
+{
+    private static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "resnetkeras-mpi-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [TestMethod]
+    [Timeout(240_000, CooperativeCancellation = true)]
+    public void TwoWorkers_ResNet20_MatchTheSingleProcessAverageOfTheirGradients()
+    {
+        const int steps = 3, globalBatch = 4;
+        var dir = TempDir();
+        try
+        {
+            // 64 KB buckets: ResNet20's 1.1 MB of gradients travel in many fused buckets.
+            var (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(180), 2, "train", "--steps", $"{steps}", "--global-batch", $"{globalBatch}",
+                "--bucket-bytes", "65536", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            var ranks = new[] { Npy.LoadNpz(Path.Combine(dir, "rank0.npz")), Npy.LoadNpz(Path.Combine(dir, "rank1.npz")) };
+
+            // The reference: two replicas of rank 0's initial model in one process; each step both compute gradients
+            // on their half of the global batch, the average is applied to both.
+            Backend.ClearSession();
+            Backend.SetRandomSeed(100);
+            var replicas = new Model[2];
+            var optimizers = new Optimizer[2];
+            replicas[0] = ResNetCifar.ResNetV1(inputShape: [32, 32, 3], depth: 20);
+            replicas[1] = ResNetCifar.ResNetV1(inputShape: [32, 32, 3], depth: 20);
+            replicas[1].SetWeights(replicas[0].GetWeights());
+            for (int r = 0; r < 2; r++) optimizers[r] = new Adam(learningRate: 1e-3);
+            var (x, y) = SyntheticData.Make(steps * globalBatch, seed: 7);
+            var losses = new float[2, steps];
+            for (int s = 0; s < steps; s++)
+            {
+                var grads = new Tensor[2][];
+                for (int r = 0; r < 2; r++)
+                {
+                    int start = s * globalBatch + r * globalBatch / 2;
+                    (grads[r], losses[r, s]) = DataParallelStep.Gradients(replicas[r], x.Slice(start, start + globalBatch / 2), y.Slice(start, start + globalBatch / 2));
+                }
+                for (int r = 0; r < 2; r++)
+                {
+                    var vars = replicas[r].TrainableWeights;
+                    var avg = grads[0].Select((g, i) =>
+                    {
+                        var a = g.ToNDArray().Float32Data;
+                        var b = grads[1][i].ToNDArray().Float32Data;
+                        var m = new float[a.Length];
+                        for (int k = 0; k < m.Length; k++) m[k] = (a[k] + b[k]) / 2;
+                        return (Tensor.FromNDArray(new NDArray(m, g.Shape)), vars[i]);
+                    }).ToList();
+                    optimizers[r].ApplyGradients(avg);
+                }
+            }
+
+            var trainable = new HashSet<Variable>(replicas[0].TrainableWeights, ReferenceEqualityComparer.Instance);
+            var weights0 = replicas[0].Weights;
+            int checkedTrainable = 0;
+            for (int r = 0; r < 2; r++)
+            {
+                var expected = replicas[r].GetWeights();
+                Assert.AreEqual(expected.Count + 1, ranks[r].Count, "every weight and the losses");
+                for (int i = 0; i < expected.Count; i++)
+                {
+                    var got = ranks[r][$"w{i:D3}"].Float32Data;
+                    var want = expected[i].Float32Data;
+                    float worst = 0;
+                    for (int k = 0; k < want.Length; k++) worst = Math.Max(worst, Math.Abs(got[k] - want[k]));
+                    Assert.IsTrue(worst <= 1e-5f, $"rank {r} weight {weights0[i].Name}: differs from the single-process reference by {worst}");
+                    if (r == 1 && trainable.Contains(weights0[i]))
+                    {
+                        CollectionAssert.AreEqual(ranks[0][$"w{i:D3}"].Float32Data, got, $"{weights0[i].Name}: trainable weights are identical on both ranks");
+                        checkedTrainable++;
+                    }
+                }
+                for (int s = 0; s < steps; s++)
+                    Assert.AreEqual(losses[r, s], ranks[r]["losses"].Float32Data[s], 1e-5f, $"rank {r} loss of step {s}");
+            }
+            Assert.AreEqual(replicas[0].TrainableWeights.Count, checkedTrainable);
+            // Batch-norm statistics are per worker (each saw its own half), as in Keras.
+            var movingMean = weights0.Select((w, i) => (w, i)).First(p => p.w.Name.Contains("moving_mean")).i;
+            CollectionAssert.AreNotEqual(ranks[0][$"w{movingMean:D3}"].Float32Data, ranks[1][$"w{movingMean:D3}"].Float32Data);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public void TwoWorkers_ShardedFlow_CoverEverySampleOncePerEpoch()
+    {
+        const int n = 23, epochs = 3;
+        var dir = TempDir();
+        try
+        {
+            var (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(90), 2, "shard", "--samples", $"{n}", "--global-batch", "5", "--epochs", $"{epochs}", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            var lines = new[] { File.ReadAllLines(Path.Combine(dir, "ids0.txt")), File.ReadAllLines(Path.Combine(dir, "ids1.txt")) };
+            var orders = new List<string>();
+            for (int e = 0; e < epochs; e++)
+            {
+                var ids = lines.SelectMany(l => l[e].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)).ToList();
+                CollectionAssert.AreEqual(Enumerable.Range(0, n).ToList(), ids.Order().ToList(), $"epoch {e}: every sample exactly once over both workers\n{output}");
+                // 5 batches of 5,5,5,5,3: rank 0 takes 3,3,3,3,2 samples, rank 1 2,2,2,2,1.
+                Assert.AreEqual(14, lines[0][e].Split(' ').Length);
+                orders.Add(lines[0][e]);
+            }
+            Assert.AreEqual(epochs, orders.Distinct().Count(), "the global order is reshuffled every epoch");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public void KilledWorker_EndsTheOtherWithAClearErrorWithin60Seconds()
+    {
+        using var job = MpiRunner.Start(2, "loop", "--timeout", "30");
+        var line = job.WaitForLine(l => l.StartsWith("rank 1 pid ", StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        Assert.IsNotNull(line, $"rank 1 never trained:\n{job.Output}");
+        int pid = int.Parse(line.Split(' ')[3]);
+        var clock = Stopwatch.StartNew();
+        Process.GetProcessById(pid).Kill();
+        Assert.IsTrue(job.WaitForExit(TimeSpan.FromSeconds(60)), $"the surviving worker still runs 60 s after rank 1 was killed:\n{job.Output}");
+        Assert.AreNotEqual(0, job.ExitCode);
+        StringAssert.Contains(job.Output, "process rank 1", "mpirun names the dead worker");
+        StringAssert.Contains(job.Output, "signal 9");
+        Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public void HungWorker_EndsTheOtherWithATimeoutErrorWithin60Seconds()
+    {
+        using var job = MpiRunner.Start(2, "loop", "--timeout", "5");
+        var line = job.WaitForLine(l => l.StartsWith("rank 1 pid ", StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        Assert.IsNotNull(line, $"rank 1 never trained:\n{job.Output}");
+        int pid = int.Parse(line.Split(' ')[3]);
+        var clock = Stopwatch.StartNew();
+        // A hung worker: stopped, alive, silent. Only the survivor's bounded wait can end the job.
+        using (var stop = Process.Start("kill", ["-STOP", pid.ToString()])) stop.WaitForExit();
+        try
+        {
+            Assert.IsTrue(job.WaitForExit(TimeSpan.FromSeconds(60)), $"the job still runs 60 s after rank 1 hung:\n{job.Output}");
+            Assert.AreNotEqual(0, job.ExitCode);
+            StringAssert.Contains(job.Output, "[rank 0 of 2] all-reduce");
+            StringAssert.Contains(job.Output, "did not join within 5 s");
+            Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        }
+        finally
+        {
+            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        }
+    }
+}
