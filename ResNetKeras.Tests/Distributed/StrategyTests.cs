@@ -140,4 +140,31 @@ public sealed class StrategyTests
         var timeout = Assert.ThrowsExactly<ArgumentException>(() => new MultiWorkerMirroredStrategy(new SingleProcessCollectives(), timeout: TimeSpan.Zero));
         StringAssert.Contains(timeout.Message, "timeout");
     }
+
+    [TestMethod]
+    public void ReadSummedOverWorkers_SeesTheSumAndRestoresTheOwnValues()
+    {
+        var fake = new FakeCollectives(1, 2) { Peers = (_, i) => 10 * (i + 1) };
+        using var s = new MultiWorkerMirroredStrategy(fake);
+        var total = new Variable("total:0", new Tensor([1f, 2f], 2), trainable: false);
+        var count = new Variable("count:0", Tensor.Scalar(4f), trainable: false);
+        var seen = s.ReadSummedOverWorkers([total, count], () => (total.Numpy().Float32Data.ToArray(), count.Numpy().Float32Data[0]));
+        CollectionAssert.AreEqual(new[] { 11f, 22f }, seen.Item1);
+        Assert.AreEqual(34f, seen.Item2);
+        CollectionAssert.AreEqual(new[] { 1f, 2f }, total.Numpy().Float32Data, "the worker's own state is kept");
+        Assert.AreEqual(4f, count.Numpy().Float32Data[0]);
+        CollectionAssert.AreEqual(new[] { 8, 9 }, s.ShardIndices([2, 5, 7, 8, 9]), "worker 1 of 2 takes the last 2 of 5");
+    }
+
+    [TestMethod]
+    public void OnlyTheChief_WritesCheckpointsLogsAndTheProgressBar()
+    {
+        using var chief = new MultiWorkerMirroredStrategy(new FakeCollectives(0, 2));
+        using var other = new MultiWorkerMirroredStrategy(new FakeCollectives(1, 2));
+        Callback[] writers = [new ModelCheckpoint(filepath: "m.h5"), new CSVLogger("log.csv"), new ProgbarLogger()];
+        Callback[] steering = [new ReduceLROnPlateau(), new EarlyStopping(), new History()];
+        foreach (var c in writers.Concat(steering)) Assert.IsTrue(chief.RunsCallback(c), c.GetType().Name);
+        foreach (var c in writers) Assert.IsFalse(other.RunsCallback(c), c.GetType().Name);
+        foreach (var c in steering) Assert.IsTrue(other.RunsCallback(c), c.GetType().Name);
+    }
 }

@@ -245,6 +245,62 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
         }
     }
 
+    /// <summary>This worker's part of one global batch given by its sample indices (see <see cref="ShardOfBatch"/>).</summary>
+    public int[] ShardIndices(ReadOnlySpan<int> globalBatch)
+    {
+        var (start, count) = ShardOfBatch(globalBatch.Length);
+        return globalBatch.Slice(start, count).ToArray();
+    }
+
+    /// <summary>
+    /// Reads state that is kept per worker but reported for all of them (Keras's sync-on-read metric variables, summed
+    /// when read): every variable in <paramref name="variables"/> holds the sum over the workers while
+    /// <paramref name="read"/> runs, then its own value again. Metrics' totals and counts read this way give the
+    /// loss and metrics of all workers' samples, the same on every worker.
+    /// </summary>
+    public T ReadSummedOverWorkers<T>(IReadOnlyList<Variable> variables, Func<T> read)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(read);
+        if (Collectives.Size == 1 || variables.Count == 0) return read();
+        var own = variables.Select(v => v.Numpy()).ToArray();
+        var buffer = new float[own.Sum(a => (long)a.Size)];
+        long offset = 0;
+        foreach (var a in own)
+        {
+            a.Float32Data.CopyTo(buffer, offset);
+            offset += a.Size;
+        }
+        Collectives.AllReduce([buffer], ReduceOp.Sum);
+        offset = 0;
+        try
+        {
+            for (int i = 0; i < variables.Count; i++)
+            {
+                var summed = new float[own[i].Size];
+                Array.Copy(buffer, offset, summed, 0, summed.Length);
+                variables[i].Assign(new NDArray(summed, own[i].Shape));
+                offset += summed.Length;
+            }
+            return read();
+        }
+        finally
+        {
+            for (int i = 0; i < variables.Count; i++) variables[i].Assign(own[i]);
+        }
+    }
+
+    /// <summary>
+    /// Whether this worker runs <paramref name="callback"/>: the chief runs all; the others skip the ones that write
+    /// files or the console (checkpoints, CSV logs, the progress bar), which would otherwise clash or repeat. Callbacks
+    /// that steer training (learning-rate schedules, early stopping) run everywhere and see the same, averaged logs.
+    /// </summary>
+    public bool RunsCallback(Callback callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return IsChief || callback is not (ModelCheckpoint or CSVLogger or ProgbarLogger);
+    }
+
     /// <summary>Sums <paramref name="values"/> over the workers in place (metric totals and counts) and returns them.</summary>
     public float[] AllReduceSum(float[] values)
     {
