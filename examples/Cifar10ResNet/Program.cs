@@ -26,22 +26,23 @@ public static class Program
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images" };
         var workers = new Option<int>("--workers") { Description = "Augmentation threads (the tutorial uses 4)", DefaultValueFactory = _ => 4 };
+        var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
-            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers,
+            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
         root.SetAction(r => Run(new Settings(
             r.GetValue(version), r.GetValue(n), r.GetValue(epochs), r.GetValue(batchSize), !r.GetValue(noAugmentation),
             !r.GetValue(noPixelMean), r.GetValue(dataDir), r.GetValue(saveDir)!, r.GetValue(seed), r.GetValue(verbose),
-            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers))));
+            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device))));
         return root.Parse(args).Invoke();
     }
 
     /// <summary>The tutorial's training parameters.</summary>
     public sealed record Settings(int Version, int N, int Epochs, int BatchSize, bool DataAugmentation, bool SubtractPixelMean,
-        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers);
+        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null);
 
     /// <summary>Runs the tutorial; returns the process exit code.</summary>
     public static int Run(Settings s)
@@ -71,6 +72,7 @@ public static class Program
         if (s.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1; received {s.BatchSize}.");
         if (s.Epochs < 0) throw new ArgumentException($"--epochs must be at least 0; received {s.Epochs}.");
         if (s.Seed is { } seedValue) Backend.SetRandomSeed(seedValue);
+        using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
 
         // Training parameters
         int batchSize = s.BatchSize;  // orig paper trained all networks with batch_size=128
