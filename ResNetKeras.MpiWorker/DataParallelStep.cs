@@ -34,7 +34,7 @@ public static class DataParallelStep
         Tensor[] grads;
         float loss = 0;
         if (hasData) (grads, loss) = Gradients(model, xShard, yShard);
-        else grads = vars.Select(v => Tensor.Zeros(v.Shape)).ToArray();
+        else grads = vars.Select(v => Tensor.Zeros(v.Value.Device, v.Shape)).ToArray();
         grads = strategy.AllReduceGradients(grads, hasData);
         optimizer.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
         return loss;

@@ -234,7 +234,7 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
             {
                 var values = new float[sizes[i]];
                 System.Numerics.Tensors.TensorPrimitives.Divide(buckets.Slot(i), contributors, values);
-                result[i] = Tensor.FromNDArray(new NDArray(values, gradients[i].Shape));
+                result[i] = Tensor.FromNDArray(new NDArray(values, gradients[i].Shape), gradients[i].Device);
             }
             AllReduceCount++;
             return result;
