@@ -1,0 +1,287 @@
+using ResNetKeras.Engine;
+
+namespace ResNetKeras.Keras;
+
+public abstract partial class Trainer
+{
+    // ------------------------------------------------------------------ fit
+
+    /// <summary>
+    /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, sample_weight,
+    /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
+    /// <paramref name="seed"/>, or the session's random source), the last partial batch kept. With
+    /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
+    /// compiled metrics stay unweighted.
+    /// </summary>
+    public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
+        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckBatchSize(batchSize);
+        CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
+        CheckEpochs(epochs, initialEpoch);
+        CheckValidationFreq(validationFreq);
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        if (validationSplit > 0)
+        {
+            int split = (int)(x.Shape[0] * (1 - validationSplit));
+            validationData = (x.Slice(split, x.Shape[0]), y.Slice(split, y.Shape[0]));
+            x = x.Slice(0, split);
+            y = y.Slice(0, split);
+            sampleWeight = sampleWeight?.Slice(0, split);
+        }
+        if (x.Shape[0] == 0)
+            throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
+        if (validationData is { } vd)
+        {
+            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
+            CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0)
+                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
+        }
+        int b = batchSize ?? 32;
+        int n = x.Shape[0];
+        int steps = (n + b - 1) / b;
+        uint baseSeed = seed ?? Backend.NextSeed();
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
+        {
+            var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
+            return Enumerable.Range(0, steps).Select(s =>
+            {
+                var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
+                return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
+            });
+        }, onEpochEnd: null);
+    }
+
+    /// <summary>
+    /// <c>model.fit(sequence, ...)</c> over a <see cref="Sequence"/> such as <c>ImageDataGenerator.Flow</c>: steps per epoch
+    /// = <paramref name="stepsPerEpoch"/> or the sequence length (batch indices cycle when more are asked); the batch order
+    /// is shuffled each epoch when <paramref name="shuffle"/>; <paramref name="workers"/> threads prepare up to
+    /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch. Sample weights the
+    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload.
+    /// </summary>
+    public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        CheckEpochs(epochs, initialEpoch);
+        if (stepsPerEpoch is <= 0)
+            throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
+        CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
+        CheckValidationFreq(validationFreq);
+        int len = x.Count;
+        if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
+        if (validationData is { } vd)
+        {
+            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
+            CheckLabels(vd.X, vd.Y, "validationData.Y");
+            if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
+        }
+        int steps = stepsPerEpoch ?? len;
+        uint baseSeed = seed ?? Backend.NextSeed();
+        var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
+        bool checkedFirst = false;
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
+        {
+            var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
+            var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
+            return enqueuer.GetEpochWithSampleWeight(order).Select(batch =>
+            {
+                var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
+                if (!checkedFirst)
+                {
+                    CheckInputShape(batch.X.ShapeSpan, nameof(x));
+                    CheckLabels(batch.X, yb, "y (from the sequence)");
+                    checkedFirst = true;
+                }
+                CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
+                return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
+            });
+        }, onEpochEnd: x.OnEpochEnd);
+    }
+
+    /// <summary>
+    /// The shuffle of epoch e depends only on (seed, e), so training resumed with <c>initialEpoch</c> from a saved model
+    /// sees the same batches as uninterrupted training.
+    /// </summary>
+    private static RandomState EpochRandom(uint seed, int epoch) => new(unchecked(seed + (uint)epoch * 0x9E3779B9u));
+
+    /// <summary>
+    /// Keras 2.6's CallbackList: the progress-bar logger first (when verbose), the user's callbacks in order, then History
+    /// (Fit only); a ProgbarLogger or History the user passed is used in place of the default one.
+    /// </summary>
+    private List<Callback> CallbackList(IReadOnlyList<Callback>? callbacks, int verbose, int epochs, int steps, History? history)
+    {
+        var user = callbacks ?? [];
+        for (int i = 0; i < user.Count; i++)
+            if (user[i] is null) throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
+        var list = new List<Callback>();
+        if (verbose > 0 && !user.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
+        list.AddRange(user);
+        if (history is not null && !user.Any(c => c is History)) list.Add(history);
+        var parameters = new Dictionary<string, object> { ["verbose"] = verbose, ["epochs"] = epochs, ["steps"] = steps };
+        foreach (var c in list)
+        {
+            c.SetModel((Model)this);
+            c.SetParams(parameters);
+        }
+        return list;
+    }
+
+    private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
+        (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
+        Func<int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action? onEpochEnd)
+    {
+        var list = CallbackList(callbacks, verbose, epochs, steps, new History());
+        var history = (History)list.First(c => c is History);
+        StopTraining = false;
+        foreach (var c in list) c.OnTrainBegin(new Dictionary<string, double>());
+        Dictionary<string, double> epochLogs = new();
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
+        {
+            foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
+            ResetMetrics();
+            int step = 0;
+            foreach (var (xb, yb, wb) in epochBatches(epoch))
+            {
+                foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
+                var batchLogs = TrainStep(xb, yb, wb);
+                foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
+                step++;
+                if (StopTraining) break;
+            }
+            epochLogs = GetMetricsResult();
+            if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
+            {
+                var val = EvaluateCore(vd.X, vd.Y, validationBatchSize, list);
+                foreach (var (k, v) in val) epochLogs["val_" + k] = v;
+            }
+            foreach (var c in list) c.OnEpochEnd(epoch, epochLogs);
+            History = history;
+            // Keras's DataHandler calls the Sequence's on_epoch_end when the epoch loop resumes, so not after a stop.
+            if (StopTraining) break;
+            onEpochEnd?.Invoke();
+        }
+        foreach (var c in list) c.OnTrainEnd(epochLogs);
+        return history;
+    }
+
+    /// <summary>
+    /// <c>model.train_on_batch(x, y, sample_weight, reset_metrics=True)</c> (tf.keras 2): one training step; returns
+    /// <c>[loss, metrics...]</c> of that batch, or running values since the last reset with <paramref name="resetMetrics"/> false.
+    /// </summary>
+    public double[] TrainOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        if (resetMetrics) ResetMetrics();
+        return TrainStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
+    }
+
+    // ------------------------------------------------------------------ evaluate / predict
+
+    /// <summary>Keras's evaluate loop: test hooks on every callback, inference-mode batches in order, running means.</summary>
+    private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list, NDArray? sampleWeight = null)
+    {
+        foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
+        ResetMetrics();
+        int n = x.Shape[0];
+        var logs = GetMetricsResult();
+        for (int s = 0, step = 0; s < n; s += batchSize, step++)
+        {
+            foreach (var c in list) c.OnTestBatchBegin(step, new Dictionary<string, double>());
+            int e = Math.Min(n, s + batchSize);
+            logs = TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), sampleWeight?.Slice(s, e));
+            foreach (var c in list) c.OnTestBatchEnd(step, logs);
+        }
+        foreach (var c in list) c.OnTestEnd(logs);
+        return logs;
+    }
+
+    /// <summary>
+    /// <c>model.evaluate(x, y, batch_size=32, verbose=1, sample_weight, callbacks)</c>: <c>[loss, metrics...]</c>
+    /// (<see cref="MetricsNames"/> order) in inference mode; the loss includes regularization and, with
+    /// <paramref name="sampleWeight"/>, is weighted as in <c>Fit</c>. verbose 1 shows the progress bar over the test steps.
+    /// </summary>
+    public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        NDArray? sampleWeight = null)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckBatchSize(batchSize);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        int b = batchSize ?? 32, n = x.Shape[0];
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
+        return EvaluateCore(x, y, b, list, sampleWeight).Values.ToArray();
+    }
+
+    /// <summary><c>model.predict(x, batch_size=32, verbose=0, callbacks)</c>: inference-mode outputs of all batches, concatenated.</summary>
+    public NDArray Predict(NDArray x, int? batchSize = null, int verbose = 0, IReadOnlyList<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckBatchSize(batchSize);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        int b = batchSize ?? 32, n = x.Shape[0];
+        if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        var outShape = OutputShape;
+        outShape[0] = n;
+        var result = NDArray.Zeros(outShape);
+        int rowSize = result.Size / Math.Max(1, n);
+        var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
+        foreach (var c in list) c.OnPredictBegin(new Dictionary<string, double>());
+        for (int s = 0, step = 0; s < n; s += b, step++)
+        {
+            foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
+            int e = Math.Min(n, s + b);
+            // One batch covering all of x needs no slice copy.
+            var y = PredictStep(AsFloatBatch(s == 0 && e == n ? x : x.Slice(s, e)));
+            Array.Copy(y.Float32Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
+        }
+        foreach (var c in list) c.OnPredictEnd(new Dictionary<string, double>());
+        return result;
+    }
+
+    /// <summary>
+    /// <c>model.test_on_batch(x, y, sample_weight, reset_metrics=True)</c> (tf.keras 2): one inference-mode test step;
+    /// returns <c>[loss, metrics...]</c> of that batch, or running values with <paramref name="resetMetrics"/> false.
+    /// </summary>
+    public double[] TestOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        if (resetMetrics) ResetMetrics();
+        return TestStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
+    }
+
+    /// <summary><c>model.predict_on_batch(x)</c>: the inference-mode outputs of one batch.</summary>
+    public NDArray PredictOnBatch(NDArray x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        if (x.Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        return PredictStep(AsFloatBatch(x));
+    }
+}
