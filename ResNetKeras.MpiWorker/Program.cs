@@ -12,6 +12,8 @@ using ResNetKeras.MpiWorker;
 //       synthetic CIFAR-shaped data; writes DIR/rank{r}.npz with every weight (w000, w001, ...) and the step losses.
 //   shard --samples N --global-batch B --epochs E --out DIR: ImageDataGenerator.Flow sharded by the strategy; writes
 //       the sample ids this worker saw, one line per epoch, to DIR/ids{r}.txt.
+//   fit --out DIR: Model.Fit of a small regularized dense model with validation, a checkpoint and a CSV log per
+//       rank name; writes DIR/rank{r}.npz with the weights and the history (h_loss, h_val_accuracy, ...).
 //   loop --steps S [--timeout SEC]: a small model trained step after step, each step printed with this worker's pid.
 var opts = new Dictionary<string, string>();
 for (int i = 1; i + 1 < args.Length; i += 2) opts[args[i].TrimStart('-')] = args[i + 1];
@@ -95,6 +97,20 @@ switch (mode)
         }
         break;
     }
+    case "fit":
+    {
+        string outDir = Opt("out", ".");
+        var data = FitCase.Data();
+        Model model;
+        using (strategy.Scope()) model = FitCase.BuildAndCompile();
+        var history = FitCase.Fit(model, data, [new ModelCheckpoint(filepath: Path.Combine(outDir, $"model_r{rank}.h5")), new CSVLogger(Path.Combine(outDir, $"log_r{rank}.csv"))]);
+        var arrays = new Dictionary<string, NDArray>();
+        var weights = model.GetWeights();
+        for (int i = 0; i < weights.Count; i++) arrays[$"w{i:D3}"] = weights[i];
+        foreach (var (key, values) in history.HistoryData) arrays["h_" + key] = new NDArray(values.ToArray(), values.Count);
+        Npy.SaveNpz(Path.Combine(outDir, $"rank{rank}.npz"), arrays);
+        break;
+    }
     default:
-        throw new ArgumentException($"Unknown mode '{mode}'. Expected train, shard or loop.", nameof(args));
+        throw new ArgumentException($"Unknown mode '{mode}'. Expected train, shard, fit or loop.", nameof(args));
 }

@@ -102,6 +102,48 @@ public sealed class MpiTrainingTests
     }
 
     [TestMethod]
+    [Timeout(240_000, CooperativeCancellation = true)]
+    public void TwoWorkers_Fit_EqualsOneProcessFitOnTheGlobalBatches()
+    {
+        var dir = TempDir();
+        try
+        {
+            var (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(180), 2, "fit", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            var ranks = new[] { Npy.LoadNpz(Path.Combine(dir, "rank0.npz")), Npy.LoadNpz(Path.Combine(dir, "rank1.npz")) };
+            var model = FitCase.BuildAndCompile();
+            var history = FitCase.Fit(model, FitCase.Data());
+            var expected = model.GetWeights();
+            for (int i = 0; i < expected.Count; i++)
+            {
+                CollectionAssert.AreEqual(ranks[0][$"w{i:D3}"].Float32Data, ranks[1][$"w{i:D3}"].Float32Data, $"weight {i} identical on both workers");
+                AssertClose(expected[i].Float32Data, ranks[0][$"w{i:D3}"].Float32Data, $"weight {i}");
+            }
+            CollectionAssert.AreEquivalent(new[] { "loss", "accuracy", "val_loss", "val_accuracy" }, history.HistoryData.Keys.ToArray());
+            foreach (var (key, values) in history.HistoryData)
+            {
+                // The logged loss and metrics are of all workers' samples: the same on both, and the one process's values.
+                CollectionAssert.AreEqual(ranks[0]["h_" + key].ToDoubleArray(), ranks[1]["h_" + key].ToDoubleArray(), key);
+                AssertClose(values.Select(v => (float)v).ToArray(), ranks[0]["h_" + key].ToDoubleArray().Select(v => (float)v).ToArray(), key);
+            }
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "model_r0.h5")) && File.Exists(Path.Combine(dir, "log_r0.csv")), "the chief writes its checkpoint and CSV log");
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "model_r1.h5")) || File.Exists(Path.Combine(dir, "log_r1.csv")), "the other worker writes nothing");
+            Assert.AreEqual(1, output.Split("Epoch 1/2").Length - 1, $"one progress bar, the chief's:\n{output}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.AreEqual(expected.Length, actual.Length, what);
+        for (int k = 0; k < expected.Length; k++)
+            Assert.IsTrue(Math.Abs(expected[k] - actual[k]) <= 1e-5f, $"{what}[{k}]: expected {expected[k]}, got {actual[k]}");
+    }
+
+    [TestMethod]
     [Timeout(120_000, CooperativeCancellation = true)]
     public void TwoWorkers_ShardedFlow_CoverEverySampleOncePerEpoch()
     {
