@@ -29,9 +29,12 @@ internal sealed class MpiRunner : IDisposable
         return "";
     }
 
-    public static MpiRunner Start(int processes, params string[] workerArgs)
+    public static MpiRunner Start(int processes, params string[] workerArgs) => StartProgram("ResNetKeras.MpiWorker.dll", processes, workerArgs);
+
+    /// <summary>Starts <paramref name="program"/> (a dll beside the tests) as <paramref name="processes"/> MPI workers.</summary>
+    public static MpiRunner StartProgram(string program, int processes, params string[] workerArgs)
     {
-        var worker = Path.Combine(AppContext.BaseDirectory, "ResNetKeras.MpiWorker.dll");
+        var worker = Path.Combine(AppContext.BaseDirectory, program);
         Assert.IsTrue(File.Exists(worker), $"the worker program is missing: {worker}");
         var psi = new ProcessStartInfo(FindMpirun())
         {
@@ -92,9 +95,12 @@ internal sealed class MpiRunner : IDisposable
     }
 
     /// <summary>Runs a job to the end and returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Run(TimeSpan timeout, int processes, params string[] workerArgs)
+    public static (int ExitCode, string Output) Run(TimeSpan timeout, int processes, params string[] workerArgs) =>
+        RunProgram("ResNetKeras.MpiWorker.dll", timeout, processes, workerArgs);
+
+    public static (int ExitCode, string Output) RunProgram(string program, TimeSpan timeout, int processes, params string[] workerArgs)
     {
-        using var run = Start(processes, workerArgs);
+        using var run = StartProgram(program, processes, workerArgs);
         if (!run.WaitForExit(timeout)) Assert.Fail($"mpirun did not finish within {timeout.TotalSeconds} s:\n{run.Output}");
         return (run.ExitCode, run.Output);
     }

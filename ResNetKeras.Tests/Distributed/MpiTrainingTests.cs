@@ -136,6 +136,46 @@ public sealed class MpiTrainingTests
         }
     }
 
+    [TestMethod]
+    [Timeout(240_000, CooperativeCancellation = true)]
+    public void Tutorial_Distributed_TrainsWithAugmentationOnTwoWorkersAndOnlyTheChiefWrites()
+    {
+        var dir = TempDir();
+        try
+        {
+            var data = Path.Combine(dir, "data");
+            Directory.CreateDirectory(data);
+            var rng = new RandomState(4);
+            for (int f = 0; f < 6; f++)
+            {
+                const int n = 4;
+                var bytes = new byte[n * 3073];
+                for (int i = 0; i < n; i++)
+                {
+                    int label = (f * n + i) % 10;
+                    bytes[i * 3073] = (byte)label;
+                    for (int p = 0; p < 3072; p++) bytes[i * 3073 + 1 + p] = (byte)(label * 20 + rng.Interval(40));
+                }
+                File.WriteAllBytes(Path.Combine(data, f < 5 ? $"data_batch_{f + 1}.bin" : "test_batch.bin"), bytes);
+            }
+            var save = Path.Combine(dir, "saved");
+            // ImageDataGenerator.Flow through Fit: the sequence path, sharded per worker.
+            var (rc, output) = MpiRunner.RunProgram("Cifar10ResNet.dll", TimeSpan.FromSeconds(180), 2, "--distributed", "--data-dir", data,
+                "--epochs", "2", "--version", "1", "--n", "1", "--batch-size", "8", "--seed", "1", "--save-dir", save, "--verbose", "2", "--workers", "1");
+            Assert.AreEqual(0, rc, output);
+            Assert.AreEqual(1, output.Split("Test accuracy: ").Length - 1, $"only the chief prints:\n{output}");
+            Assert.AreEqual(1, output.Split("\nResNet8v1\n").Length - 1, output);
+            StringAssert.Contains(output, "Using real-time data augmentation.");
+            Assert.IsTrue(File.Exists(Path.Combine(save, "cifar10_ResNet8v1_history.csv")), output);
+            Assert.IsTrue(File.Exists(Path.Combine(save, "cifar10_ResNet8v1_history.svg")), output);
+            Assert.AreEqual(3, File.ReadAllLines(Path.Combine(save, "cifar10_ResNet8v1_history.csv")).Length, "a header and two epochs");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.AreEqual(expected.Length, actual.Length, what);
