@@ -3,12 +3,11 @@ using System.Globalization;
 using ResNetKeras.Engine;
 using ResNetKeras.Keras;
 using ResNetKeras.Kernels.Cpu;
-using ResNetKeras.Ops;
 
 // Data-parallel training throughput of ResNet20 v1 (CIFAR shapes, synthetic data), run alone or under mpirun:
 //   dotnet DistributedBench.dll --threads 2                          (1 process x 2 threads)
 //   mpirun -np 2 --bind-to core dotnet DistributedBench.dll --threads 1   (2 processes x 1 thread)
-// The global batch is split across the workers, so both runs train on the same images per step. Rank 0 prints one
+// Model.Fit with the global batch split across the workers, so both runs train on the same images per step. Rank 0 prints one
 // JSON line: images/s over the timed steps, the gradient all-reduce time per step as the training loop saw it
 // (including waiting for the slower worker), and a bare all-reduce of the same gradient buckets after a barrier.
 var opts = new Dictionary<string, string>();
@@ -19,43 +18,31 @@ CpuParallel.MaxDegreeOfParallelism = Opt("threads", Environment.ProcessorCount);
 
 using var strategy = new MultiWorkerMirroredStrategy();
 Model model;
-var optimizer = new Adam(learningRate: 1e-3);
 using (strategy.Scope())
 {
     Backend.SetRandomSeed(1);
     model = ResNetCifar.ResNetV1(inputShape: [32, 32, 3], depth: depth);
+    model.Compile(new Adam(learningRate: 1e-3), "categorical_crossentropy", ["accuracy"]);
 }
-strategy.BroadcastModel(model, optimizer);
 var vars = model.TrainableWeights;
-var rs = new RandomState(7);
-var xs = new float[globalBatch * 32 * 32 * 3];
-for (int i = 0; i < xs.Length; i++) xs[i] = (float)(rs.NextDouble() - 0.5);
-var labels = new float[globalBatch];
-for (int i = 0; i < globalBatch; i++) labels[i] = i % 10;
-var x = strategy.ShardBatch(new NDArray(xs, globalBatch, 32, 32, 3));
-var y = strategy.ShardBatch(Utils.ToCategorical(new NDArray(labels, globalBatch), 10));
-
-void Step()
+(NDArray X, NDArray Y) Data(int batches)
 {
-    using var scope = new TensorScope();
-    Tensor[] grads;
-    using (var tape = new GradientTape())
-    {
-        foreach (var v in vars) tape.Watch(v.Value);
-        var output = model.Call(Tensor.FromNDArray(x), training: true);
-        var loss = Op.Mean(Op.CategoricalCrossentropy(output, Tensor.FromNDArray(y)));
-        loss = Op.Add(loss, Op.AddN(model.Layers.SelectMany(l => l.Losses()).ToList()));
-        grads = tape.Gradient(loss, vars.Select(v => v.Value).ToList());
-    }
-    grads = strategy.AllReduceGradients(grads);
-    optimizer.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
+    var rs = new RandomState(7);
+    int n = batches * globalBatch;
+    var xs = new float[n * 32 * 32 * 3];
+    for (int i = 0; i < xs.Length; i++) xs[i] = (float)(rs.NextDouble() - 0.5);
+    var labels = new float[n];
+    for (int i = 0; i < n; i++) labels[i] = i % 10;
+    return (new NDArray(xs, n, 32, 32, 3), Utils.ToCategorical(new NDArray(labels, n), 10));
 }
-
-for (int s = 0; s < warmup; s++) Step();
+// Model.Fit on arrays, the global batch split across the workers by the strategy.
+var warm = Data(warmup);
+model.Fit(warm.X, warm.Y, batchSize: globalBatch, epochs: 1, verbose: 0, shuffle: false);
+var timed = Data(steps);
 strategy.Barrier();
 var before = strategy.AllReduceTime;
 var clock = Stopwatch.StartNew();
-for (int s = 0; s < steps; s++) Step();
+model.Fit(timed.X, timed.Y, batchSize: globalBatch, epochs: 1, verbose: 0, shuffle: false);
 strategy.Barrier();
 double seconds = clock.Elapsed.TotalSeconds;
 double allReduceMs = (strategy.AllReduceTime - before).TotalMilliseconds / steps;
