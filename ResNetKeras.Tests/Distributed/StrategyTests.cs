@@ -167,4 +167,15 @@ public sealed class StrategyTests
         foreach (var c in writers) Assert.IsFalse(other.RunsCallback(c), c.GetType().Name);
         foreach (var c in steering) Assert.IsTrue(other.RunsCallback(c), c.GetType().Name);
     }
+
+    [TestMethod]
+    public void AverageVariables_LeavesTheMeanOverWorkersOnEveryWorker()
+    {
+        // The peer holds 3 and 5: with this worker's 1 and 2 the means are 2 and 3.5.
+        var fake = new FakeCollectives(0, 2) { Peers = (_, i) => i == 0 ? 3 : 5 };
+        using var s = new MultiWorkerMirroredStrategy(fake);
+        var movingMean = new Variable("moving_mean:0", new Tensor([1f, 2f], 2), trainable: false);
+        s.AverageVariables([movingMean]);
+        CollectionAssert.AreEqual(new[] { 2f, 3.5f }, movingMean.Numpy().Float32Data);
+    }
 }

@@ -291,6 +291,35 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
     }
 
     /// <summary>
+    /// Replaces every variable's value, on every worker, by its mean over the workers. <c>Fit</c> does this with the
+    /// batch-normalization moving statistics at the end of every epoch: Keras keeps them per replica and reports and
+    /// saves their mean (sync-on-read, aggregation MEAN); as a moving average is linear in the batch statistics, the
+    /// mean evolves exactly as if the workers' values had never been replaced.
+    /// </summary>
+    public void AverageVariables(IReadOnlyList<Variable> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (Collectives.Size == 1 || variables.Count == 0) return;
+        var own = variables.Select(v => v.Numpy()).ToArray();
+        var buffer = new float[own.Sum(a => (long)a.Size)];
+        long offset = 0;
+        foreach (var a in own)
+        {
+            a.Float32Data.CopyTo(buffer, offset);
+            offset += a.Size;
+        }
+        Collectives.AllReduce([buffer], ReduceOp.Mean);
+        offset = 0;
+        for (int i = 0; i < variables.Count; i++)
+        {
+            var mean = new float[own[i].Size];
+            Array.Copy(buffer, offset, mean, 0, mean.Length);
+            variables[i].Assign(new NDArray(mean, own[i].Shape));
+            offset += mean.Length;
+        }
+    }
+
+    /// <summary>
     /// Whether this worker runs <paramref name="callback"/>: the chief runs all; the others skip the ones that write
     /// files or the console (checkpoints, CSV logs, the progress bar), which would otherwise clash or repeat. Callbacks
     /// that steer training (learning-rate schedules, early stopping) run everywhere and see the same, averaged logs.

@@ -172,6 +172,8 @@ public abstract partial class Trainer
                 step++;
                 if (StopTraining) break;
             }
+            // Validation, checkpoints and later epochs see the workers' mean batch-norm statistics, as Keras reports them.
+            Distributed?.AverageVariables(((Model)this).NonTrainableWeights);
             epochLogs = GetMetricsResult();
             if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
