@@ -35,7 +35,7 @@ public abstract partial class Trainer
     private Dictionary<string, double> EmptyTrainStep()
     {
         var vars = TrainableVariables;
-        var grads = ReduceGradients(vars.Select(v => Tensor.Zeros(v.Shape)).ToArray(), hasData: false);
+        var grads = ReduceGradients(vars.Select(v => Tensor.Zeros(v.Value.Device, v.Shape)).ToArray(), hasData: false);
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
         return GetMetricsResult();
     }

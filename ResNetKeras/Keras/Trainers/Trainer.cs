@@ -148,9 +148,9 @@ public abstract partial class Trainer
     /// </summary>
     protected virtual Dictionary<string, double> TrainStep(NDArray x, NDArray y, NDArray? sampleWeight)
     {
+        if (x.Shape[0] == 0 && Distributed is not null) return EmptyTrainStep();
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
-        if (x.Shape[0] == 0 && Distributed is not null) return EmptyTrainStep();
         using var scope = new TensorScope();
         var device = TrainingDevice;
         var xt = Tensor.FromNDArray(x, device);
@@ -169,6 +169,7 @@ public abstract partial class Trainer
             compileMetrics.UpdateState(yt, output, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
+        // Under a multi-worker strategy: the average over the workers (Keras's all-reduce before apply_gradients).
         grads = ReduceGradients(grads, hasData: true);
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
         return GetMetricsResult();
