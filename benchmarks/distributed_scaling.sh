@@ -11,7 +11,7 @@ batch=${3:-64}
 cores=$(nproc)
 dotnet build -c Release benchmarks/DistributedBench >/dev/null
 dll=benchmarks/DistributedBench/bin/Release/net10.0/DistributedBench.dll
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TERM=dumb
 field() { sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 one=() many=()
