@@ -23,7 +23,9 @@ CpuParallel.MaxDegreeOfParallelism = IntOpt("threads", 1);
 TimeSpan? timeout = opts.ContainsKey("timeout") ? TimeSpan.FromSeconds(double.Parse(opts["timeout"], CultureInfo.InvariantCulture)) : null;
 string mode = args.Length > 0 ? args[0] : throw new ArgumentException("Usage: ResNetKeras.MpiWorker train|shard|loop [--option value ...]");
 
-using var strategy = new MultiWorkerMirroredStrategy(MpiCollectives.Initialize(timeout), timeout, IntOpt("bucket-bytes", MultiWorkerMirroredStrategy.DefaultBucketBytes));
+// --timeout bounds the collectives of the loop mode once both workers run; start-up (two runtimes starting on a busy
+// machine) keeps the default bound.
+using var strategy = new MultiWorkerMirroredStrategy(MpiCollectives.Initialize(), bucketBytes: IntOpt("bucket-bytes", MultiWorkerMirroredStrategy.DefaultBucketBytes));
 int rank = strategy.WorkerIndex;
 switch (mode)
 {
@@ -88,6 +90,8 @@ switch (mode)
         for (int i = 0; i < xs.Length; i++) xs[i] = (float)rs.NextDouble();
         var x = new NDArray(xs, 2, 8);
         var y = Utils.ToCategorical(new NDArray(new float[] { 1, 3 }, 2), 4);
+        strategy.Barrier();
+        if (timeout is { } bound) strategy.Collectives.Timeout = bound;
         var clock = Stopwatch.StartNew();
         for (int s = 0; s < steps; s++)
         {

@@ -178,4 +178,22 @@ public sealed class StrategyTests
         s.AverageVariables([movingMean]);
         CollectionAssert.AreEqual(new[] { 2f, 3.5f }, movingMean.Numpy().Float32Data);
     }
+
+    [TestMethod]
+    public void BroadcastVariables_TakesTheRootsValuesAndRefusesADifferentModel()
+    {
+        // The root has the same two variables (3 values in all) holding 7, 8, 9.
+        var fake = new FakeCollectives(1, 2) { Root = b => { if (b is float[] f) for (int i = 0; i < f.Length; i++) f[i] = 7 + i; } };
+        using var s = new MultiWorkerMirroredStrategy(fake);
+        var a = new Variable("a:0", new Tensor([1f, 2f], 2));
+        var c = new Variable("c:0", Tensor.Scalar(3f));
+        s.BroadcastVariables([a, c]);
+        CollectionAssert.AreEqual(new[] { 7f, 8f }, a.Numpy().Float32Data);
+        Assert.AreEqual(9f, c.Numpy().Float32Data[0]);
+        // The root reports one variable more: this worker built another model.
+        fake.Root = b => { if (b is long[] sig) sig[0] += 1; };
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => s.BroadcastVariables([a, c]));
+        StringAssert.Contains(ex.Message, "every worker must build the same model");
+        StringAssert.Contains(ex.Message, "worker 0 has 3");
+    }
 }
