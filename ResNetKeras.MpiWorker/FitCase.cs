@@ -46,7 +46,8 @@ public static class FitCase
         return model;
     }
 
-    public static History Fit(Model model, ((NDArray X, NDArray Y) Train, (NDArray X, NDArray Y) Validation) data, IReadOnlyList<Callback>? callbacks = null) =>
-        model.Fit(data.Train.X, data.Train.Y, batchSize: 4, epochs: 2, verbose: 1, callbacks: callbacks, validationData: data.Validation,
-            validationBatchSize: 3, seed: 9);
+    public static History Fit(Model model, ((NDArray X, NDArray Y) Train, (NDArray X, NDArray Y) Validation) data, IReadOnlyList<Callback>? callbacks = null,
+        int epochs = 2, int initialEpoch = 0) =>
+        model.Fit(data.Train.X, data.Train.Y, batchSize: 4, epochs: epochs, verbose: 1, callbacks: callbacks, validationData: data.Validation,
+            validationBatchSize: 3, seed: 9, initialEpoch: initialEpoch);
 }

@@ -14,6 +14,8 @@ using ResNetKeras.MpiWorker;
 //       the sample ids this worker saw, one line per epoch, to DIR/ids{r}.txt.
 //   fit --out DIR: Model.Fit of a small regularized dense model with validation, a checkpoint and a CSV log per
 //       rank name; writes DIR/rank{r}.npz with the weights and the history (h_loss, h_val_accuracy, ...).
+//   resume --phase 1|2 --out DIR: the fit case stopped after epoch 1 (chief's checkpoint) and relaunched from it;
+//       phase 2 writes DIR/resumed{r}.npz.
 //   loop --steps S [--timeout SEC]: a small model trained step after step, each step printed with this worker's pid.
 var opts = new Dictionary<string, string>();
 for (int i = 1; i + 1 < args.Length; i += 2) opts[args[i].TrimStart('-')] = args[i + 1];
@@ -77,6 +79,28 @@ switch (mode)
         }
         break;
     }
+    case "resume":
+    {
+        // A job stopped after epoch 1 and relaunched: phase 1 trains one epoch and the chief checkpoints it; phase 2 (a new
+        // mpirun) loads the checkpoint on every worker and trains epoch 2 with initialEpoch.
+        string outDir = Opt("out", ".");
+        var data = FitCase.Data();
+        var checkpoint = Path.Combine(outDir, "checkpoint.h5");
+        Model model;
+        if (IntOpt("phase", 1) == 1)
+        {
+            using (strategy.Scope()) model = FitCase.BuildAndCompile();
+            FitCase.Fit(model, data, [new ModelCheckpoint(filepath: checkpoint)], epochs: 1);
+            break;
+        }
+        using (strategy.Scope()) model = Models.LoadModel(checkpoint);
+        FitCase.Fit(model, data, epochs: 2, initialEpoch: 1);
+        var weights = model.GetWeights();
+        var arrays = new Dictionary<string, NDArray>();
+        for (int i = 0; i < weights.Count; i++) arrays[$"w{i:D3}"] = weights[i];
+        Npy.SaveNpz(Path.Combine(outDir, $"resumed{rank}.npz"), arrays);
+        break;
+    }
     case "loop":
     {
         int steps = IntOpt("steps", 100000);
@@ -116,5 +140,5 @@ switch (mode)
         break;
     }
     default:
-        throw new ArgumentException($"Unknown mode '{mode}'. Expected train, shard, fit or loop.", nameof(args));
+        throw new ArgumentException($"Unknown mode '{mode}'. Expected train, shard, fit, resume or loop.", nameof(args));
 }

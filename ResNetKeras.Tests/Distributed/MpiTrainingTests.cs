@@ -176,6 +176,36 @@ public sealed class MpiTrainingTests
         }
     }
 
+    [TestMethod]
+    [Timeout(300_000, CooperativeCancellation = true)]
+    public void TwoWorkers_RelaunchedFromTheChiefsCheckpoint_EndAsAnUninterruptedJob()
+    {
+        var dir = TempDir();
+        try
+        {
+            var (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(120), 2, "fit", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(120), 2, "resume", "--phase", "1", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "checkpoint.h5")), output);
+            (rc, output) = MpiRunner.Run(TimeSpan.FromSeconds(120), 2, "resume", "--phase", "2", "--out", dir);
+            Assert.AreEqual(0, rc, output);
+            for (int r = 0; r < 2; r++)
+            {
+                var uninterrupted = Npy.LoadNpz(Path.Combine(dir, $"rank{r}.npz"));
+                var resumed = Npy.LoadNpz(Path.Combine(dir, $"resumed{r}.npz"));
+                Assert.AreEqual(4, resumed.Count, "two kernels and two biases");
+                Assert.AreEqual(resumed.Count, uninterrupted.Keys.Count(k => k.StartsWith('w')));
+                for (int i = 0; resumed.ContainsKey($"w{i:D3}"); i++)
+                    AssertClose(uninterrupted[$"w{i:D3}"].Float32Data, resumed[$"w{i:D3}"].Float32Data, $"rank {r} weight {i}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.AreEqual(expected.Length, actual.Length, what);
