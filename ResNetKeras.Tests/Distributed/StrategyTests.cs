@@ -161,7 +161,7 @@ public sealed class StrategyTests
     {
         using var chief = new MultiWorkerMirroredStrategy(new FakeCollectives(0, 2));
         using var other = new MultiWorkerMirroredStrategy(new FakeCollectives(1, 2));
-        Callback[] writers = [new ModelCheckpoint(filepath: "m.h5"), new CSVLogger("log.csv"), new ProgbarLogger()];
+        Callback[] writers = [new ModelCheckpoint(filepath: "m.h5"), new CSVLogger("log.csv"), new TensorBoard(Path.Combine(Path.GetTempPath(), "unused-tb")), new ProgbarLogger()];
         Callback[] steering = [new ReduceLROnPlateau(), new EarlyStopping(), new History()];
         foreach (var c in writers.Concat(steering)) Assert.IsTrue(chief.RunsCallback(c), c.GetType().Name);
         foreach (var c in writers) Assert.IsFalse(other.RunsCallback(c), c.GetType().Name);

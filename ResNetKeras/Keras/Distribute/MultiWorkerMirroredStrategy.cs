@@ -321,13 +321,14 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
 
     /// <summary>
     /// Whether this worker runs <paramref name="callback"/>: the chief runs all; the others skip the ones that write
-    /// files or the console (checkpoints, CSV logs, the progress bar), which would otherwise clash or repeat. Callbacks
+    /// files or the console (checkpoints, CSV and TensorBoard logs, the progress bar), which would otherwise clash or
+    /// repeat. Callbacks
     /// that steer training (learning-rate schedules, early stopping) run everywhere and see the same, averaged logs.
     /// </summary>
     public bool RunsCallback(Callback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        return IsChief || callback is not (ModelCheckpoint or CSVLogger or ProgbarLogger);
+        return IsChief || callback is not (ModelCheckpoint or CSVLogger or TensorBoard or ProgbarLogger);
     }
 
     /// <summary>Sums <paramref name="values"/> over the workers in place (metric totals and counts) and returns them.</summary>
