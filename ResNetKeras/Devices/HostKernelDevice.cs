@@ -357,6 +357,16 @@ public abstract class HostKernelDevice : IDevice
     public void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter) =>
         Launch(() => Kernels.ElementwiseLossGrad(kind, Read(yTrue), Read(yPred), Read(dValues), Write(dPred), parameter));
 
+    // ---- Confusion-matrix metrics (Precision, Recall, AUC)
+
+    /// <inheritdoc/>
+    public void ConfusionUpdate(DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage? weights, DeviceStorage thresholds, DeviceStorage tp, DeviceStorage fp, DeviceStorage tn, DeviceStorage fn) =>
+        Launch(() => Kernels.ConfusionUpdate(Read(yTrue), Read(yPred), ReadOrNull(weights), Read(thresholds), Update(tp), Update(fp), Update(tn), Update(fn)));
+
+    /// <inheritdoc/>
+    public void ConfusionResult(ConfusionRatio ratio, DeviceStorage tp, DeviceStorage fp, DeviceStorage tn, DeviceStorage fn, DeviceStorage result) =>
+        Launch(() => Kernels.ConfusionResult(ratio, Read(tp), Read(fp), Read(tn), Read(fn), Write(result)));
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

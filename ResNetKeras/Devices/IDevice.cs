@@ -234,4 +234,12 @@ public interface IDevice
 
     /// <summary>Input gradient of <see cref="AxisNormalize"/>.</summary>
     void AxisNormalizeGrad(DeviceStorage dy, DeviceStorage variance, DeviceStorage dx, int outer, int channels, int inner, float epsilon, bool invert);
+
+    // ---- Confusion-matrix metrics (Precision, Recall, AUC)
+
+    /// <summary>Accumulates per-threshold confusion counts (see <see cref="IKernels.ConfusionUpdate"/>).</summary>
+    void ConfusionUpdate(DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage? weights, DeviceStorage thresholds, DeviceStorage tp, DeviceStorage fp, DeviceStorage tn, DeviceStorage fn);
+
+    /// <summary>Precision, recall or an AUC from the counts.</summary>
+    void ConfusionResult(ConfusionRatio ratio, DeviceStorage tp, DeviceStorage fp, DeviceStorage tn, DeviceStorage fn, DeviceStorage result);
 }

@@ -291,4 +291,16 @@ public interface IKernels
 
     /// <summary>dx of <see cref="AxisNormalize"/>: dy/max(√var[c], ε), or dy·max(√var[c], ε) with <paramref name="invert"/>.</summary>
     void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int channels, int inner, float epsilon, bool invert);
+
+    // ---- Confusion-matrix metrics (Precision, Recall, AUC)
+
+    /// <summary>
+    /// Adds, for every threshold θ_k, the (weighted) counts of label ≠ 0 and prediction &gt; θ_k (tp), label = 0 and
+    /// prediction &gt; θ_k (fp), label = 0 and prediction ≤ θ_k (tn), label ≠ 0 and prediction ≤ θ_k (fn) to the four
+    /// count vectors; one weight per element, or all 1 when <paramref name="weights"/> is null.
+    /// </summary>
+    void ConfusionUpdate(float[] yTrue, float[] yPred, float[]? weights, float[] thresholds, float[] tp, float[] fp, float[] tn, float[] fn);
+
+    /// <summary>The metric's value from the counts: one value per threshold (precision, recall) or one area (AUC).</summary>
+    void ConfusionResult(ConfusionRatio ratio, float[] tp, float[] fp, float[] tn, float[] fn, float[] result);
 }

@@ -19,6 +19,12 @@ public static class Metrics
         ["top_k_categorical_accuracy"] = () => new TopKCategoricalAccuracy(),
         ["SparseTopKCategoricalAccuracy"] = () => new SparseTopKCategoricalAccuracy(),
         ["sparse_top_k_categorical_accuracy"] = () => new SparseTopKCategoricalAccuracy(),
+        ["Precision"] = () => new Precision(),
+        ["precision"] = () => new Precision(),
+        ["Recall"] = () => new Recall(),
+        ["recall"] = () => new Recall(),
+        ["AUC"] = () => new AUC(),
+        ["auc"] = () => new AUC(),
     };
 
     /// <summary>

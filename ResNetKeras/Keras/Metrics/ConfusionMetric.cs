@@ -1,0 +1,65 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Kernels;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// The base of Keras's confusion-matrix metrics: per-threshold true/false positive/negative counts as float32 variables,
+/// updated on the device (labels count as positive when non-zero, predictions when above the threshold).
+/// </summary>
+public abstract class ConfusionMetric : Metric
+{
+    private readonly Tensor thresholds;
+
+    private protected ConfusionMetric(float[] thresholdValues, string? name) : base(name)
+    {
+        Thresholds = thresholdValues;
+        TruePositives = AddVariable("true_positives", thresholdValues.Length);
+        FalsePositives = AddVariable("false_positives", thresholdValues.Length);
+        TrueNegatives = AddVariable("true_negatives", thresholdValues.Length);
+        FalseNegatives = AddVariable("false_negatives", thresholdValues.Length);
+        thresholds = new Tensor(thresholdValues, thresholdValues.Length).To(TruePositives.Value.Device);
+    }
+
+    /// <summary>The thresholds (a copy).</summary>
+    public IReadOnlyList<float> Thresholds { get; }
+
+    /// <summary>Counts per threshold.</summary>
+    public Variable TruePositives { get; }
+    /// <summary>Counts per threshold.</summary>
+    public Variable FalsePositives { get; }
+    /// <summary>Counts per threshold.</summary>
+    public Variable TrueNegatives { get; }
+    /// <summary>Counts per threshold.</summary>
+    public Variable FalseNegatives { get; }
+
+    /// <summary>Keras's <c>update_state(y_true, y_pred, sample_weight=None)</c>: one weight per sample, spread over its predictions.</summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        var device = TruePositives.Value.Device;
+        Tensor? w = null;
+        if (sampleWeight is not null)
+        {
+            int perSample = yPred.Rank > 0 && yPred.Dim(0) > 0 ? yPred.Size / yPred.Dim(0) : 1;
+            if (sampleWeight.Size == yPred.Size) w = sampleWeight;
+            else if (sampleWeight.Size * perSample == yPred.Size)
+                w = perSample == 1 ? sampleWeight : Op.Reshape(Op.BroadcastTo(Op.Reshape(sampleWeight, sampleWeight.Size, 1), sampleWeight.Size, perSample), yPred.Size);
+            else throw new ArgumentException($"Metric '{Name}': `sample_weight` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)} does not match predictions of shape {ShapeUtil.Format(yPred.ShapeSpan)}.", nameof(sampleWeight));
+            w = w.To(device);
+        }
+        Op.ConfusionUpdate(yTrue.To(device), yPred.To(device), w, thresholds, TruePositives.Value, FalsePositives.Value, TrueNegatives.Value, FalseNegatives.Value);
+    }
+
+    private protected Tensor Ratio(ConfusionRatio ratio) =>
+        Op.ConfusionResult(ratio, TruePositives.Value, FalsePositives.Value, TrueNegatives.Value, FalseNegatives.Value);
+
+    private protected static float[] CheckThresholds(float[] t)
+    {
+        foreach (float v in t)
+            if (!(v >= 0 && v <= 1)) throw new ArgumentException($"Invalid value for argument `thresholds`. Expected values in [0, 1]. Received: thresholds=[{string.Join(", ", t)}]", "thresholds");
+        return t;
+    }
+}

@@ -1,0 +1,32 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Kernels;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// <c>keras.metrics.Precision(thresholds=None, name=None)</c>: tp / (tp + fp) with predictions above the threshold
+/// (0.5 by default) counted as positive; one value per threshold when several are given.
+/// </summary>
+public sealed class Precision : ConfusionMetric
+{
+    /// <summary>Keras's signature (top_k and class_id are not supported).</summary>
+    public Precision(float[]? thresholds = null, string? name = "precision") : base(CheckThresholds(thresholds ?? [0.5f]), name) { }
+
+    /// <inheritdoc/>
+    public override Tensor Result()
+    {
+        var r = Ratio(ConfusionRatio.Precision);
+        return Thresholds.Count == 1 ? Op.Reshape(r) : r;
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["thresholds"] = Thresholds.Count == 1 ? Thresholds[0] : Thresholds.ToArray();
+        c["top_k"] = null;
+        c["class_id"] = null;
+        return c;
+    }
+}
