@@ -278,7 +278,7 @@ public sealed partial class Model
         int b = batchSize ?? 32;
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
-        uint baseSeed = seed ?? Backend.NextSeed();
+        uint baseSeed = seed ?? Backend.DerivedSeed("fit.shuffle");
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
@@ -317,7 +317,7 @@ public sealed partial class Model
             if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
-        uint baseSeed = seed ?? Backend.NextSeed();
+        uint baseSeed = seed ?? Backend.DerivedSeed("fit.shuffle");
         var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
         bool checkedFirst = false;
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
