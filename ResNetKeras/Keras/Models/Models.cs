@@ -33,18 +33,20 @@ public static class Models
                     else if (e.ValueKind == JsonValueKind.String) metrics.Add(e.GetString()!);
                 }
             model.Compile(optimizer, loss, metrics.ToArray());
-            if (root.Contains("optimizer_weights"))
-            {
-                var og = root.Group("optimizer_weights");
-                var names = Model.ReadNames(og, "weight_names");
-                optimizer.Build(model.TrainableWeights);
-                if (names.Length != optimizer.SlotVariables.Count + 1)
-                    throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
-                optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
-                for (int i = 1; i < names.Length; i++) optimizer.SlotVariables[i - 1].Assign(og.Dataset(names[i]).Read());
-            }
+            if (root.Contains("optimizer_weights")) RestoreOptimizerWeights(root.Group("optimizer_weights"), model, optimizer, path);
         }
         return model;
+    }
+
+    /// <summary>Loads an <c>optimizer_weights</c> group (iterations, then the slots in Keras's order) into <paramref name="optimizer"/>, creating its slots.</summary>
+    internal static void RestoreOptimizerWeights(H5Group og, Model model, Optimizer optimizer, string path)
+    {
+        var names = Model.ReadNames(og, "weight_names");
+        optimizer.Build(model.TrainableWeights);
+        if (names.Length != optimizer.SlotVariables.Count + 1)
+            throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
+        optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
+        for (int i = 1; i < names.Length; i++) optimizer.SlotVariables[i - 1].Assign(og.Dataset(names[i]).Read());
     }
 
     private static JsonDocument ParseJson(string json, string source)

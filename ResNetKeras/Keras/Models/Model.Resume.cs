@@ -1,0 +1,50 @@
+using System.Text.Json;
+using ResNetKeras.IO.Hdf5;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>What <c>Fit</c> needs to resume exactly: the cancellation flag and the in-place restore used by <see cref="BackupAndRestore"/>.</summary>
+public sealed partial class Model
+{
+    /// <summary>
+    /// Whether the last <c>Fit</c> stopped because its <c>cancellationToken</c> was cancelled (Ctrl-C) rather than by
+    /// finishing its epochs or <see cref="StopTraining"/>; callbacks read it in <c>OnTrainEnd</c> (BackupAndRestore then
+    /// keeps its backup).
+    /// </summary>
+    public bool TrainingCancelled { get; internal set; }
+
+    /// <summary>
+    /// Loads a file written by <see cref="Save(string)"/> into this model in place: the weights, and when the model is
+    /// compiled the optimizer's iterations, slots and learning rate. Returns the root string attribute
+    /// <paramref name="attribute"/> (BackupAndRestore's training position), or null when the file has none.
+    /// </summary>
+    internal string? RestoreTrainingState(string path, string attribute)
+    {
+        var root = H5File.Open(path).Root;
+        LoadWeights(path);
+        if (Optimizer is { } optimizer)
+        {
+            if (root.Contains("optimizer_weights")) Models.RestoreOptimizerWeights(root.Group("optimizer_weights"), this, optimizer, path);
+            if (root.Attributes.TryGetValue("training_config", out var tc))
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(tc.ReadString());
+                    if (doc.RootElement.TryGetProperty("optimizer_config", out var oc) && oc.TryGetProperty("config", out var c)
+                        && c.TryGetProperty("learning_rate", out var lr) && lr.ValueKind == JsonValueKind.Number)
+                        optimizer.LearningRate = lr.GetDouble();
+                }
+                catch (JsonException e) { throw new InvalidDataException($"{path}: invalid training_config JSON: {e.Message}", e); }
+            }
+        }
+        return root.Attributes.TryGetValue(attribute, out var meta) ? meta.ReadString() : null;
+    }
+
+    /// <summary>The (epoch, batch) a <see cref="BackupAndRestore"/> among <paramref name="callbacks"/> restored in its <c>OnTrainBegin</c>, if any.</summary>
+    internal static (int Epoch, int Batch)? RestoredPosition(IEnumerable<Callback> callbacks)
+    {
+        foreach (var c in callbacks)
+            if (c is BackupAndRestore { RestoredPosition: { } p }) return p;
+        return null;
+    }
+}
