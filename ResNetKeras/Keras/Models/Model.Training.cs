@@ -240,11 +240,14 @@ public sealed partial class Model
     /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
     /// <paramref name="seed"/>, or the session's random source), the last partial batch kept. With
     /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
-    /// compiled metrics stay unweighted.
+    /// compiled metrics stay unweighted. Cancelling <paramref name="cancellationToken"/> (Ctrl-C through
+    /// <see cref="InterruptHandler"/>) stops training between batches: the unfinished epoch gets no validation and no
+    /// <c>OnEpochEnd</c>, <c>OnTrainEnd</c> still runs, <see cref="TrainingCancelled"/> is set and the History so far is
+    /// returned. A <see cref="BackupAndRestore"/> callback's backup overrides <paramref name="initialEpoch"/>.
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
-        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null)
+        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null, CancellationToken cancellationToken = default)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -279,15 +282,15 @@ public sealed partial class Model
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
         uint baseSeed = seed ?? Backend.DerivedSeed("fit.shuffle");
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, (epoch, first) =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
-            return Enumerable.Range(0, steps).Select(s =>
+            return Enumerable.Range(first, steps - first).Select(s =>
             {
                 var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
                 return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
             });
-        }, onEpochEnd: null);
+        }, onEpochBegin: null, onEpochEnd: null, cancellationToken);
     }
 
     /// <summary>
@@ -295,11 +298,14 @@ public sealed partial class Model
     /// = <paramref name="stepsPerEpoch"/> or the sequence length (batch indices cycle when more are asked); the batch order
     /// is shuffled each epoch when <paramref name="shuffle"/>; <paramref name="workers"/> threads prepare up to
     /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch. Sample weights the
-    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload.
+    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload. Each epoch starts with
+    /// <c>x.OnEpochBegin(epoch)</c>, so a new Flow resumed with <paramref name="initialEpoch"/> gives the batches of an
+    /// uninterrupted run; <paramref name="cancellationToken"/> and <see cref="BackupAndRestore"/> as in the array overload.
     /// </summary>
     public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
-        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1)
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1,
+        CancellationToken cancellationToken = default)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -320,10 +326,10 @@ public sealed partial class Model
         uint baseSeed = seed ?? Backend.DerivedSeed("fit.shuffle");
         var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
         bool checkedFirst = false;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, (epoch, first) =>
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
-            var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
+            var order = Enumerable.Range(first, steps - first).Select(s => perm[s % len]).ToList();
             return enqueuer.GetEpochWithSampleWeight(order).Select(batch =>
             {
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
@@ -336,7 +342,7 @@ public sealed partial class Model
                 CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
                 return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
             });
-        }, onEpochEnd: x.OnEpochEnd);
+        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken);
     }
 
     /// <summary>
@@ -384,20 +390,30 @@ public sealed partial class Model
 
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
         (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
-        Func<int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action? onEpochEnd)
+        Func<int, int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
+        CancellationToken cancellationToken)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
         StopTraining = false;
+        TrainingCancelled = false;
         foreach (var c in list) c.OnTrainBegin(new Dictionary<string, double>());
+        // A BackupAndRestore backup overrides initialEpoch and skips the batches of its epoch already trained.
+        int firstStep = 0;
+        if (RestoredPosition(list) is { } restored) (initialEpoch, firstStep) = (restored.Epoch, Math.Min(restored.Batch, steps));
         Dictionary<string, double> epochLogs = new();
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
+            if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
             foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
+            // Positions a Sequence at this epoch: its shuffle and augmentation depend on (seed, epoch) only.
+            onEpochBegin?.Invoke(epoch);
             var acc = new Accumulator();
-            int step = 0;
-            foreach (var (xb, yb, wb) in epochBatches(epoch))
+            int step = epoch == initialEpoch ? firstStep : 0;
+            foreach (var (xb, yb, wb) in epochBatches(epoch, step))
             {
+                // Ctrl-C stops between batches: the epoch stays unfinished (no validation, no OnEpochEnd).
+                if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
                 TrainStep(xb, yb, wb, acc);
                 var batchLogs = Logs(acc);
@@ -405,6 +421,7 @@ public sealed partial class Model
                 step++;
                 if (StopTraining) break;
             }
+            if (TrainingCancelled) break;
             epochLogs = Logs(acc);
             if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
