@@ -68,8 +68,11 @@ public sealed class Cifar10ResNetExampleTests
         svg.Load(Path.Combine(save, $"cifar10_{modelType}_history.svg"));
         Assert.AreEqual(4, svg.GetElementsByTagName("polyline").Count, "training and validation lines in both panels");
         var csv = File.ReadAllLines(Path.Combine(save, $"cifar10_{modelType}_history.csv"));
-        Assert.AreEqual("epoch,loss,accuracy,val_loss,val_accuracy,lr", csv[0]);
+        // Keras's CSVLogger layout (keys sorted, 0-based epochs), written a row per epoch.
+        Assert.AreEqual("epoch,accuracy,loss,lr,val_accuracy,val_loss", csv[0]);
         Assert.AreEqual(3, csv.Length);
+        StringAssert.StartsWith(csv[1], "0,");
+        StringAssert.StartsWith(csv[2], "1,");
     }
 
     [TestMethod]
