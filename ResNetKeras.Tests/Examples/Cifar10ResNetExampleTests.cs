@@ -90,4 +90,29 @@ public sealed class Cifar10ResNetExampleTests
         }
         finally { Console.SetError(saved); }
     }
+
+    [TestMethod]
+    [DataRow("--save-dir")]
+    [DataRow("--backup-dir")]
+    public void UnwritableFolder_OneLineBeforeTraining(string option)
+    {
+        // Tests run as root, where permissions do not stop writes; a folder below a regular file cannot be created by anyone.
+        string file = Path.Combine(dir, "a_file");
+        File.WriteAllText(file, "");
+        string bad = Path.Combine(file, "sub");
+        var saved = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        try
+        {
+            var (code, output) = Run("--data-dir", Path.Combine(dir, "data"), "--epochs", "1", "--n", "1", "--batch-size", "8",
+                "--save-dir", option == "--save-dir" ? bad : Path.Combine(dir, "saved"), "--backup-dir", option == "--backup-dir" ? bad : Path.Combine(dir, "backup"));
+            Assert.AreEqual(1, code);
+            var lines = err.ToString().TrimEnd('\n').Split('\n');
+            Assert.AreEqual(1, lines.Length, err.ToString());
+            StringAssert.StartsWith(lines[0], $"error: {option}: cannot write into '{bad}': ");
+            Assert.IsFalse(output.Contains("x_train shape"), "checked before loading data and training: " + output);
+        }
+        finally { Console.SetError(saved); }
+    }
 }

@@ -255,6 +255,15 @@ public sealed class ResumeTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new BackupAndRestore(dir, saveFreq: "batch")).Message, "save_freq=batch");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new BackupAndRestore(dir, saveFreq: 0)).Message, "save_freq=0");
         Assert.ThrowsExactly<ArgumentException>(() => new BackupAndRestore(" "));
+        // An unwritable backup folder fails at the start of Fit, before any training.
+        string file = Path.Combine(dir, "plain");
+        File.WriteAllText(file, "");
+        var unwritable = Build();
+        var before = unwritable.Optimizer!.Iterations;
+        var (x0, y0) = Data();
+        var io = Assert.ThrowsExactly<IOException>(() => unwritable.Fit(x0, y0, epochs: 1, verbose: 0, callbacks: [new BackupAndRestore(Path.Combine(file, "b"))]));
+        StringAssert.StartsWith(io.Message, $"Cannot write into the folder '{Path.Combine(file, "b")}': ");
+        Assert.AreEqual(before, unwritable.Optimizer.Iterations, "nothing trained");
         // A file that is not a backup is refused with its path, not silently ignored.
         var model = Build();
         model.Save(Path.Combine(dir, "latest.h5"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ResNetKeras.IO;
 
 namespace ResNetKeras.Keras;
 
@@ -91,7 +92,8 @@ public sealed class BackupAndRestore : Callback
         saveAtEpochEnd = false;
         trainedSinceSave = false;
         var model = Model ?? throw new InvalidOperationException("BackupAndRestore: no model is set; it runs as a callback of Model.Fit.");
-        Directory.CreateDirectory(BackupDir);
+        // A folder that cannot be written fails here, before the first epoch trains.
+        AtomicFile.CheckWritableFolder(BackupDir);
         string path = BackupPath;
         if (!File.Exists(path)) return;
         string meta = model.RestoreTrainingState(path, MetadataAttribute)
