@@ -61,7 +61,7 @@ public sealed class ApplicationsTests
         // The shortcut keeps the input channels and zero-fills the new ones.
         var layer = new IdentityShortcut(4, 2);
         var x = new Tensor(Enumerable.Range(1, 2 * 2 * 2).Select(i => (float)i).ToArray(), 1, 2, 2, 2);
-        CollectionAssert.AreEqual(new float[] { 1, 2, 0, 0 }, layer.Forward([x], false).Data);
+        CollectionAssert.AreEqual(new float[] { 1, 2, 0, 0 }, layer.Forward([x], false).ToArray());
         Backend.ClearSession();
         Assert.AreEqual(a.ToJson(), Models.ModelFromJson(a.ToJson()).ToJson());
     }

@@ -76,6 +76,40 @@ public sealed class Cifar10ResNetExampleTests
     }
 
     [TestMethod]
+    public void SimDevice_GivesTheCpuRun()
+    {
+        // The same seeded recipe (augmentation with 4 workers, checkpoints, callbacks, evaluation) on both devices.
+        string TestLine(string device)
+        {
+            Backend.ClearSession();
+            var (code, output) = Run("--data-dir", Path.Combine(dir, "data"), "--epochs", "2", "--version", "1", "--n", "1",
+                "--batch-size", "8", "--seed", "3", "--save-dir", Path.Combine(dir, device), "--verbose", "0", "--device", device);
+            Assert.AreEqual(0, code, output);
+            return string.Join("\n", output.Split('\n').Where(l => l.StartsWith("Test loss: ") || l.StartsWith("Test accuracy: ")));
+        }
+        var cpu = TestLine("cpu");
+        var sim = TestLine("sim");
+        StringAssert.StartsWith(cpu, "Test loss: ");
+        var values = (string s) => s.Split('\n').Select(l => double.Parse(l.Split(": ")[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var (a, b) = (values(cpu), values(sim));
+        for (int i = 0; i < a.Length; i++) Assert.AreEqual(a[i], b[i], 1e-5 * Math.Max(1, Math.Abs(a[i])), $"{cpu} vs {sim}");
+    }
+
+    [TestMethod]
+    public void UnknownDevice_OneLineNamingTheAvailableOnes()
+    {
+        var saved = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        try
+        {
+            Assert.AreEqual(1, Run("--data-dir", Path.Combine(dir, "data"), "--epochs", "1", "--device", "gpu").Code);
+            StringAssert.Contains(err.ToString(), "error: Unknown device 'gpu'. Available devices: cpu, sim.");
+        }
+        finally { Console.SetError(saved); }
+    }
+
+    [TestMethod]
     public void BadArguments_OneClearLineAndNonZeroExit()
     {
         var saved = Console.Error;

@@ -39,6 +39,36 @@ public sealed class KerasCompareTests
     }
 
     [TestMethod]
+    public void Devices_ListsCpuFirst_AndPredictOnSimEqualsCpu()
+    {
+        var (code, output, _) = Run("devices");
+        Assert.AreEqual(0, code);
+        CollectionAssert.AreEqual(new[] { "cpu", "sim" }, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Backend.ClearSession();
+        Backend.SetRandomSeed(4);
+        var model = ResNetCifar.ResNetV2([32, 32, 3], 11);
+        string weights = Path.Combine(dir, "w2.h5"), input = Path.Combine(dir, "x2.npy");
+        model.SaveWeights(weights);
+        var x = NDArray.Zeros([3, 32, 32, 3]);
+        var rng = new RandomState(2);
+        for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-1, 1));
+        Npy.Save(input, x);
+        float[] Predict(string device)
+        {
+            string output = Path.Combine(dir, $"y_{device}.npy");
+            var (c, _, err) = Run("predict", "--model", "resnet_v2", "--depth", "11", "--weights", weights, "--input", input, "--output", output, "--device", device);
+            Assert.AreEqual(0, c, err);
+            return Npy.Load(output).Float32Data;
+        }
+        var cpu = Predict("cpu");
+        var sim = Predict("sim");
+        for (int i = 0; i < cpu.Length; i++) Assert.AreEqual(cpu[i], sim[i], 1e-5f, $"output {i}");
+        var (bad, _, badErr) = Run("predict", "--device", "tpu", "--model", "resnet_v2", "--depth", "11", "--weights", weights, "--input", input, "--output", input);
+        Assert.AreEqual(1, bad);
+        Assert.AreEqual("error: Unknown device 'tpu'. Available devices: cpu, sim. (Parameter 'name')", badErr.Trim());
+    }
+
+    [TestMethod]
     public void Predict_WithSavedWeights_EqualsInProcessPredictions()
     {
         Backend.ClearSession();

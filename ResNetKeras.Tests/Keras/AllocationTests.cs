@@ -28,17 +28,17 @@ public sealed class AllocationTests
     [TestMethod]
     public void TensorsFromAScope_ReturnToThePoolAndAreReused()
     {
-        float[] first;
+        ResNetKeras.Devices.DeviceStorage first;
         using (new TensorScope())
-            first = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], -1f)).Data;
+            first = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], -1f)).Storage;
         using (new TensorScope())
         {
             var again = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 3f));
-            Assert.AreSame(first, again.Data, "the pooled buffer of the same length is handed out again");
-            Assert.AreEqual(3f, again.Data[0], "and fully overwritten by the op");
+            Assert.AreSame(first, again.Storage, "the pooled buffer of the same length is handed out again");
+            Assert.AreEqual(3f, again.ToArray()[0], "and fully overwritten by the op");
         }
         var outside = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
-        Assert.AreNotSame(first, outside.Data, "outside a scope, outputs are ordinary arrays");
+        Assert.AreNotSame(first, outside.Storage, "outside a scope, outputs are ordinary arrays");
     }
 
     [TestMethod]
@@ -52,15 +52,15 @@ public sealed class AllocationTests
             ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
         }
         Assert.AreEqual(2, TensorScope.IdleCount(small));
-        float[] kept;
+        ResNetKeras.Devices.DeviceStorage kept;
         using (new TensorScope())
         {
             // Asked for in this step, then released: a later miss of another length must not evict it.
             var a = ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 1f));
-            kept = a.Data;
+            kept = a.Storage;
             TensorScope.Release(kept);
             ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 3], 1f));
-            Assert.AreSame(kept, ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 2f)).Data);
+            Assert.AreSame(kept, ResNetKeras.Ops.Op.Relu(Tensor.Full([64, 64, 2], 2f)).Storage);
         }
         using (new TensorScope())
         {

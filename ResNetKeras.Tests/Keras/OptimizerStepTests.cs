@@ -40,7 +40,7 @@ public sealed class OptimizerStepTests
         {
             if (t == 2) adam.LearningRate = 5e-3;
             adam.ApplyGradients([(new Tensor([(float)grads[t]], 1), w)]);
-            Assert.AreEqual(expected[t], w.Value.Data[0], 1e-6, $"step {t + 1}");
+            Assert.AreEqual(expected[t], w.Value.ToArray()[0], 1e-6, $"step {t + 1}");
         }
         Assert.AreEqual(3L, adam.Iterations);
         Assert.AreEqual(amsgrad ? 3 : 2, adam.SlotVariables.Count);
@@ -54,7 +54,7 @@ public sealed class OptimizerStepTests
         sgd.ApplyGradients([(new Tensor([1f], 1), w)]);   // v = -0.1, w = 0.9
         sgd.LearningRate = 1.0;
         sgd.ApplyGradients([(new Tensor([1f], 1), w)]);   // v = 0.5·(-0.1) - 1·1 = -1.05, w = -0.15
-        Assert.AreEqual(-0.15f, w.Value.Data[0], 1e-6f);
+        Assert.AreEqual(-0.15f, w.Value.ToArray()[0], 1e-6f);
         CollectionAssert.AreEqual(new[] { "SGD/conv2d/kernel/momentum:0" }, sgd.SlotVariables.Select(s => s.Name).ToArray());
         Assert.AreEqual(0, new SGD().SlotVariables.Count);
     }

@@ -19,7 +19,7 @@ public sealed class OptimizerTests
             double theta = i == 0 ? 1 : -2, g = i == 0 ? 0.5 : -0.1;
             double m = 0.1 * g, v = 0.001 * g * g;
             double alpha = 1e-3 * Math.Sqrt(1 - 0.999) / (1 - 0.9);
-            Assert.AreEqual(theta - alpha * m / (Math.Sqrt(v) + 1e-7), w.Value.Data[i], 1e-6);
+            Assert.AreEqual(theta - alpha * m / (Math.Sqrt(v) + 1e-7), w.Value.ToArray()[i], 1e-6);
         }
         Assert.AreEqual(1L, adam.Iterations);
         CollectionAssert.AreEqual(new[] { "Adam/dense/kernel/m:0", "Adam/dense/kernel/v:0" }, adam.SlotVariables.Select(s => s.Name).ToArray());
@@ -43,20 +43,20 @@ public sealed class OptimizerTests
         var w = Var("w:0", 1f);
         var sgd = new SGD(0.1, momentum: 0.9);
         sgd.ApplyGradients([(new Tensor([1f], 1), w)]);
-        Assert.AreEqual(0.9f, w.Value.Data[0], 1e-6f);
+        Assert.AreEqual(0.9f, w.Value.ToArray()[0], 1e-6f);
         sgd.ApplyGradients([(new Tensor([1f], 1), w)]);
-        Assert.AreEqual(0.71f, w.Value.Data[0], 1e-6f);
+        Assert.AreEqual(0.71f, w.Value.ToArray()[0], 1e-6f);
 
         var n = Var("n:0", 1f);
         var nes = new SGD(0.1, momentum: 0.9, nesterov: true);
         nes.ApplyGradients([(new Tensor([1f], 1), n)]);
-        Assert.AreEqual(0.81f, n.Value.Data[0], 1e-6f);
+        Assert.AreEqual(0.81f, n.Value.ToArray()[0], 1e-6f);
         nes.ApplyGradients([(new Tensor([1f], 1), n)]);
-        Assert.AreEqual(0.539f, n.Value.Data[0], 1e-6f);
+        Assert.AreEqual(0.539f, n.Value.ToArray()[0], 1e-6f);
 
         var p = Var("p:0", 1f);
         new SGD(0.5).ApplyGradients([(new Tensor([1f], 1), p)]);
-        Assert.AreEqual(0.5f, p.Value.Data[0]);
+        Assert.AreEqual(0.5f, p.Value.ToArray()[0]);
     }
 
     [TestMethod]

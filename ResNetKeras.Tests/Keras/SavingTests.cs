@@ -161,7 +161,7 @@ public sealed class SavingTests
         cp.SetModel(model);
         cp.OnEpochEnd(0, new() { ["val_loss"] = 1 });
         var saved = model.Predict(x);
-        foreach (var w in model.TrainableWeights) Array.Fill(w.Value.Data, 0.01f);
+        foreach (var w in model.TrainableWeights) w.Value.Device.Fill(w.Value.Storage, 0.01f);
         Npy.BeforeRename = p => throw new IOException("simulated crash before rename");
         Assert.ThrowsExactly<IOException>(() => cp.OnEpochEnd(1, new() { ["val_loss"] = 1 }));
         Npy.BeforeRename = null;

@@ -1,18 +1,32 @@
+using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 using static ResNetKeras.Tests.Ops.GradientChecker;
 
 namespace ResNetKeras.Tests.Ops;
 
+/// <summary>Every op's finite-difference gradient check on the CPU device.</summary>
 [TestClass]
-public sealed class OpGradientTests
+public sealed class OpGradientTestsCpu : OpGradientTests
 {
-    private static readonly RandomState Rng = new(2024);
+    protected override IDevice Device => ResNetKeras.Devices.Cpu.CpuDevice.Instance;
+}
 
-    private static Tensor R(params int[] shape)
-    {
-        lock (Rng) return Random(Rng, shape);
-    }
+/// <summary>The same checks on the simulated device: queued kernels over memory the host can only copy.</summary>
+[TestClass]
+public sealed class OpGradientTestsSim : OpGradientTests
+{
+    protected override IDevice Device => ResNetKeras.Devices.Sim.SimDevice.Instance;
+}
+
+/// <summary>Finite-difference gradient checks of every differentiable op, run on each device by a subclass.</summary>
+public abstract class OpGradientTests
+{
+    private readonly RandomState rng = new(2024);
+
+    protected abstract IDevice Device { get; }
+
+    private Tensor R(params int[] shape) => Random(rng, Device, shape);
 
     [TestMethod]
     [DataRow(1, 5, 5, 2, 3, 3, 1, "same")]
@@ -43,7 +57,9 @@ public sealed class OpGradientTests
         var b = R(32);
         var fused = Op.Conv2D(x, k, b, 1, 1, "same");
         var separate = Op.BiasAdd(Op.Conv2D(x, k, 1, 1, "same"), b);
-        for (int i = 0; i < fused.Size; i++) Assert.AreEqual(separate.Data[i], fused.Data[i], 1e-5f, $"element {i}");
+        var f = fused.ToArray();
+        var e = separate.ToArray();
+        for (int i = 0; i < f.Length; i++) Assert.AreEqual(e[i], f[i], 1e-5f, $"element {i}");
     }
 
     [TestMethod]
@@ -61,19 +77,30 @@ public sealed class OpGradientTests
 
     [TestMethod]
     public void BatchNormTraining() =>
-        Check(t => Op.BatchNormTraining(t[0], t[1], t[2], 1e-3f, out _, out _), [R(2, 3, 3, 4), R(4), R(4)], tolerance: 3e-2);
+        Check(t => Op.BatchNormTraining(t[0], t[1], t[2], 1e-3f), [R(2, 3, 3, 4), R(4), R(4)], tolerance: 3e-2);
+
+    [TestMethod]
+    public void BatchNormTraining_FusedRelu_WithMovingStatistics()
+    {
+        // β ≥ 5 keeps every output γ·x̂ + β positive (|x̂| ≤ √(m − 1) ≈ 4.1 over m = 18 rows, |γ| ≤ 1), away from the
+        // ReLU's kink, where a finite difference is meaningless; FusedReluTests checks the masked gradient bit for bit.
+        var beta = R(4);
+        Set(beta, (_, v) => 5f + Math.Abs(v));
+        Check(t => Op.BatchNormTraining(t[0], t[1], t[2], 1e-3f, R(4), R(4), 0.9f, besselCorrection: true, relu: true), [R(2, 3, 3, 4), R(4), beta], tolerance: 3e-2);
+    }
 
     [TestMethod]
     public void BatchNormTraining_WithoutScaleAndCenter() =>
-        Check(t => Op.BatchNormTraining(t[0], null, null, 1e-3f, out _, out _), [R(3, 2, 2, 3)], tolerance: 3e-2);
+        Check(t => Op.BatchNormTraining(t[0], null, null, 1e-3f), [R(3, 2, 2, 3)], tolerance: 3e-2);
 
     [TestMethod]
     public void BatchNormInference()
     {
         var mv = R(3);
-        for (int i = 0; i < 3; i++) mv.Data[i] = 0.5f + Math.Abs(mv.Data[i]);
+        Set(mv, (_, v) => 0.5f + Math.Abs(v));
         var mm = R(3);
         Check(t => Op.BatchNormInference(t[0], t[1], t[2], mm, mv, 1e-3f), [R(2, 2, 2, 3), R(3), R(3)]);
+        Check(t => Op.BatchNormInference(t[0], t[1], t[2], mm, mv, 1e-3f, relu: true), [R(2, 2, 2, 3), R(3), R(3)]);
     }
 
     [TestMethod]
@@ -81,7 +108,7 @@ public sealed class OpGradientTests
     {
         var x = R(2, 3, 4);
         // Keep inputs away from the kink, where the finite difference is undefined.
-        for (int i = 0; i < x.Size; i++) if (Math.Abs(x.Data[i]) < 0.05f) x.Data[i] = 0.3f;
+        Set(x, (_, v) => Math.Abs(v) < 0.05f ? 0.3f : v);
         Check(t => Op.Relu(t[0]), [x]);
     }
 
@@ -116,7 +143,7 @@ public sealed class OpGradientTests
         if (max)
         {
             // Distinct values so the max is unique and the finite difference does not cross a tie.
-            for (int i = 0; i < x.Size; i++) x.Data[i] = ((i * 37) % x.Size) / (float)x.Size;
+            Set(x, (i, _) => ((i * 37) % x.Size) / (float)x.Size);
         }
         Check(t => max ? Op.MaxPool2D(t[0], pool, pool, stride, stride, padding) : Op.AvgPool2D(t[0], pool, pool, stride, stride, padding), [x], delta: max ? 1e-3f : 1e-2f);
     }
@@ -126,7 +153,7 @@ public sealed class OpGradientTests
     {
         Check(t => Op.GlobalAvgPool2D(t[0]), [R(2, 3, 4, 2)]);
         var x = R(2, 3, 3, 2);
-        for (int i = 0; i < x.Size; i++) x.Data[i] = ((i * 7) % x.Size) / (float)x.Size;
+        Set(x, (i, _) => ((i * 7) % x.Size) / (float)x.Size);
         Check(t => Op.GlobalMaxPool2D(t[0]), [x], delta: 1e-3f);
     }
 
@@ -149,16 +176,17 @@ public sealed class OpGradientTests
             g = tape.Gradient(y, [x])[0];
         }
         int kept = 0;
-        for (int i = 0; i < x.Size; i++)
+        float[] xs = x.ToArray(), ys = y.ToArray(), gs = g.ToArray();
+        for (int i = 0; i < xs.Length; i++)
         {
-            if (y.Data[i] == 0f && x.Data[i] != 0f)
+            if (ys[i] == 0f && xs[i] != 0f)
             {
-                Assert.AreEqual(0f, g.Data[i]);
+                Assert.AreEqual(0f, gs[i]);
                 continue;
             }
             kept++;
-            Assert.AreEqual(x.Data[i] / 0.75f, y.Data[i], 1e-6f);
-            Assert.AreEqual(1f / 0.75f, g.Data[i], 1e-6f);
+            Assert.AreEqual(xs[i] / 0.75f, ys[i], 1e-6f);
+            Assert.AreEqual(1f / 0.75f, gs[i], 1e-6f);
         }
         // 2000 Bernoulli(0.75) draws: mean 1500, std ~19.4; 5 sigma bounds.
         Assert.IsTrue(kept > 1400 && kept < 1600, $"kept {kept} of 2000");
@@ -167,14 +195,16 @@ public sealed class OpGradientTests
     [TestMethod]
     public void CrossEntropyLosses()
     {
-        var labels = Tensor.Zeros(3, 4);
-        labels.Data[1] = 1; labels.Data[4 + 3] = 1; labels.Data[8 + 0] = 1;
+        var labels = On(Device, [0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0], 3, 4);
         Check(t => Op.SoftmaxCrossEntropyWithLogits(t[0], labels), [R(3, 4)]);
         var probs = R(3, 4);
-        for (int i = 0; i < probs.Size; i++) probs.Data[i] = 0.2f + Math.Abs(probs.Data[i]);
+        Set(probs, (_, v) => 0.2f + Math.Abs(v));
         Check(t => Op.CategoricalCrossentropy(t[0], labels), [probs], delta: 1e-3f);
         Check(t => Op.SparseSoftmaxCrossEntropyWithLogits(t[0], [1, 3, 0]), [R(3, 4)]);
         Check(t => Op.SparseCategoricalCrossentropy(t[0], [1, 3, 0]), [probs], delta: 1e-3f);
+        var sparse = On(Device, [1, 3, 0], 3);
+        Check(t => Op.SparseSoftmaxCrossEntropyWithLogits(t[0], sparse), [R(3, 4)]);
+        Check(t => Op.SparseCategoricalCrossentropy(t[0], sparse), [probs], delta: 1e-3f);
     }
 
     [TestMethod]
@@ -183,6 +213,9 @@ public sealed class OpGradientTests
         Check(t => Op.Mean(t[0]), [R(3, 4)]);
         Check(t => Op.Sum(t[0]), [R(3, 4)]);
         Check(t => Op.L2Penalty(t[0], 1e-1f), [R(2, 3)]);
+        Check(t => Op.Sum(t[0], axis: 1), [R(2, 3, 4)]);
+        Check(t => Op.Mean(t[0], axis: -1, keepDims: true), [R(2, 3, 4)]);
+        Check(t => Op.Mean(t[0], axis: 0), [R(2, 3, 4)]);
     }
 
     [TestMethod]
@@ -194,7 +227,7 @@ public sealed class OpGradientTests
         using var tape = new GradientTape();
         // x was never watched, so y's producer was not recorded and its gradient is zero.
         var g = tape.Gradient(Op.Sum(Op.Relu(x)), [x]);
-        CollectionAssert.AreEqual(new float[4], g[0].Data);
+        CollectionAssert.AreEqual(new float[4], g[0].ToArray());
         Assert.AreEqual(4, y.Size);
     }
 }

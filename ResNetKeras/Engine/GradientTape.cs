@@ -1,3 +1,5 @@
+using ResNetKeras.Devices;
+
 namespace ResNetKeras.Engine;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class GradientTape : IDisposable
     private readonly List<TapeEntry> records = new();
     private readonly HashSet<Tensor> tracked = new(ReferenceEqualityComparer.Instance);
     // How many recorded backward functions still read each buffer: a buffer nobody reads can go back to the pool.
-    private readonly Dictionary<float[], int> savedBuffers = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<DeviceStorage, int> savedBuffers = new(ReferenceEqualityComparer.Instance);
     private bool disposed;
     private bool used;
 
@@ -66,13 +68,13 @@ public sealed class GradientTape : IDisposable
         if (!any) return;
         saved ??= [.. inputs.Where(t => t is not null), output];
         foreach (var t in saved)
-            tape.savedBuffers[t.Data] = tape.savedBuffers.GetValueOrDefault(t.Data) + 1;
+            tape.savedBuffers[t.Storage] = tape.savedBuffers.GetValueOrDefault(t.Storage) + 1;
         tape.tracked.Add(output);
         tape.records.Add(new TapeEntry(output, inputs, saved, backward));
     }
 
     /// <summary>Whether a backward function recorded by an active tape on this thread reads <paramref name="buffer"/>.</summary>
-    internal static bool IsSaved(float[] buffer)
+    internal static bool IsSaved(DeviceStorage buffer)
     {
         for (var tape = current; tape is not null; tape = tape.previous)
             if (tape.savedBuffers.ContainsKey(buffer)) return true;
@@ -111,14 +113,14 @@ public sealed class GradientTape : IDisposable
         {
             var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance)
             {
-                [target] = outputGradient ?? Tensor.Full(target.Shape, 1f),
+                [target] = outputGradient ?? Tensor.Full(target.Device, target.Shape, 1f),
             };
             var sourceSet = new HashSet<Tensor>(sources, ReferenceEqualityComparer.Instance);
             // Buffers held by entries of grads: a gradient buffer may be shared (Add hands dy to every input).
-            var gradBuffers = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance) { [grads[target].Data] = 1 };
-            var candidates = new List<float[]>();
-            void Hold(float[] b) => gradBuffers[b] = gradBuffers.GetValueOrDefault(b) + 1;
-            void Drop(float[] b)
+            var gradBuffers = new Dictionary<DeviceStorage, int>(ReferenceEqualityComparer.Instance) { [grads[target].Storage] = 1 };
+            var candidates = new List<DeviceStorage>();
+            void Hold(DeviceStorage b) => gradBuffers[b] = gradBuffers.GetValueOrDefault(b) + 1;
+            void Drop(DeviceStorage b)
             {
                 if (--gradBuffers[b] == 0) gradBuffers.Remove(b);
                 candidates.Add(b);
@@ -142,21 +144,21 @@ public sealed class GradientTape : IDisposable
                     if (grads.TryGetValue(input, out var existing))
                     {
                         var sum = Sum(existing, gi);
-                        Drop(existing.Data);
-                        candidates.Add(gi.Data);
+                        Drop(existing.Storage);
+                        candidates.Add(gi.Storage);
                         gi = sum;
                     }
                     grads[input] = gi;
-                    Hold(gi.Data);
+                    Hold(gi.Storage);
                 }
-                if (!keep) Drop(g.Data);
+                if (!keep) Drop(g.Storage);
                 if (RecyclesBuffers)
                 {
                     foreach (var t in rec.Saved)
-                        if (--savedBuffers[t.Data] == 0)
+                        if (--savedBuffers[t.Storage] == 0)
                         {
-                            savedBuffers.Remove(t.Data);
-                            candidates.Add(t.Data);
+                            savedBuffers.Remove(t.Storage);
+                            candidates.Add(t.Storage);
                         }
                     foreach (var b in candidates)
                         if (!gradBuffers.ContainsKey(b) && !savedBuffers.ContainsKey(b)) TensorScope.Release(b);
@@ -165,7 +167,7 @@ public sealed class GradientTape : IDisposable
             }
             var result = new Tensor[sources.Count];
             for (int i = 0; i < result.Length; i++)
-                result[i] = grads.TryGetValue(sources[i], out var gs) ? gs : Tensor.Zeros(sources[i].Shape);
+                result[i] = grads.TryGetValue(sources[i], out var gs) ? gs : Tensor.Zeros(sources[i].Device, sources[i].Shape);
             return result;
         }
         finally
@@ -180,8 +182,8 @@ public sealed class GradientTape : IDisposable
     // tensor to several inputs (Add does), so adding in place could corrupt a sibling's gradient.
     private static Tensor Sum(Tensor a, Tensor b)
     {
-        var r = Tensor.Rent(a.Shape, zeroed: false);
-        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, r.Data);
+        var r = Tensor.Rent(a.Device, a.Shape, zeroed: false);
+        a.Device.AddN([a.Storage, b.Storage], r.Storage, relu: false);
         return r;
     }
 

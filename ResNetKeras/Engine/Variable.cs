@@ -34,7 +34,7 @@ public sealed class Variable
     {
         if (values.Length != Value.Size)
             throw new ArgumentException($"Variable '{Name}': cannot assign {values.Length} values to a variable of shape {ShapeUtil.Format(Value.ShapeSpan)} ({Value.Size} values).", nameof(values));
-        values.CopyTo(Value.Data);
+        Value.Device.CopyFromHost(values, Value.Storage);
     }
 
     /// <summary>Copies an array of the same shape into the variable.</summary>
@@ -44,11 +44,11 @@ public sealed class Variable
         if (!ShapeUtil.SameShape(value.ShapeSpan, Value.ShapeSpan))
             throw new ArgumentException($"Variable '{Name}': expected shape {ShapeUtil.Format(Value.ShapeSpan)}, found shape {ShapeUtil.Format(value.ShapeSpan)}.", nameof(value));
         var f = value.DType == DType.Float32 ? value : value.AsType(DType.Float32);
-        f.Float32Data.CopyTo(Value.Data, 0);
+        Value.Device.CopyFromHost(f.Float32Data, Value.Storage);
     }
 
-    /// <summary>A copy of the current value.</summary>
-    public NDArray Numpy() => new((float[])Value.Data.Clone(), Value.Shape);
+    /// <summary>A host copy of the current value (waits for the device).</summary>
+    public NDArray Numpy() => new(Value.ToArray(), Value.Shape);
 
     /// <inheritdoc/>
     public override string ToString() => $"Variable('{Name}', shape={ShapeUtil.Format(Value.ShapeSpan)}, trainable={Trainable})";

@@ -1,10 +1,10 @@
 namespace ResNetKeras.Kernels;
 
 /// <summary>
-/// The seam between ops and the code that runs them. Ops (<c>ResNetKeras.Ops.Op</c>) call only this
-/// interface, so a GPU backend can replace <see cref="Cpu.CpuKernels"/> without touching ops or layers.
-/// Every buffer is dense, row-major float32; NHWC images and HWIO kernels. Output buffers are
-/// overwritten unless a method says it accumulates.
+/// The kernels over host arrays that the host-memory devices run (<see cref="Devices.Cpu.CpuDevice"/> directly,
+/// <see cref="Devices.Sim.SimDevice"/> on staged copies of its memory). Ops never see this interface: they call
+/// <see cref="Devices.IDevice"/>. Every buffer is dense, row-major float32; NHWC images and HWIO kernels. Output
+/// buffers are overwritten unless a method says it accumulates or updates.
 /// </summary>
 public interface IKernels
 {
@@ -80,4 +80,74 @@ public interface IKernels
 
     /// <summary>The inverse window of <see cref="ZeroPad2D"/>: copies the centre of padded <paramref name="y"/> back into <paramref name="x"/>.</summary>
     void Crop2D(float[] y, float[] x, int n, int h, int w, int c, int top, int bottom, int left, int right);
+
+    /// <summary>
+    /// Training-mode batch normalization in one call: batch mean and biased variance per channel into
+    /// <paramref name="saveMean"/> and 1/√(σ² + ε) into <paramref name="saveInvStd"/> (what the backward call reads),
+    /// y = γ·(x − μ)·invStd + β (max(y, 0) with <paramref name="relu"/>), and, when given, the moving statistics
+    /// updated with <paramref name="momentum"/>: Keras's fused form (variance scaled by m/(m−1)) with
+    /// <paramref name="besselCorrection"/>, else moving −= (moving − batch)·(1 − momentum) with the biased variance.
+    /// </summary>
+    void BatchNormTrainingForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] saveMean, float[] saveInvStd,
+        float[]? movingMean, float[]? movingVariance, int channels, float epsilon, float momentum, bool besselCorrection, bool relu);
+
+    /// <summary>
+    /// Training-mode batch-norm gradients in one call: dbeta = Σ dy, dgamma = Σ dy·x̂ and, when <paramref name="dx"/> is
+    /// given, the input gradient; dy is first masked by <paramref name="reluOutput"/> when a ReLU was fused.
+    /// </summary>
+    void BatchNormTrainingBackward(float[] x, float[] dy, float[]? reluOutput, float[]? gamma, float[] saveMean, float[] saveInvStd,
+        float[]? dx, float[] dgamma, float[] dbeta, int channels);
+
+    /// <summary>Inference-mode batch normalization with the moving statistics (max(y, 0) with <paramref name="relu"/>).</summary>
+    void BatchNormInferenceForward(float[] x, float[]? gamma, float[]? beta, float[] movingMean, float[] movingVariance, float[] y,
+        int channels, float epsilon, bool relu);
+
+    /// <summary>Gradients of <see cref="BatchNormInferenceForward"/>: dbeta, dgamma and, when given, dx (statistics held constant).</summary>
+    void BatchNormInferenceBackward(float[] x, float[] dy, float[]? reluOutput, float[]? gamma, float[] movingMean, float[] movingVariance,
+        float[]? dx, float[] dgamma, float[] dbeta, int channels, float epsilon);
+
+    /// <summary>dx = y·(dy − Σ_j dy_j·y_j) row-wise: the softmax gradient from its output.</summary>
+    void SoftmaxBackward(float[] y, float[] dy, float[] dx, int classes);
+
+    /// <summary>Per-row cross-entropy of a (rows × classes) prediction; labels are one-hot rows or, for sparse kinds, one class index per row.</summary>
+    void CrossEntropyForward(CrossEntropyKind kind, float[] predictions, float[] labels, float[] loss, int classes);
+
+    /// <summary>dpredictions = dloss[r]·∂ℓ_r/∂predictions for <see cref="CrossEntropyForward"/>.</summary>
+    void CrossEntropyBackward(CrossEntropyKind kind, float[] predictions, float[] labels, float[] dloss, float[] dpredictions, int classes);
+
+    /// <summary>
+    /// y[o, i] = (Σ_r x[o, r, i]) / divisor over an (outer × reduced × inner) view, summed in double in index order
+    /// (a sum or mean over contiguous axes; over everything when outer = inner = 1).
+    /// </summary>
+    void ReduceSum(float[] x, float[] y, int outer, int reduced, int inner, double divisor);
+
+    /// <summary>y[o, r, i] = s[o, i] / divisor over an (outer × reduced × inner) view: the gradient of <see cref="ReduceSum"/>.</summary>
+    void BroadcastReduced(float[] s, float[] y, int outer, int reduced, int inner, float divisor);
+
+    /// <summary>y[0] = scale·Σ x² (summed in double): an L2 penalty.</summary>
+    void SumOfSquares(float[] x, float[] y, float scale);
+
+    /// <summary>y = (a·s[0])·x: a gradient scaled by an upstream scalar.</summary>
+    void ScaleByScalar(float[] x, float[] s, float a, float[] y);
+
+    /// <summary>
+    /// Inverted-dropout mask: 1/(1 − rate) where the uniform draw u(seed, i) ≥ rate, else 0. The draw is a
+    /// counter-based hash of (seed, i), so every device produces the same mask without a sequential generator.
+    /// </summary>
+    void DropoutMask(float[] mask, float rate, ulong seed);
+
+    /// <summary>
+    /// TensorFlow's ResourceApplyAdam in float32: m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2),
+    /// θ ← θ − α·m/(√v + ε), with v replaced by the running maximum v̂ when <paramref name="vhat"/> is given (AMSGrad).
+    /// </summary>
+    void AdamUpdate(float[] variable, float[] gradient, float[] m, float[] v, float[]? vhat, float alpha, float beta1, float beta2, float epsilon);
+
+    /// <summary>
+    /// Keras's SGD: θ ← θ − lr·g without <paramref name="velocity"/>; else v ← μ·v − lr·g and θ ← θ + v
+    /// (Nesterov: θ ← θ + μ·v − lr·g).
+    /// </summary>
+    void SgdUpdate(float[] variable, float[] gradient, float[]? velocity, float learningRate, float momentum, bool nesterov);
+
+    /// <summary>target += value element-wise (metric state and other accumulators).</summary>
+    void AssignAdd(float[] target, float[] value);
 }

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using ResNetKeras.Devices.Cpu;
 
 namespace ResNetKeras.Kernels;
 
 /// <summary>
 /// Time per kernel (forward and backward kernels are separate entries, e.g. Conv2DForward, Conv2DBackwardFilter):
-/// enabling it wraps <see cref="Backend.Current"/> in a timing decorator. For the benchmark's <c>--profile</c>.
+/// enabling it wraps the CPU device's kernels in a timing decorator. For the benchmark's <c>--profile</c>.
 /// </summary>
 public static class KernelProfiler
 {
@@ -21,12 +22,12 @@ public static class KernelProfiler
         {
             if (value && wrapped is null)
             {
-                wrapped = Backend.Current;
-                Backend.Current = new Timing(wrapped);
+                wrapped = CpuDevice.Instance.Kernels;
+                CpuDevice.Instance.Kernels = new Timing(wrapped);
             }
             else if (!value && wrapped is not null)
             {
-                Backend.Current = wrapped;
+                CpuDevice.Instance.Kernels = wrapped;
                 wrapped = null;
             }
         }
@@ -80,5 +81,24 @@ public static class KernelProfiler
         public void Multiply(float[] x, float[] m, float[] y) => Time(nameof(Multiply), () => inner.Multiply(x, m, y));
         public void ZeroPad2D(float[] x, float[] y, int n, int h, int w, int c, int top, int bottom, int left, int right) => Time(nameof(ZeroPad2D), () => inner.ZeroPad2D(x, y, n, h, w, c, top, bottom, left, right));
         public void Crop2D(float[] y, float[] x, int n, int h, int w, int c, int top, int bottom, int left, int right) => Time(nameof(Crop2D), () => inner.Crop2D(y, x, n, h, w, c, top, bottom, left, right));
+        public void BatchNormTrainingForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] saveMean, float[] saveInvStd, float[]? movingMean, float[]? movingVariance, int c, float eps, float momentum, bool bessel, bool relu) =>
+            Time(relu ? "BatchNormReluTrainingForward" : nameof(BatchNormTrainingForward), () => inner.BatchNormTrainingForward(x, gamma, beta, y, saveMean, saveInvStd, movingMean, movingVariance, c, eps, momentum, bessel, relu));
+        public void BatchNormTrainingBackward(float[] x, float[] dy, float[]? reluOutput, float[]? gamma, float[] saveMean, float[] saveInvStd, float[]? dx, float[] dgamma, float[] dbeta, int c) =>
+            Time(reluOutput is null ? nameof(BatchNormTrainingBackward) : "BatchNormReluTrainingBackward", () => inner.BatchNormTrainingBackward(x, dy, reluOutput, gamma, saveMean, saveInvStd, dx, dgamma, dbeta, c));
+        public void BatchNormInferenceForward(float[] x, float[]? gamma, float[]? beta, float[] mm, float[] mv, float[] y, int c, float eps, bool relu) =>
+            Time(nameof(BatchNormInferenceForward), () => inner.BatchNormInferenceForward(x, gamma, beta, mm, mv, y, c, eps, relu));
+        public void BatchNormInferenceBackward(float[] x, float[] dy, float[]? reluOutput, float[]? gamma, float[] mm, float[] mv, float[]? dx, float[] dgamma, float[] dbeta, int c, float eps) =>
+            Time(nameof(BatchNormInferenceBackward), () => inner.BatchNormInferenceBackward(x, dy, reluOutput, gamma, mm, mv, dx, dgamma, dbeta, c, eps));
+        public void SoftmaxBackward(float[] y, float[] dy, float[] dx, int classes) => Time(nameof(SoftmaxBackward), () => inner.SoftmaxBackward(y, dy, dx, classes));
+        public void CrossEntropyForward(CrossEntropyKind kind, float[] p, float[] labels, float[] loss, int classes) => Time(nameof(CrossEntropyForward), () => inner.CrossEntropyForward(kind, p, labels, loss, classes));
+        public void CrossEntropyBackward(CrossEntropyKind kind, float[] p, float[] labels, float[] dl, float[] dp, int classes) => Time(nameof(CrossEntropyBackward), () => inner.CrossEntropyBackward(kind, p, labels, dl, dp, classes));
+        public void ReduceSum(float[] x, float[] y, int outer, int reduced, int inner2, double divisor) => Time(nameof(ReduceSum), () => inner.ReduceSum(x, y, outer, reduced, inner2, divisor));
+        public void BroadcastReduced(float[] s, float[] y, int outer, int reduced, int inner2, float divisor) => Time(nameof(BroadcastReduced), () => inner.BroadcastReduced(s, y, outer, reduced, inner2, divisor));
+        public void SumOfSquares(float[] x, float[] y, float scale) => Time(nameof(SumOfSquares), () => inner.SumOfSquares(x, y, scale));
+        public void ScaleByScalar(float[] x, float[] s, float a, float[] y) => Time(nameof(ScaleByScalar), () => inner.ScaleByScalar(x, s, a, y));
+        public void DropoutMask(float[] mask, float rate, ulong seed) => Time(nameof(DropoutMask), () => inner.DropoutMask(mask, rate, seed));
+        public void AdamUpdate(float[] v, float[] g, float[] m, float[] s, float[]? vhat, float alpha, float b1, float b2, float eps) => Time(nameof(AdamUpdate), () => inner.AdamUpdate(v, g, m, s, vhat, alpha, b1, b2, eps));
+        public void SgdUpdate(float[] v, float[] g, float[]? velocity, float lr, float mu, bool nesterov) => Time(nameof(SgdUpdate), () => inner.SgdUpdate(v, g, velocity, lr, mu, nesterov));
+        public void AssignAdd(float[] target, float[] value) => Time(nameof(AssignAdd), () => inner.AssignAdd(target, value));
     }
 }

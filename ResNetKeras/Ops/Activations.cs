@@ -18,11 +18,11 @@ public static partial class Op
     {
         OpCheck.NotNull(op, "x", x);
         var y = OpCheck.Like(x);
-        Backend.Current.Unary(kind, x.Data, y.Data);
+        x.Device.Unary(kind, x.Storage, y.Storage);
         GradientTape.Record(y, [x], (dy, needs) =>
         {
             var dx = OpCheck.Like(x);
-            Backend.Current.UnaryGrad(kind, y.Data, dy.Data, dx.Data);
+            x.Device.UnaryGrad(kind, y.Storage, dy.Storage, dx.Storage);
             return [dx];
         }, saved: [y]);
         return y;

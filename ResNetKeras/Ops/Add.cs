@@ -19,17 +19,18 @@ public static partial class Op
             OpCheck.NotNull(op, $"xs[{i}]", xs[i]);
             OpCheck.SameShape(op, "xs[0]", xs[0], $"xs[{i}]", xs[i]);
         }
+        var device = OpCheck.SameDevice(op, xs);
         var y = OpCheck.Like(xs[0]);
-        var data = new float[xs.Count][];
-        for (int i = 0; i < data.Length; i++) data[i] = xs[i].Data;
-        Backend.Current.AddN(data, y.Data, relu);
+        var storages = new Devices.DeviceStorage[xs.Count];
+        for (int i = 0; i < storages.Length; i++) storages[i] = xs[i].Storage;
+        device.AddN(storages, y.Storage, relu);
         var inputs = xs.ToArray();
         GradientTape.Record(y, inputs, (dy, needs) =>
         {
             if (relu)
             {
                 var masked = OpCheck.Like(dy);
-                Backend.Current.UnaryGrad(UnaryKind.Relu, y.Data, dy.Data, masked.Data);
+                device.UnaryGrad(UnaryKind.Relu, y.Storage, dy.Storage, masked.Storage);
                 dy = masked;
             }
             var g = new Tensor?[inputs.Length];
@@ -47,11 +48,11 @@ public static partial class Op
     {
         OpCheck.NotNull("Scale", "x", x);
         var y = OpCheck.Like(x);
-        Backend.Current.Scale(x.Data, s, y.Data);
+        x.Device.Scale(x.Storage, s, y.Storage);
         GradientTape.Record(y, [x], (dy, needs) =>
         {
             var dx = OpCheck.Like(x);
-            Backend.Current.Scale(dy.Data, s, dx.Data);
+            x.Device.Scale(dy.Storage, s, dx.Storage);
             return [dx];
         }, saved: []);
         return y;

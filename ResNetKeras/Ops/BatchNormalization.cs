@@ -1,5 +1,4 @@
 using ResNetKeras.Engine;
-using ResNetKeras.Kernels;
 
 namespace ResNetKeras.Ops;
 
@@ -9,37 +8,36 @@ public static partial class Op
     /// Training-mode batch normalization over every axis but the last (Keras's BatchNormalization in
     /// <c>fit</c>): y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean and biased variance; gradients
     /// flow through μ_B and σ²_B. <paramref name="gamma"/>/<paramref name="beta"/> may be null (scale/center off).
+    /// When <paramref name="movingMean"/> and <paramref name="movingVariance"/> are given, the same device call updates
+    /// them in place (not differentiated) with <paramref name="momentum"/>: with <paramref name="besselCorrection"/>
+    /// (Keras's fused path, every 4-D input) moving ← (1−f)·moving + f·batch with the variance scaled by m/(m−1),
+    /// f = 1 − momentum; without, moving ← moving − (moving − batch)·f with the biased variance.
     /// With <paramref name="relu"/>, returns max(y, 0) computed in the same pass, and its gradient is masked inside the
-    /// batch-norm gradient kernels: the values of <c>Relu(BatchNormTraining(...))</c> with two passes and one buffer less.
+    /// batch-norm gradient kernel: the values of <c>Relu(BatchNormTraining(...))</c> with one buffer less.
     /// </summary>
-    public static Tensor BatchNormTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon, out float[] batchMean, out float[] batchVariance, bool relu = false)
+    public static Tensor BatchNormTraining(Tensor x, Tensor? gamma, Tensor? beta, float epsilon, Tensor? movingMean = null, Tensor? movingVariance = null,
+        float momentum = 0.99f, bool besselCorrection = true, bool relu = false)
     {
         const string op = "BatchNormTraining";
         int c = CheckNorm(op, x, gamma, beta);
-        int rows = c == 0 ? 0 : x.Size / c;
-        var mean = new float[c];
-        var variance = new float[c];
-        var k = Backend.Current;
-        k.ChannelMoments(x.Data, c, mean, variance);
-        var (invStd, scale, shift) = AffineParameters(variance, gamma, beta, epsilon);
+        if ((movingMean is null) != (movingVariance is null))
+            throw new ArgumentException($"{op}: pass both `movingMean` and `movingVariance` or neither.", movingMean is null ? nameof(movingMean) : nameof(movingVariance));
+        if (movingMean is not null) CheckChannels(op, "movingMean", movingMean, c);
+        if (movingVariance is not null) CheckChannels(op, "movingVariance", movingVariance, c);
+        var device = OpCheck.SameDevice(op, x, gamma, beta, movingMean, movingVariance);
+        var mean = device.Allocate(c);
+        var invStd = device.Allocate(c);
         var y = OpCheck.Like(x);
-        k.ChannelAffine(x.Data, mean, scale, shift, y.Data, c, relu);
-        batchMean = mean;
-        batchVariance = variance;
+        device.BatchNormTrainingForward(x.Storage, gamma?.Storage, beta?.Storage, y.Storage, mean, invStd,
+            movingMean?.Storage, movingVariance?.Storage, c, epsilon, momentum, besselCorrection, relu);
         GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
-            var sumDy = new float[c];
-            var sumDyXhat = new float[c];
-            var mask = relu ? y.Data : null;
-            Backend.Current.BatchNormReductions(x.Data, dy.Data, mask, mean, invStd, c, sumDy, sumDyXhat);
-            Tensor? dx = null;
-            if (needs[0])
-            {
-                dx = OpCheck.Like(x);
-                var g = gamma?.Data ?? Ones(c);
-                Backend.Current.BatchNormBackwardData(x.Data, dy.Data, mask, mean, invStd, g, sumDy, sumDyXhat, c, dx.Data);
-            }
-            return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
+            var dx = needs[0] ? OpCheck.Like(x) : null;
+            var dgamma = Tensor.Rent(device, [c], zeroed: false);
+            var dbeta = Tensor.Rent(device, [c], zeroed: false);
+            device.BatchNormTrainingBackward(x.Storage, dy.Storage, relu ? y.Storage : null, gamma?.Storage, mean, invStd,
+                dx?.Storage, dgamma.Storage, dbeta.Storage, c);
+            return NormGradients(dx, gamma, beta, dgamma, dbeta);
         }, saved: NormSaved(x, gamma, relu ? y : null));
         return y;
     }
@@ -55,101 +53,36 @@ public static partial class Op
         int c = CheckNorm(op, x, gamma, beta);
         CheckChannels(op, "movingMean", movingMean, c);
         CheckChannels(op, "movingVariance", movingVariance, c);
-        var (invStd, scale, shift) = AffineParameters(movingVariance.Data, gamma, beta, epsilon);
-        var mean = (float[])movingMean.Data.Clone();
+        var device = OpCheck.SameDevice(op, x, gamma, beta, movingMean, movingVariance);
         var y = OpCheck.Like(x);
-        Backend.Current.ChannelAffine(x.Data, mean, scale, shift, y.Data, c, relu);
+        device.BatchNormInferenceForward(x.Storage, gamma?.Storage, beta?.Storage, movingMean.Storage, movingVariance.Storage, y.Storage, c, epsilon, relu);
         GradientTape.Record(y, NormInputs(x, gamma, beta), (dy, needs) =>
         {
-            if (relu)
-            {
-                var masked = OpCheck.Like(dy);
-                Backend.Current.UnaryGrad(UnaryKind.Relu, y.Data, dy.Data, masked.Data);
-                dy = masked;
-            }
-            var sumDy = new float[c];
-            var sumDyXhat = new float[c];
-            Backend.Current.BatchNormReductions(x.Data, dy.Data, null, mean, invStd, c, sumDy, sumDyXhat);
-            Tensor? dx = null;
-            if (needs[0])
-            {
-                dx = OpCheck.Like(x);
-                Backend.Current.ChannelAffine(dy.Data, new float[c], scale, new float[c], dx.Data, c, relu: false);
-            }
-            return NormGradients(dx, gamma, beta, sumDyXhat, sumDy);
+            var dx = needs[0] ? OpCheck.Like(x) : null;
+            var dgamma = Tensor.Rent(device, [c], zeroed: false);
+            var dbeta = Tensor.Rent(device, [c], zeroed: false);
+            device.BatchNormInferenceBackward(x.Storage, dy.Storage, relu ? y.Storage : null, gamma?.Storage, movingMean.Storage, movingVariance.Storage,
+                dx?.Storage, dgamma.Storage, dbeta.Storage, c, epsilon);
+            return NormGradients(dx, gamma, beta, dgamma, dbeta);
         }, saved: NormSaved(x, gamma, relu ? y : null));
         return y;
-    }
-
-    /// <summary>
-    /// Updates moving statistics in place from one training batch (not differentiated).
-    /// With <paramref name="besselCorrection"/> (Keras's fused path, every 4-D input):
-    /// moving ← (1−f)·moving + f·batch with the variance scaled by count/(count−1), f = 1 − momentum.
-    /// Without (rank ≠ 4): moving ← moving − (moving − batch)·f with the biased variance.
-    /// </summary>
-    public static void UpdateMovingStatistics(Tensor movingMean, Tensor movingVariance, float[] batchMean, float[] batchVariance, float momentum, int count, bool besselCorrection)
-    {
-        const string op = "UpdateMovingStatistics";
-        OpCheck.NotNull(op, "movingMean", movingMean);
-        OpCheck.NotNull(op, "movingVariance", movingVariance);
-        int c = movingMean.Size;
-        if (movingVariance.Size != c || batchMean.Length != c || batchVariance.Length != c)
-            throw new ArgumentException($"{op}: expected {c} channels in every statistic; received moving variance {movingVariance.Size}, batch mean {batchMean.Length}, batch variance {batchVariance.Length}.");
-        float f = 1f - momentum;
-        float correction = besselCorrection && count > 1 ? (float)count / (count - 1) : 1f;
-        for (int i = 0; i < c; i++)
-        {
-            if (besselCorrection)
-            {
-                movingMean.Data[i] = (1f - f) * movingMean.Data[i] + f * batchMean[i];
-                movingVariance.Data[i] = (1f - f) * movingVariance.Data[i] + f * batchVariance[i] * correction;
-            }
-            else
-            {
-                movingMean.Data[i] -= (movingMean.Data[i] - batchMean[i]) * f;
-                movingVariance.Data[i] -= (movingVariance.Data[i] - batchVariance[i]) * f;
-            }
-        }
-    }
-
-    /// <summary>Per channel: 1/√(σ² + ε), the scale γ/√(σ² + ε) and the shift β (γ = 1, β = 0 when absent).</summary>
-    private static (float[] InvStd, float[] Scale, float[] Shift) AffineParameters(float[] variance, Tensor? gamma, Tensor? beta, float epsilon)
-    {
-        int c = variance.Length;
-        var invStd = new float[c];
-        var scale = new float[c];
-        var shift = new float[c];
-        for (int i = 0; i < c; i++)
-        {
-            invStd[i] = 1f / MathF.Sqrt(variance[i] + epsilon);
-            scale[i] = (gamma?.Data[i] ?? 1f) * invStd[i];
-            shift[i] = beta?.Data[i] ?? 0f;
-        }
-        return (invStd, scale, shift);
     }
 
     /// <summary>The recorded inputs: x, then gamma and beta when present (both norms share this order).</summary>
     private static Tensor[] NormInputs(Tensor x, Tensor? gamma, Tensor? beta) =>
         gamma is null ? (beta is null ? [x] : [x, beta]) : (beta is null ? [x, gamma] : [x, gamma, beta]);
 
-    /// <summary>What both backward functions read: x, γ when present, the output when a ReLU is fused (the statistics are private arrays).</summary>
+    /// <summary>What both backward functions read: x, γ when present, the output when a ReLU is fused (the statistics are private storages).</summary>
     private static Tensor[] NormSaved(Tensor x, Tensor? gamma, Tensor? reluOutput) =>
         new[] { x, gamma, reluOutput }.Where(t => t is not null).ToArray()!;
 
     /// <summary>Gradients aligned with <see cref="NormInputs"/>: dgamma = Σ dy·x̂, dbeta = Σ dy.</summary>
-    private static Tensor?[] NormGradients(Tensor? dx, Tensor? gamma, Tensor? beta, float[] sumDyXhat, float[] sumDy)
+    private static Tensor?[] NormGradients(Tensor? dx, Tensor? gamma, Tensor? beta, Tensor dgamma, Tensor dbeta)
     {
         var grads = new List<Tensor?> { dx };
-        if (gamma is not null) grads.Add(new Tensor(sumDyXhat, sumDyXhat.Length));
-        if (beta is not null) grads.Add(new Tensor(sumDy, sumDy.Length));
+        if (gamma is not null) grads.Add(dgamma);
+        if (beta is not null) grads.Add(dbeta);
         return grads.ToArray();
-    }
-
-    private static float[] Ones(int c)
-    {
-        var a = new float[c];
-        Array.Fill(a, 1f);
-        return a;
     }
 
     private static int CheckNorm(string op, Tensor x, Tensor? gamma, Tensor? beta)

@@ -3,7 +3,7 @@ using ResNetKeras.Kernels;
 
 namespace ResNetKeras.Ops;
 
-/// <summary>Differentiable primitives over float32 tensors (Keras 3's <c>keras.ops</c>); each runs on <see cref="Backend.Current"/>.</summary>
+/// <summary>Differentiable primitives over float32 tensors (Keras 3's <c>keras.ops</c>); each runs on the device that holds its inputs.</summary>
 public static partial class Op
 {
     /// <summary>
@@ -33,26 +33,27 @@ public static partial class Op
             throw new ArgumentException($"{op}: kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)} is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected kernel_h <= {h} and kernel_w <= {w}.", nameof(kernel));
         if (bias is not null && (bias.Rank != 1 || bias.Dim(0) != f))
             throw new ArgumentException($"{op}: expected `bias` of shape ({f},) to match the kernel of shape {ShapeUtil.Format(kernel.ShapeSpan)}; received shape {ShapeUtil.Format(bias.ShapeSpan)}.", nameof(bias));
+        OpCheck.SameDevice(op, x, kernel, bias);
         var g = ConvGeometry.Create(n, h, w, c, kh, kw, f, strideH, strideW, same);
-        var y = Tensor.Rent([n, g.OutH, g.OutW, f], zeroed: false);
-        Backend.Current.Conv2DForward(x.Data, kernel.Data, bias?.Data, y.Data, g);
+        var y = Tensor.Rent(x.Device, [n, g.OutH, g.OutW, f], zeroed: false);
+        x.Device.Conv2DForward(x.Storage, kernel.Storage, bias?.Storage, y.Storage, g);
         GradientTape.Record(y, bias is null ? [x, kernel] : [x, kernel, bias], (dy, needs) =>
         {
             Tensor? dx = null, dk = null, db = null;
             if (needs[0])
             {
                 dx = OpCheck.Like(x);
-                Backend.Current.Conv2DBackwardData(dy.Data, kernel.Data, dx.Data, g);
+                x.Device.Conv2DBackwardData(dy.Storage, kernel.Storage, dx.Storage, g);
             }
             if (needs[1])
             {
                 dk = OpCheck.Like(kernel);
-                Backend.Current.Conv2DBackwardFilter(x.Data, dy.Data, dk.Data, g);
+                x.Device.Conv2DBackwardFilter(x.Storage, dy.Storage, dk.Storage, g);
             }
             if (bias is not null && needs[2])
             {
-                db = Tensor.Zeros(f);
-                Backend.Current.ColumnSum(dy.Data, db.Data, f);
+                db = Tensor.Rent(x.Device, [f], zeroed: false);
+                x.Device.ColumnSum(dy.Storage, db.Storage, f);
             }
             return bias is null ? [dx, dk] : [dx, dk, db];
         }, saved: [x, kernel]);

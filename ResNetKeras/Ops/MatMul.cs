@@ -14,20 +14,21 @@ public static partial class Op
         int m = a.Dim(0), k = a.Dim(1), n = b.Dim(1);
         if (b.Dim(0) != k)
             throw new ArgumentException($"{op}: shapes {ShapeUtil.Format(a.ShapeSpan)} and {ShapeUtil.Format(b.ShapeSpan)} are incompatible; expected b to have {k} rows.", nameof(b));
-        var y = Tensor.Rent([m, n], zeroed: false);
-        Backend.Current.Gemm(false, false, m, n, k, a.Data, b.Data, y.Data);
+        OpCheck.SameDevice(op, a, b);
+        var y = Tensor.Rent(a.Device, [m, n], zeroed: false);
+        a.Device.Gemm(false, false, m, n, k, a.Storage, b.Storage, y.Storage);
         GradientTape.Record(y, [a, b], (dy, needs) =>
         {
             Tensor? da = null, db = null;
             if (needs[0])
             {
                 da = OpCheck.Like(a);
-                Backend.Current.Gemm(false, true, m, k, n, dy.Data, b.Data, da.Data);
+                a.Device.Gemm(false, true, m, k, n, dy.Storage, b.Storage, da.Storage);
             }
             if (needs[1])
             {
                 db = OpCheck.Like(b);
-                Backend.Current.Gemm(true, false, k, n, m, a.Data, dy.Data, db.Data);
+                a.Device.Gemm(true, false, k, n, m, a.Storage, dy.Storage, db.Storage);
             }
             return [da, db];
         }, saved: [a, b]);

@@ -12,20 +12,21 @@ public static partial class Op
         OpCheck.NotNull(op, "a", a);
         OpCheck.NotNull(op, "b", b);
         OpCheck.SameShape(op, "a", a, "b", b);
+        OpCheck.SameDevice(op, a, b);
         var y = OpCheck.Like(a);
-        Backend.Current.Multiply(a.Data, b.Data, y.Data);
+        a.Device.Multiply(a.Storage, b.Storage, y.Storage);
         GradientTape.Record(y, [a, b], (dy, needs) =>
         {
             Tensor? da = null, db = null;
             if (needs[0])
             {
                 da = OpCheck.Like(a);
-                Backend.Current.Multiply(dy.Data, b.Data, da.Data);
+                a.Device.Multiply(dy.Storage, b.Storage, da.Storage);
             }
             if (needs[1])
             {
                 db = OpCheck.Like(b);
-                Backend.Current.Multiply(dy.Data, a.Data, db.Data);
+                a.Device.Multiply(dy.Storage, a.Storage, db.Storage);
             }
             return [da, db];
         }, saved: [a, b]);

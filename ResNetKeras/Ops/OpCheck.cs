@@ -1,3 +1,4 @@
+using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Ops;
@@ -41,6 +42,23 @@ internal static class OpCheck
         };
     }
 
-    /// <summary>An output buffer of t's shape; uninitialized, because every kernel writing into it overwrites it whole.</summary>
-    public static Tensor Like(Tensor t) => Tensor.Rent(t.Shape, zeroed: false);
+    /// <summary>An output buffer of t's shape on t's device; uninitialized, because every kernel writing into it overwrites it whole.</summary>
+    public static Tensor Like(Tensor t) => Tensor.Rent(t.Device, t.Shape, zeroed: false);
+
+    /// <summary>The one device holding every given tensor (nulls skipped); tensors on different devices are an error, as in TensorFlow.</summary>
+    public static IDevice SameDevice(string op, params Tensor?[] tensors) => SameDevice(op, (IReadOnlyList<Tensor?>)tensors);
+
+    /// <inheritdoc cref="SameDevice(string, Tensor?[])"/>
+    public static IDevice SameDevice(string op, IReadOnlyList<Tensor?> tensors)
+    {
+        IDevice? device = null;
+        foreach (var t in tensors)
+        {
+            if (t is null) continue;
+            if (device is null) device = t.Device;
+            else if (!ReferenceEquals(device, t.Device))
+                throw new ArgumentException($"{op}: expected all tensors on one device; received tensors on '{device.Name}' and '{t.Device.Name}'. Move them with Tensor.To(device).");
+        }
+        return device ?? DeviceRegistry.Current;
+    }
 }

@@ -39,12 +39,12 @@ public static partial class Op
         if (!same && (poolH > h || poolW > w))
             throw new ArgumentException($"{op}: pool size ({poolH}, {poolW}) is larger than the input of shape {ShapeUtil.Format(x.ShapeSpan)} with padding \"valid\"; expected pool sizes <= ({h}, {w}).", nameof(poolH));
         var g = ConvGeometry.Create(n, h, w, c, poolH, poolW, c, strideH, strideW, same);
-        var y = Tensor.Rent([n, g.OutH, g.OutW, c], zeroed: false);
-        Backend.Current.Pool2DForward(max, x.Data, y.Data, g);
+        var y = Tensor.Rent(x.Device, [n, g.OutH, g.OutW, c], zeroed: false);
+        x.Device.Pool2DForward(max, x.Storage, y.Storage, g);
         GradientTape.Record(y, [x], (dy, needs) =>
         {
             var dx = OpCheck.Like(x);
-            Backend.Current.Pool2DBackward(max, x.Data, dy.Data, dx.Data, g);
+            x.Device.Pool2DBackward(max, x.Storage, dy.Storage, dx.Storage, g);
             return [dx];
         }, saved: [x]);
         return y;

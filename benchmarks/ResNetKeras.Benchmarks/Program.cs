@@ -20,7 +20,7 @@ static string Arg(string[] a, string name, string def)
 
 if (args.Length == 0 || args[0] is not ("train" or "predict" or "augment" or "conv"))
 {
-    Console.Error.WriteLine("usage: ResNetKeras.Benchmarks train|predict|augment|conv [--model resnet_v1|resnet_v2] [--depth 20] [--batch-size 128] [--steps 20] [--warmup 3] [--threads N] [--profile]");
+    Console.Error.WriteLine("usage: ResNetKeras.Benchmarks train|predict|augment|conv [--model resnet_v1|resnet_v2] [--depth 20] [--batch-size 128] [--steps 20] [--warmup 3] [--threads N] [--device cpu|sim] [--profile]");
     return 2;
 }
 string mode = args[0];
@@ -31,9 +31,11 @@ int steps = int.Parse(Arg(args, "--steps", "20"), CultureInfo.InvariantCulture);
 int warmup = int.Parse(Arg(args, "--warmup", "3"), CultureInfo.InvariantCulture);
 int threads = int.Parse(Arg(args, "--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 CpuParallel.MaxDegreeOfParallelism = threads;
+try { Backend.SetDevice(Arg(args, "--device", "cpu")); }
+catch (ArgumentException e) { Console.Error.WriteLine(e.Message); return 2; }
 Backend.SetRandomSeed(0);
 var rng = new RandomState(0);
-var result = new Dictionary<string, object> { ["mode"] = mode, ["threads"] = threads };
+var result = new Dictionary<string, object> { ["mode"] = mode, ["threads"] = threads, ["device"] = Backend.Device.Name };
 
 if (mode == "augment")
 {
@@ -52,10 +54,12 @@ if (mode == "augment")
 
 if (mode == "conv")
 {
-    var x = Tensor.Zeros(batch, 32, 32, 16);
-    var k = Tensor.Zeros(3, 3, 16, 16);
-    for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.Uniform(-1, 1);
-    for (int i = 0; i < k.Size; i++) k.Data[i] = (float)rng.Uniform(-0.1, 0.1);
+    var xv = new float[batch * 32 * 32 * 16];
+    var kv = new float[3 * 3 * 16 * 16];
+    for (int i = 0; i < xv.Length; i++) xv[i] = (float)rng.Uniform(-1, 1);
+    for (int i = 0; i < kv.Length; i++) kv[i] = (float)rng.Uniform(-0.1, 0.1);
+    var x = new Tensor(xv, batch, 32, 32, 16);
+    var k = new Tensor(kv, 3, 3, 16, 16);
     double Step()
     {
         var sw1 = Stopwatch.StartNew();
@@ -63,6 +67,7 @@ if (mode == "conv")
         tape.Watch(x); tape.Watch(k);
         var y = Op.Conv2D(x, k, 1, 1, "same");
         tape.Gradient(y, [x, k], y);
+        x.Device.Synchronize();
         return sw1.Elapsed.TotalMilliseconds;
     }
     for (int i = 0; i < warmup; i++) Step();
@@ -92,6 +97,7 @@ double RunSteps(int count)
     var sw = Stopwatch.StartNew();
     if (mode == "train") for (int i = 0; i < count; i++) model.TrainOnBatch(xb, yb);
     else for (int i = 0; i < count; i++) model.Predict(xb, batchSize: batch);
+    Backend.Device.Synchronize();
     return sw.Elapsed.TotalSeconds;
 }
 RunSteps(warmup);

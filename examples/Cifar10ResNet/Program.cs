@@ -29,9 +29,10 @@ public static class Program
         var backupDir = new Option<string?>("--backup-dir") { Description = "Back up the training state there (BackupAndRestore): a killed or interrupted run started again with the same command resumes where it stopped" };
         var backupFreq = new Option<string>("--backup-freq") { Description = "Backup frequency: 'epoch' or a number of batches", DefaultValueFactory = _ => "epoch" };
         var finalModel = new Option<string?>("--final-model") { Description = "Also save the trained model to this file at the end" };
+        var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
-            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers,
+            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device,
             backupDir, backupFreq, finalModel,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
@@ -39,7 +40,7 @@ public static class Program
         root.SetAction(r => Run(new Settings(
             r.GetValue(version), r.GetValue(n), r.GetValue(epochs), r.GetValue(batchSize), !r.GetValue(noAugmentation),
             !r.GetValue(noPixelMean), r.GetValue(dataDir), r.GetValue(saveDir)!, r.GetValue(seed), r.GetValue(verbose),
-            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers))
+            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device))
         {
             BackupDir = r.GetValue(backupDir),
             BackupFreq = r.GetValue(backupFreq)!,
@@ -50,7 +51,7 @@ public static class Program
 
     /// <summary>The tutorial's training parameters.</summary>
     public sealed record Settings(int Version, int N, int Epochs, int BatchSize, bool DataAugmentation, bool SubtractPixelMean,
-        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers)
+        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null)
     {
         /// <summary>BackupAndRestore's folder, or null for no backup.</summary>
         public string? BackupDir { get; init; }
@@ -89,6 +90,7 @@ public static class Program
         if (s.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1; received {s.BatchSize}.");
         if (s.Epochs < 0) throw new ArgumentException($"--epochs must be at least 0; received {s.Epochs}.");
         if (s.Seed is { } seedValue) Utils.SetRandomSeed(seedValue);
+        using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
         // A folder that cannot be written fails now, not after the first epoch has trained.
         string saveDir = Path.GetFullPath(s.SaveDir);
         CheckWritable(saveDir, "--save-dir");

@@ -1,4 +1,5 @@
 // KerasCompare: the command-line bridge for users comparing ResNetKeras with Python Keras.
+//   devices     one usable device name per line, cpu first (pass one as --device NAME to any other command)
 //   summary     --model resnet_v1|resnet_v2 --depth D [--input-shape 32,32,3] [--num-classes 10]
 //   predict     --model ... --depth D --weights W.h5 --input X.npy --output Y.npy
 //   augment     --config C.json --params P.json --input X.npy --output Y.npy
@@ -20,15 +21,20 @@ public static class Program
     {
         try
         {
-            if (args.Length == 0) throw new ArgumentException("usage: KerasCompare summary|predict|augment|standardize [options] (see the README)");
+            if (args.Length == 0) throw new ArgumentException("usage: KerasCompare devices|summary|predict|augment|standardize [options] (see the README)");
             var opts = Options(args[1..]);
+            // A scope rather than the process default, so in-process callers (the tests) keep their own device.
+            using var deviceScope = opts.Remove("device", out var device) ? Backend.DeviceScope(device) : null;
             switch (args[0])
             {
+                case "devices":
+                    foreach (var name in Backend.ListDevices()) Console.WriteLine(name);
+                    return 0;
                 case "summary": BuildModel(opts).Summary(); return 0;
                 case "predict": return Predict(opts);
                 case "augment": return Augment(opts);
                 case "standardize": return Standardize(opts);
-                default: throw new ArgumentException($"unknown command '{args[0]}'; expected summary, predict, augment or standardize.");
+                default: throw new ArgumentException($"unknown command '{args[0]}'; expected devices, summary, predict, augment or standardize.");
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException or JsonException or IOException)

@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
+using ResNetKeras.Devices;
 using ResNetKeras.Engine;
 
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// Session-wide Keras state (<c>keras.backend</c>): the layer-name counters and the random source for
-/// weight initialization.
+/// Session-wide Keras state (<c>keras.backend</c>): the device that new weights and tensors go to, the layer-name
+/// counters and the random source for weight initialization.
 /// </summary>
 public static partial class Backend
 {
@@ -14,6 +15,29 @@ public static partial class Backend
     private static RandomState random = new();
     private static uint? globalSeed;
     private static readonly Dictionary<string, uint> PurposeCounts = new();
+
+    /// <summary>
+    /// The device new models, weights and tensors are placed on (Keras's backend choice; <c>cpu</c> unless the environment
+    /// variable <c>RESNETKERAS_DEVICE</c> names another). A model trains and predicts on the device its weights were
+    /// created on: set this before building the model.
+    /// </summary>
+    public static IDevice Device
+    {
+        get => DeviceRegistry.Default;
+        set => DeviceRegistry.Default = value;
+    }
+
+    /// <summary>Selects the default device by name (<c>cpu</c>, <c>sim</c>); an unknown name is an error listing the available ones.</summary>
+    public static void SetDevice(string name) => DeviceRegistry.Default = DeviceRegistry.Get(name);
+
+    /// <summary>The device a name selects.</summary>
+    public static IDevice GetDevice(string name) => DeviceRegistry.Get(name);
+
+    /// <summary>Names of the usable devices, <c>cpu</c> first (<c>tf.config.list_logical_devices</c>).</summary>
+    public static IReadOnlyList<string> ListDevices() => DeviceRegistry.Available;
+
+    /// <summary>Places everything created inside the returned scope on the named device (<c>with tf.device(name):</c>).</summary>
+    public static IDisposable DeviceScope(string name) => DeviceRegistry.Use(name);
 
     /// <summary>Resets name counters (<c>keras.backend.clear_session()</c>): the next Conv2D is <c>conv2d</c> again.</summary>
     public static void ClearSession()

@@ -44,8 +44,8 @@ public class VarianceScaling : Initializer
             _ => Math.Max(1, (fanIn + fanOut) / 2),
         };
         double variance = Scale / n;
-        var t = Tensor.Zeros(shape);
-        var d = t.Data;
+        // Drawn on the host from NumPy's stream (Keras's initializers draw eagerly too), then placed on the device once.
+        var d = new float[ShapeUtil.Size(shape)];
         switch (Distribution)
         {
             case "truncated_normal":
@@ -66,7 +66,7 @@ public class VarianceScaling : Initializer
                 for (int i = 0; i < d.Length; i++) d[i] = (float)rng.Uniform(-limit, limit);
                 break;
         }
-        return t;
+        return new Tensor(d, shape);
     }
 
     /// <inheritdoc/>

@@ -89,10 +89,8 @@ public sealed class BatchNormalization : Layer
         // A frozen BN layer runs in inference mode even inside fit, as in TF2 Keras.
         if (training && Trainable)
         {
-            var y = Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, out var mean, out var variance, relu);
-            int count = x.Size / x.Dim(-1);
-            Op.UpdateMovingStatistics(movingMean!.Value, movingVariance!.Value, mean, variance, (float)Momentum, count, besselCorrection: x.Rank == 4);
-            return y;
+            return Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, movingMean!.Value, movingVariance!.Value,
+                (float)Momentum, besselCorrection: x.Rank == 4, relu);
         }
         return Op.BatchNormInference(x, gamma?.Value, beta?.Value, movingMean!.Value, movingVariance!.Value, (float)Epsilon, relu);
     }

@@ -91,7 +91,7 @@ public sealed partial class Model
             for (int i = 0; i < idx.Length; i++) idx[i] = (int)flat.GetFlat(i);
             return (null, idx);
         }
-        return (Tensor.FromNDArray(y.DType == DType.Float32 ? y : y.AsType(DType.Float32)), null);
+        return (Tensor.FromNDArray(y.DType == DType.Float32 ? y : y.AsType(DType.Float32), Device), null);
     }
 
     private void CheckLabels(NDArray x, NDArray y, string yParam)
@@ -141,23 +141,25 @@ public sealed partial class Model
     {
         int k = OutputUnits, n = output.Size / k;
         long correct = 0;
+        var predicted = output.ToArray();
+        var dense = labels.Dense?.ToArray();
         for (int r = 0; r < n; r++)
         {
             int o = r * k;
             if (k == 1)
             {
-                float truth = labels.Sparse is { } s1 ? s1[r] : labels.Dense!.Data[r];
-                if ((output.Data[o] > 0.5f ? 1f : 0f) == truth) correct++;
+                float truth = labels.Sparse is { } s1 ? s1[r] : dense![r];
+                if ((predicted[o] > 0.5f ? 1f : 0f) == truth) correct++;
                 continue;
             }
             int pred = 0;
-            for (int j = 1; j < k; j++) if (output.Data[o + j] > output.Data[o + pred]) pred = j;
+            for (int j = 1; j < k; j++) if (predicted[o + j] > predicted[o + pred]) pred = j;
             int truthIdx;
             if (labels.Sparse is { } s) truthIdx = s[r];
             else
             {
                 truthIdx = 0;
-                for (int j = 1; j < k; j++) if (labels.Dense!.Data[o + j] > labels.Dense.Data[o + truthIdx]) truthIdx = j;
+                for (int j = 1; j < k; j++) if (dense![o + j] > dense[o + truthIdx]) truthIdx = j;
             }
             if (pred == truthIdx) correct++;
         }
@@ -169,7 +171,7 @@ public sealed partial class Model
     /// sample and the batch still counts N samples.
     /// </summary>
     private static Tensor Weighted(Tensor perSample, NDArray? sampleWeight) =>
-        sampleWeight is null ? perSample : Op.Multiply(perSample, new Tensor(sampleWeight.AsType(DType.Float32).Float32Data, perSample.Shape));
+        sampleWeight is null ? perSample : Op.Multiply(perSample, Tensor.FromNDArray(sampleWeight.AsType(DType.Float32).Reshape(perSample.Shape), perSample.Device));
 
     /// <summary>
     /// Keras's data-adapter check: sample weights are one number per sample, (N,) or (N, 1).
@@ -188,7 +190,7 @@ public sealed partial class Model
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
         using var scope = new TensorScope();
-        var x = Tensor.FromNDArray(xb);
+        var x = Tensor.FromNDArray(xb, Device);
         var labels = PrepareLabels(yb);
         var vars = TrainableWeights;
         float loss;
@@ -213,7 +215,7 @@ public sealed partial class Model
     {
         using var scope = new TensorScope();
         var labels = PrepareLabels(yb);
-        var (output, logits) = Run(Tensor.FromNDArray(xb), training: false, wantLogits: true);
+        var (output, logits) = Run(Tensor.FromNDArray(xb, Device), training: false, wantLogits: true);
         var total = TotalLoss(Weighted(PerSampleLoss(output, logits, labels), sampleWeight));
         acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
     }
@@ -518,8 +520,8 @@ public sealed partial class Model
             {
                 // One batch covering all of x needs no slice copy.
                 var batch = s == 0 && e == n ? x : x.Slice(s, e);
-                var y = Run(Tensor.FromNDArray(AsFloatBatch(batch)), training: false, wantLogits: false).Output;
-                Array.Copy(y.Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+                var y = Run(Tensor.FromNDArray(AsFloatBatch(batch), Device), training: false, wantLogits: false).Output;
+                y.Device.CopyToHost(y.Storage, 0, result.Float32Data.AsSpan(s * rowSize, y.Size));
             }
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }

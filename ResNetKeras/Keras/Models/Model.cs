@@ -149,8 +149,8 @@ public sealed partial class Model
     internal (Tensor Output, Tensor? Logits) Run(Tensor x, bool training, bool wantLogits)
     {
         var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance) { [Input] = x };
-        // Readers left per buffer, not per tensor: a layer may return its input's buffer (Reshape, linear activation).
-        var readers = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance) { [x.Data] = int.MaxValue / 2 };
+        var liveness = new BufferLiveness();
+        liveness.Pin(x);
         Tensor? logits = null;
         foreach (var node in executionOrder)
         {
@@ -171,14 +171,9 @@ public sealed partial class Model
             else y = node.Layer.Forward(inputs, training);
             values[produced] = y;
             // The model output is never handed back: the caller reads it.
-            int uses = ReferenceEquals(produced, Output) ? int.MaxValue / 2 : consumers.GetValueOrDefault(produced);
-            readers[y.Data] = readers.GetValueOrDefault(y.Data) + uses;
-            foreach (var t in inputs)
-                if (--readers[t.Data] == 0)
-                {
-                    readers.Remove(t.Data);
-                    if (!GradientTape.IsSaved(t.Data)) TensorScope.Release(t.Data);
-                }
+            if (ReferenceEquals(produced, Output)) liveness.Pin(y);
+            else liveness.Produced(y, consumers.GetValueOrDefault(produced));
+            foreach (var t in inputs) liveness.Consumed(t);
         }
         return (values[Output], logits);
     }
@@ -188,6 +183,9 @@ public sealed partial class Model
 
     /// <summary>Whether <see cref="Run"/> fuses each BatchNormalization or Add with the ReLU that alone reads it (bit-identical; off only to test that).</summary>
     internal bool FusesActivations { get; set; } = true;
+
+    /// <summary>The device holding the model's weights (the current device when it has none): batches go there.</summary>
+    internal Devices.IDevice Device => Weights.Count > 0 ? Weights[0].Value.Device : Devices.DeviceRegistry.Current;
 
     /// <summary>Calls the model on a concrete batch (<c>model(x, training=...)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)

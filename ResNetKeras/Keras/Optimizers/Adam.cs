@@ -34,26 +34,15 @@ public sealed class Adam : Optimizer
     protected override string[] SlotNames => Amsgrad ? ["m", "v", "vhat"] : ["m", "v"];
 
     /// <inheritdoc/>
-    protected override void Update(Variable variable, float[] g)
+    protected override void Update(Variable variable, Tensor gradient)
     {
         var s = Slots(variable);
-        float[] m = s[0].Value.Data, v = s[1].Value.Data, theta = variable.Value.Data;
         float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Epsilon, lr = (float)LearningRate;
         float t = Iterations + 1;
+        // α_t is a host scalar (the step count lives on the host), so the device step needs no read back.
         float alpha = lr * MathF.Sqrt(1 - MathF.Pow(b2, t)) / (1 - MathF.Pow(b1, t));
-        float[]? vhat = Amsgrad ? s[2].Value.Data : null;
-        for (int i = 0; i < theta.Length; i++)
-        {
-            m[i] += (g[i] - m[i]) * (1 - b1);
-            v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
-            float denomV = v[i];
-            if (vhat is not null)
-            {
-                vhat[i] = Math.Max(vhat[i], v[i]);
-                denomV = vhat[i];
-            }
-            theta[i] -= alpha * m[i] / (MathF.Sqrt(denomV) + eps);
-        }
+        variable.Value.Device.AdamUpdate(variable.Value.Storage, gradient.Storage, s[0].Value.Storage, s[1].Value.Storage,
+            Amsgrad ? s[2].Value.Storage : null, alpha, b1, b2, eps);
     }
 
     /// <inheritdoc/>

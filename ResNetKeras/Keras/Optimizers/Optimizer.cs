@@ -61,7 +61,7 @@ public abstract class Optimizer
             foreach (var v in missing)
             {
                 string baseName = v.Name.EndsWith(":0", StringComparison.Ordinal) ? v.Name[..^2] : v.Name;
-                var slot = new Variable($"{Name}/{baseName}/{SlotNames[s]}:0", Tensor.Zeros(v.Shape), trainable: false);
+                var slot = new Variable($"{Name}/{baseName}/{SlotNames[s]}:0", Tensor.Zeros(v.Value.Device, v.Shape), trainable: false);
                 created[v][s] = slot;
                 slotOrder.Add(slot);
             }
@@ -77,13 +77,15 @@ public abstract class Optimizer
         {
             if (g.Size != v.Value.Size)
                 throw new ArgumentException($"{Name}: gradient of shape {ShapeUtil.Format(g.ShapeSpan)} does not match variable '{v.Name}' of shape {ShapeUtil.Format(v.Value.ShapeSpan)}.", nameof(gradsAndVars));
-            Update(v, g.Data);
+            if (!ReferenceEquals(g.Device, v.Value.Device))
+                throw new ArgumentException($"{Name}: gradient on device '{g.Device.Name}' for variable '{v.Name}' on device '{v.Value.Device.Name}'.", nameof(gradsAndVars));
+            Update(v, g);
         }
         Iterations++;
     }
 
-    /// <summary>Updates one variable in place with its gradient; <see cref="Iterations"/> is the count before this step.</summary>
-    protected abstract void Update(Variable variable, float[] gradient);
+    /// <summary>Updates one variable in place with its gradient on their device; <see cref="Iterations"/> is the count before this step.</summary>
+    protected abstract void Update(Variable variable, Tensor gradient);
 
     /// <summary>Config as Keras writes it in <c>training_config.optimizer_config.config</c>.</summary>
     public abstract Dictionary<string, object?> GetConfig();

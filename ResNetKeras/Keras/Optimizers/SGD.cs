@@ -27,22 +27,9 @@ public sealed class SGD : Optimizer
     protected override string[] SlotNames => Momentum > 0 ? ["momentum"] : [];
 
     /// <inheritdoc/>
-    protected override void Update(Variable variable, float[] g)
-    {
-        float lr = (float)LearningRate, mu = (float)Momentum;
-        var theta = variable.Value.Data;
-        if (Momentum == 0)
-        {
-            for (int i = 0; i < theta.Length; i++) theta[i] -= lr * g[i];
-            return;
-        }
-        var v = Slots(variable)[0].Value.Data;
-        for (int i = 0; i < theta.Length; i++)
-        {
-            v[i] = mu * v[i] - lr * g[i];
-            theta[i] += Nesterov ? mu * v[i] - lr * g[i] : v[i];
-        }
-    }
+    protected override void Update(Variable variable, Tensor gradient) =>
+        variable.Value.Device.SgdUpdate(variable.Value.Storage, gradient.Storage, Momentum == 0 ? null : Slots(variable)[0].Value.Storage,
+            (float)LearningRate, (float)Momentum, Nesterov);
 
     /// <inheritdoc/>
     public override Dictionary<string, object?> GetConfig() => new()

@@ -582,7 +582,7 @@ public sealed class ImageDataGenerator
     private void FitZca(float[] x, int n, int d)
     {
         var sigma32 = new float[(long)d * d > int.MaxValue ? throw new ArgumentException($"Fit: a ZCA matrix of {d}x{d} values is too large.", "x") : d * d];
-        ResNetKeras.Kernels.Backend.Current.Gemm(true, false, d, d, n, x, x, sigma32);
+        ResNetKeras.Devices.Cpu.CpuDevice.Instance.Kernels.Gemm(true, false, d, d, n, x, x, sigma32);
         var sigma = new double[sigma32.Length];
         float fn = n;
         for (int i = 0; i < sigma.Length; i++) sigma[i] = sigma32[i] / fn;

@@ -1,0 +1,206 @@
+using ResNetKeras.Kernels;
+
+namespace ResNetKeras.Devices;
+
+/// <summary>
+/// A device that runs <see cref="IKernels"/> over host arrays: the CPU device hands its own arrays to the kernels,
+/// the simulated device stages copies of its unmanaged memory. Each method maps its storages inside
+/// <see cref="Launch"/>, so a queued device maps them when the work runs, not when it is issued.
+/// </summary>
+public abstract class HostKernelDevice : IDevice
+{
+    /// <summary>Runs on the given kernels.</summary>
+    protected HostKernelDevice(IKernels kernels) => Kernels = kernels;
+
+    /// <summary>The kernels (replaced by a timing decorator while <see cref="KernelProfiler"/> runs).</summary>
+    public IKernels Kernels { get; internal set; }
+
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public StoragePool Pool { get; } = new();
+
+    /// <inheritdoc/>
+    public abstract DeviceStorage Allocate(int length);
+
+    /// <inheritdoc/>
+    public abstract void CopyFromHost(ReadOnlySpan<float> source, DeviceStorage destination, int destinationOffset = 0);
+
+    /// <inheritdoc/>
+    public abstract void CopyToHost(DeviceStorage source, int sourceOffset, Span<float> destination);
+
+    /// <inheritdoc/>
+    public abstract void Synchronize();
+
+    /// <summary>Runs (or queues) one kernel call; the storages are mapped inside it.</summary>
+    protected abstract void Launch(Action kernel);
+
+    /// <summary>An array holding the storage's current values, for a kernel to read.</summary>
+    protected abstract float[] Read(DeviceStorage storage);
+
+    /// <summary>An array the kernel overwrites whole; its values land in the storage.</summary>
+    protected abstract float[] Write(DeviceStorage storage);
+
+    /// <summary>An array holding the current values that the kernel updates in place.</summary>
+    protected abstract float[] Update(DeviceStorage storage);
+
+    private float[]? ReadOrNull(DeviceStorage? s) => s is null ? null : Read(s);
+    private float[]? WriteOrNull(DeviceStorage? s) => s is null ? null : Write(s);
+    private float[]? UpdateOrNull(DeviceStorage? s) => s is null ? null : Update(s);
+
+    /// <inheritdoc/>
+    public void Copy(DeviceStorage source, DeviceStorage destination) =>
+        Launch(() => Read(source).AsSpan(0, source.Length).CopyTo(Write(destination)));
+
+    /// <inheritdoc/>
+    public void Fill(DeviceStorage destination, float value) => Launch(() => Array.Fill(Write(destination), value));
+
+    /// <inheritdoc/>
+    public void Conv2DForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DForward(Read(x), Read(w), ReadOrNull(bias), Write(y), geo));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DBackwardData(Read(dy), Read(w), Write(dx), geo));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DBackwardFilter(Read(x), Read(dy), Write(dw), geo));
+    }
+
+    /// <inheritdoc/>
+    public void Gemm(bool transA, bool transB, int m, int n, int k, DeviceStorage a, DeviceStorage b, DeviceStorage c) =>
+        Launch(() => Kernels.Gemm(transA, transB, m, n, k, Read(a), Read(b), Write(c)));
+
+    /// <inheritdoc/>
+    public void BiasAdd(DeviceStorage x, DeviceStorage bias, DeviceStorage y, int channels) =>
+        Launch(() => Kernels.BiasAdd(Read(x), Read(bias), Write(y), channels));
+
+    /// <inheritdoc/>
+    public void ColumnSum(DeviceStorage dy, DeviceStorage db, int channels) =>
+        Launch(() => Kernels.ColumnSum(Read(dy), Write(db), channels));
+
+    /// <inheritdoc/>
+    public void BatchNormTrainingForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage saveMean, DeviceStorage saveInvStd,
+        DeviceStorage? movingMean, DeviceStorage? movingVariance, int channels, float epsilon, float momentum, bool besselCorrection, bool relu) =>
+        Launch(() => Kernels.BatchNormTrainingForward(Read(x), ReadOrNull(gamma), ReadOrNull(beta), Write(y), Write(saveMean), Write(saveInvStd),
+            UpdateOrNull(movingMean), UpdateOrNull(movingVariance), channels, epsilon, momentum, besselCorrection, relu));
+
+    /// <inheritdoc/>
+    public void BatchNormTrainingBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? reluOutput, DeviceStorage? gamma, DeviceStorage saveMean, DeviceStorage saveInvStd,
+        DeviceStorage? dx, DeviceStorage dgamma, DeviceStorage dbeta, int channels) =>
+        Launch(() => Kernels.BatchNormTrainingBackward(Read(x), Read(dy), ReadOrNull(reluOutput), ReadOrNull(gamma), Read(saveMean), Read(saveInvStd),
+            WriteOrNull(dx), Write(dgamma), Write(dbeta), channels));
+
+    /// <inheritdoc/>
+    public void BatchNormInferenceForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage movingMean, DeviceStorage movingVariance, DeviceStorage y,
+        int channels, float epsilon, bool relu) =>
+        Launch(() => Kernels.BatchNormInferenceForward(Read(x), ReadOrNull(gamma), ReadOrNull(beta), Read(movingMean), Read(movingVariance), Write(y), channels, epsilon, relu));
+
+    /// <inheritdoc/>
+    public void BatchNormInferenceBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? reluOutput, DeviceStorage? gamma, DeviceStorage movingMean, DeviceStorage movingVariance,
+        DeviceStorage? dx, DeviceStorage dgamma, DeviceStorage dbeta, int channels, float epsilon) =>
+        Launch(() => Kernels.BatchNormInferenceBackward(Read(x), Read(dy), ReadOrNull(reluOutput), ReadOrNull(gamma), Read(movingMean), Read(movingVariance),
+            WriteOrNull(dx), Write(dgamma), Write(dbeta), channels, epsilon));
+
+    /// <inheritdoc/>
+    public void Unary(UnaryKind kind, DeviceStorage x, DeviceStorage y) => Launch(() => Kernels.Unary(kind, Read(x), Write(y)));
+
+    /// <inheritdoc/>
+    public void UnaryGrad(UnaryKind kind, DeviceStorage y, DeviceStorage dy, DeviceStorage dx) => Launch(() => Kernels.UnaryGrad(kind, Read(y), Read(dy), Write(dx)));
+
+    /// <inheritdoc/>
+    public void AddN(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, bool relu)
+    {
+        var inputs = xs.ToArray();
+        Launch(() =>
+        {
+            var arrays = new float[inputs.Length][];
+            for (int i = 0; i < arrays.Length; i++) arrays[i] = Read(inputs[i]);
+            Kernels.AddN(arrays, Write(y), relu);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void Scale(DeviceStorage x, float a, DeviceStorage y) => Launch(() => Kernels.Scale(Read(x), a, Write(y)));
+
+    /// <inheritdoc/>
+    public void Multiply(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.Multiply(Read(a), Read(b), Write(y)));
+
+    /// <inheritdoc/>
+    public void DropoutMask(DeviceStorage mask, float rate, ulong seed) => Launch(() => Kernels.DropoutMask(Write(mask), rate, seed));
+
+    /// <inheritdoc/>
+    public void Softmax(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.Softmax(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void SoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes) =>
+        Launch(() => Kernels.SoftmaxBackward(Read(y), Read(dy), Write(dx), classes));
+
+    /// <inheritdoc/>
+    public void CrossEntropyForward(CrossEntropyKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage loss, int classes) =>
+        Launch(() => Kernels.CrossEntropyForward(kind, Read(predictions), Read(labels), Write(loss), classes));
+
+    /// <inheritdoc/>
+    public void CrossEntropyBackward(CrossEntropyKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage dloss, DeviceStorage dpredictions, int classes) =>
+        Launch(() => Kernels.CrossEntropyBackward(kind, Read(predictions), Read(labels), Read(dloss), Write(dpredictions), classes));
+
+    /// <inheritdoc/>
+    public void ReduceSum(DeviceStorage x, DeviceStorage y, int outer, int reduced, int inner, double divisor) =>
+        Launch(() => Kernels.ReduceSum(Read(x), Write(y), outer, reduced, inner, divisor));
+
+    /// <inheritdoc/>
+    public void BroadcastReduced(DeviceStorage s, DeviceStorage y, int outer, int reduced, int inner, float divisor) =>
+        Launch(() => Kernels.BroadcastReduced(Read(s), Write(y), outer, reduced, inner, divisor));
+
+    /// <inheritdoc/>
+    public void SumOfSquares(DeviceStorage x, DeviceStorage y, float scale) => Launch(() => Kernels.SumOfSquares(Read(x), Write(y), scale));
+
+    /// <inheritdoc/>
+    public void ScaleByScalar(DeviceStorage x, DeviceStorage s, float a, DeviceStorage y) => Launch(() => Kernels.ScaleByScalar(Read(x), Read(s), a, Write(y)));
+
+    /// <inheritdoc/>
+    public void Pool2DForward(bool max, DeviceStorage x, DeviceStorage y, in ConvGeometry g)
+    {
+        var geo = g;
+        Launch(() => Kernels.Pool2DForward(max, Read(x), Write(y), geo));
+    }
+
+    /// <inheritdoc/>
+    public void Pool2DBackward(bool max, DeviceStorage x, DeviceStorage dy, DeviceStorage dx, in ConvGeometry g)
+    {
+        var geo = g;
+        Launch(() => Kernels.Pool2DBackward(max, Read(x), Read(dy), Write(dx), geo));
+    }
+
+    /// <inheritdoc/>
+    public void ZeroPad2D(DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int top, int bottom, int left, int right) =>
+        Launch(() => Kernels.ZeroPad2D(Read(x), Write(y), n, h, w, c, top, bottom, left, right));
+
+    /// <inheritdoc/>
+    public void Crop2D(DeviceStorage y, DeviceStorage x, int n, int h, int w, int c, int top, int bottom, int left, int right) =>
+        Launch(() => Kernels.Crop2D(Read(y), Write(x), n, h, w, c, top, bottom, left, right));
+
+    /// <inheritdoc/>
+    public void AdamUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage m, DeviceStorage v, DeviceStorage? vhat, float alpha, float beta1, float beta2, float epsilon) =>
+        Launch(() => Kernels.AdamUpdate(Update(variable), Read(gradient), Update(m), Update(v), UpdateOrNull(vhat), alpha, beta1, beta2, epsilon));
+
+    /// <inheritdoc/>
+    public void SgdUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage? velocity, float learningRate, float momentum, bool nesterov) =>
+        Launch(() => Kernels.SgdUpdate(Update(variable), Read(gradient), UpdateOrNull(velocity), learningRate, momentum, nesterov));
+
+    /// <inheritdoc/>
+    public void AssignAdd(DeviceStorage target, DeviceStorage value) => Launch(() => Kernels.AssignAdd(Update(target), Read(value)));
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,135 @@
+using ResNetKeras.Kernels;
+
+namespace ResNetKeras.Devices;
+
+/// <summary>
+/// The one seam between the engine and the hardware (Keras 3's backend, at the granularity cuDNN and cuBLAS offer).
+/// A device owns tensor storage and runs every computation of training and inference on it; ops, layers, losses,
+/// metrics and optimizers only call these methods. A device may queue work and return at once: everything issued to
+/// one device runs in issue order, and only <see cref="CopyToHost"/> and <see cref="Synchronize"/> wait for it.
+/// Adding a device means implementing this interface and one <see cref="DeviceStorage"/> class. Layouts are Keras's:
+/// NHWC activations, HWIO convolution kernels, (in, out) dense kernels, row-major.
+/// </summary>
+public interface IDevice
+{
+    /// <summary>The name used to select it (<c>cpu</c>, <c>sim</c>, <c>cuda:0</c>).</summary>
+    string Name { get; }
+
+    /// <summary>The device's caching allocator (step buffers go back to it and are handed out again).</summary>
+    StoragePool Pool { get; }
+
+    /// <summary>New storage of <paramref name="length"/> floats; contents undefined.</summary>
+    DeviceStorage Allocate(int length);
+
+    /// <summary>Copies host values into <paramref name="destination"/> at <paramref name="destinationOffset"/>; the source may be reused as soon as this returns.</summary>
+    void CopyFromHost(ReadOnlySpan<float> source, DeviceStorage destination, int destinationOffset = 0);
+
+    /// <summary>Waits for queued work, then copies <paramref name="destination"/>.Length values from <paramref name="sourceOffset"/> to the host.</summary>
+    void CopyToHost(DeviceStorage source, int sourceOffset, Span<float> destination);
+
+    /// <summary>destination = source (same lengths).</summary>
+    void Copy(DeviceStorage source, DeviceStorage destination);
+
+    /// <summary>Sets every element to <paramref name="value"/>.</summary>
+    void Fill(DeviceStorage destination, float value);
+
+    /// <summary>Waits until everything issued so far has run; rethrows a failure of queued work.</summary>
+    void Synchronize();
+
+    /// <summary>y[n,i,j,o] = bias[o] + Σ x[n, i·sh + di − pt, j·sw + dj − pl, c]·w[di,dj,c,o] (zero outside the input; no bias when null).</summary>
+    void Conv2DForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g);
+
+    /// <summary>dx of <see cref="Conv2DForward"/> given dy.</summary>
+    void Conv2DBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g);
+
+    /// <summary>dw of <see cref="Conv2DForward"/> given x and dy (summed over the batch).</summary>
+    void Conv2DBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g);
+
+    /// <summary>c (m×n) = op(a)·op(b), row-major; transA/transB read a/b transposed.</summary>
+    void Gemm(bool transA, bool transB, int m, int n, int k, DeviceStorage a, DeviceStorage b, DeviceStorage c);
+
+    /// <summary>y[r, ch] = x[r, ch] + bias[ch].</summary>
+    void BiasAdd(DeviceStorage x, DeviceStorage bias, DeviceStorage y, int channels);
+
+    /// <summary>db[ch] = Σ_r dy[r, ch].</summary>
+    void ColumnSum(DeviceStorage dy, DeviceStorage db, int channels);
+
+    /// <summary>Training-mode batch normalization with its statistics and moving-statistics update in one call (see <see cref="IKernels.BatchNormTrainingForward"/>).</summary>
+    void BatchNormTrainingForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage saveMean, DeviceStorage saveInvStd,
+        DeviceStorage? movingMean, DeviceStorage? movingVariance, int channels, float epsilon, float momentum, bool besselCorrection, bool relu);
+
+    /// <summary>Training-mode batch-norm gradients dx (when given), dgamma, dbeta in one call.</summary>
+    void BatchNormTrainingBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? reluOutput, DeviceStorage? gamma, DeviceStorage saveMean, DeviceStorage saveInvStd,
+        DeviceStorage? dx, DeviceStorage dgamma, DeviceStorage dbeta, int channels);
+
+    /// <summary>Inference-mode batch normalization with the moving statistics.</summary>
+    void BatchNormInferenceForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage movingMean, DeviceStorage movingVariance, DeviceStorage y,
+        int channels, float epsilon, bool relu);
+
+    /// <summary>Gradients of <see cref="BatchNormInferenceForward"/>.</summary>
+    void BatchNormInferenceBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? reluOutput, DeviceStorage? gamma, DeviceStorage movingMean, DeviceStorage movingVariance,
+        DeviceStorage? dx, DeviceStorage dgamma, DeviceStorage dbeta, int channels, float epsilon);
+
+    /// <summary>Element-wise activation.</summary>
+    void Unary(UnaryKind kind, DeviceStorage x, DeviceStorage y);
+
+    /// <summary>dx = dy·f'(x) from the activation's output y.</summary>
+    void UnaryGrad(UnaryKind kind, DeviceStorage y, DeviceStorage dy, DeviceStorage dx);
+
+    /// <summary>y = Σ xs (same lengths); max(y, 0) in the same pass with <paramref name="relu"/>.</summary>
+    void AddN(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, bool relu);
+
+    /// <summary>y = a·x.</summary>
+    void Scale(DeviceStorage x, float a, DeviceStorage y);
+
+    /// <summary>y = a·b element-wise.</summary>
+    void Multiply(DeviceStorage a, DeviceStorage b, DeviceStorage y);
+
+    /// <summary>An inverted-dropout mask from a counter-based draw of (seed, index).</summary>
+    void DropoutMask(DeviceStorage mask, float rate, ulong seed);
+
+    /// <summary>Row-wise softmax of a (rows × classes) matrix.</summary>
+    void Softmax(DeviceStorage x, DeviceStorage y, int classes);
+
+    /// <summary>Softmax gradient from its output.</summary>
+    void SoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes);
+
+    /// <summary>Per-row cross-entropy (see <see cref="CrossEntropyKind"/>).</summary>
+    void CrossEntropyForward(CrossEntropyKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage loss, int classes);
+
+    /// <summary>Gradient of <see cref="CrossEntropyForward"/> with respect to the predictions.</summary>
+    void CrossEntropyBackward(CrossEntropyKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage dloss, DeviceStorage dpredictions, int classes);
+
+    /// <summary>Sum (divided by <paramref name="divisor"/>) over the middle axis of an (outer × reduced × inner) view.</summary>
+    void ReduceSum(DeviceStorage x, DeviceStorage y, int outer, int reduced, int inner, double divisor);
+
+    /// <summary>y[o, r, i] = s[o, i] / divisor: the gradient of <see cref="ReduceSum"/>.</summary>
+    void BroadcastReduced(DeviceStorage s, DeviceStorage y, int outer, int reduced, int inner, float divisor);
+
+    /// <summary>y[0] = scale·Σ x².</summary>
+    void SumOfSquares(DeviceStorage x, DeviceStorage y, float scale);
+
+    /// <summary>y = (a·s[0])·x.</summary>
+    void ScaleByScalar(DeviceStorage x, DeviceStorage s, float a, DeviceStorage y);
+
+    /// <summary>Average or max pooling.</summary>
+    void Pool2DForward(bool max, DeviceStorage x, DeviceStorage y, in ConvGeometry g);
+
+    /// <summary>Gradient of <see cref="Pool2DForward"/>.</summary>
+    void Pool2DBackward(bool max, DeviceStorage x, DeviceStorage dy, DeviceStorage dx, in ConvGeometry g);
+
+    /// <summary>Zero padding of height and width.</summary>
+    void ZeroPad2D(DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int top, int bottom, int left, int right);
+
+    /// <summary>The inverse window of <see cref="ZeroPad2D"/>.</summary>
+    void Crop2D(DeviceStorage y, DeviceStorage x, int n, int h, int w, int c, int top, int bottom, int left, int right);
+
+    /// <summary>One Adam (or AMSGrad) step on a variable and its slots.</summary>
+    void AdamUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage m, DeviceStorage v, DeviceStorage? vhat, float alpha, float beta1, float beta2, float epsilon);
+
+    /// <summary>One SGD step (with momentum when <paramref name="velocity"/> is given).</summary>
+    void SgdUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage? velocity, float learningRate, float momentum, bool nesterov);
+
+    /// <summary>target += value.</summary>
+    void AssignAdd(DeviceStorage target, DeviceStorage value);
+}
