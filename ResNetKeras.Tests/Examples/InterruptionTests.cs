@@ -71,7 +71,8 @@ public sealed class InterruptionTests
     }
 
     /// <summary>The tutorial's apphost (built beside the tests through the project reference), or dotnet with its dll.</summary>
-    private Child Start(string saveDir, string backupDir, int epochs, string backupFreq = "1")
+    private Child Start(string saveDir, string backupDir, int epochs, string backupFreq = "1", string n = "1", string batchSize = "4",
+        Action<string>? onStderrLine = null)
     {
         string baseDir = AppContext.BaseDirectory;
         string apphost = Path.Combine(baseDir, "Cifar10ResNet");
@@ -87,7 +88,7 @@ public sealed class InterruptionTests
         }
         foreach (var a in new[]
         {
-            "--data-dir", data, "--epochs", epochs.ToString(), "--n", "1", "--batch-size", "4", "--train-limit", "16",
+            "--data-dir", data, "--epochs", epochs.ToString(), "--n", n, "--batch-size", batchSize, "--train-limit", "16",
             "--test-limit", "4", "--seed", "1", "--save-dir", saveDir, "--verbose", "0", "--workers", "2",
             "--backup-dir", backupDir, "--backup-freq", backupFreq, "--final-model", Path.Combine(saveDir, "final.h5"),
         }) psi.ArgumentList.Add(a);
@@ -97,7 +98,17 @@ public sealed class InterruptionTests
         // Tiered compilation starts these short runs faster; the results do not depend on it.
         psi.Environment["DOTNET_TieredCompilation"] = "1";
         var p = Process.Start(psi)!;
-        return new Child(p, p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
+        var stderr = Task.Run(async () =>
+        {
+            var sb = new System.Text.StringBuilder();
+            while (await p.StandardError.ReadLineAsync() is { } line)
+            {
+                sb.Append(line).Append('\n');
+                onStderrLine?.Invoke(line);
+            }
+            return sb.ToString();
+        });
+        return new Child(p, p.StandardOutput.ReadToEndAsync(), stderr);
     }
 
     private static string[] Temporaries(string folder) =>
@@ -200,14 +211,19 @@ public sealed class InterruptionTests
     public void SecondSigint_AbortsAtOnce()
     {
         string save = Path.Combine(dir, "run"), backupDir = Path.Combine(dir, "backup");
-        var child = Start(save, backupDir, epochs: 200, backupFreq: "epoch");
+        // ResNet14 on one batch of 16 per epoch: a batch long enough that the second signal lands inside it.
+        Process? process = null;
+        var child = Start(save, backupDir, epochs: 200, backupFreq: "epoch", n: "2", batchSize: "16", onStderrLine: line =>
+        {
+            if (line.Contains("Interrupted: stopping")) Interrupt(process!);
+        });
+        process = child.Process;
         var sw = Stopwatch.StartNew();
-        while (!child.Process.HasExited && !File.Exists(Path.Combine(save, "cifar10_ResNet8v1_model.001.h5")) && sw.Elapsed.TotalSeconds < 60) Thread.Sleep(5);
-        // Make the first signal's stop wait on a batch: both arrive before the loop can react.
-        Interrupt(child.Process);
-        Thread.Sleep(2);
+        while (!child.Process.HasExited && !File.Exists(Path.Combine(save, "cifar10_ResNet14v1_model.001.h5")) && sw.Elapsed.TotalSeconds < 60) Thread.Sleep(5);
+        Assert.IsFalse(child.Process.HasExited, "the run ended before its first checkpoint");
         Interrupt(child.Process);
         child.WaitForExit();
+        StringAssert.Contains(child.Stderr, "Interrupted: stopping after the current batch");
         Assert.IsFalse(child.Stdout.Contains("Interrupted. Last checkpoint"), "aborted before the orderly stop: " + child.Stdout);
     }
 }

@@ -166,6 +166,8 @@ public static class Program
         var csvLogger = new CSVLogger(csvPath, append: resuming);
         Callback[] callbacks = backup is null ? [checkpoint, lrReducer, lrScheduler, csvLogger] : [checkpoint, lrReducer, lrScheduler, csvLogger, backup];
         if (resuming) Console.WriteLine($"Resuming from the backup {backup!.BackupPath}");
+        if (backup is not null && s.Seed is null)
+            Console.Error.WriteLine("warning: --backup-dir without --seed: a resumed run continues with other shuffles and augmentations than the interrupted one would have used.");
 
         // Ctrl-C stops after the current batch (a second one aborts).
         using var interrupt = InterruptHandler.Install();
