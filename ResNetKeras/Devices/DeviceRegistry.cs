@@ -24,10 +24,13 @@ public static class DeviceRegistry
     public static IDevice Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return name.Trim().ToLowerInvariant() switch
+        var key = name.Trim().ToLowerInvariant();
+        return key switch
         {
             "cpu" or "cpu:0" => CpuDevice.Instance,
             "sim" or "sim:0" => SimDevice.Instance,
+            _ when key == "cuda" || key.StartsWith("cuda:", StringComparison.Ordinal) => throw new ArgumentException(
+                $"Device '{name}' is not available: {CudaUnavailableReason()}. Available devices: {string.Join(", ", Available)}.", nameof(name)),
             _ => throw new ArgumentException($"Unknown device '{name}'. Available devices: {string.Join(", ", Available)}.", nameof(name)),
         };
     }
@@ -53,6 +56,15 @@ public static class DeviceRegistry
 
     /// <summary>Makes the named device current until the returned scope is disposed.</summary>
     public static IDisposable Use(string name) => Use(Get(name));
+
+    /// <summary>Why <c>cuda</c> cannot be selected here, naming what is missing.</summary>
+    internal static string CudaUnavailableReason()
+    {
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("libcuda.so.1", out var driver))
+            return "the NVIDIA driver library libcuda.so.1 was not found (no NVIDIA GPU or driver on this machine)";
+        System.Runtime.InteropServices.NativeLibrary.Free(driver);
+        return "this build of ResNetKeras has no CUDA device yet (the NVIDIA driver is present; see the README's Devices section)";
+    }
 
     private static IDevice FromEnvironment()
     {

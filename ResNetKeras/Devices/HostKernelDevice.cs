@@ -202,5 +202,9 @@ public abstract class HostKernelDevice : IDevice
     public void AssignAdd(DeviceStorage target, DeviceStorage value) => Launch(() => Kernels.AssignAdd(Update(target), Read(value)));
 
     /// <inheritdoc/>
+    public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>
+        Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -132,4 +132,7 @@ public interface IDevice
 
     /// <summary>target += value.</summary>
     void AssignAdd(DeviceStorage target, DeviceStorage value);
+
+    /// <summary>1 where a prediction counts as right for an accuracy metric, else 0 (see <see cref="MatchKind"/>).</summary>
+    void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold);
 }

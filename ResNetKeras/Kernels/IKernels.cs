@@ -150,4 +150,10 @@ public interface IKernels
 
     /// <summary>target += value element-wise (metric state and other accumulators).</summary>
     void AssignAdd(float[] target, float[] value);
+
+    /// <summary>
+    /// Writes 1 or 0 per row (argmax and top-k kinds; <paramref name="classes"/> per row) or per element (equal and
+    /// threshold kinds) into <paramref name="result"/>; sparse labels hold one class index per row.
+    /// </summary>
+    void Matches(MatchKind kind, float[] predictions, float[] labels, float[] result, int classes, int k, float threshold);
 }

@@ -184,8 +184,10 @@ public sealed partial class Model
     /// <summary>Whether <see cref="Run"/> fuses each BatchNormalization or Add with the ReLU that alone reads it (bit-identical; off only to test that).</summary>
     internal bool FusesActivations { get; set; } = true;
 
+    private Devices.IDevice? device;
+
     /// <summary>The device holding the model's weights (the current device when it has none): batches go there.</summary>
-    internal Devices.IDevice Device => Weights.Count > 0 ? Weights[0].Value.Device : Devices.DeviceRegistry.Current;
+    internal Devices.IDevice Device => device ??= Layers.SelectMany(l => l.Weights).FirstOrDefault()?.Value.Device ?? Devices.DeviceRegistry.Current;
 
     /// <summary>Calls the model on a concrete batch (<c>model(x, training=...)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)
