@@ -71,8 +71,8 @@ public sealed class InterruptionTests
     }
 
     /// <summary>The tutorial's apphost (built beside the tests through the project reference), or dotnet with its dll.</summary>
-    private Child Start(string saveDir, string backupDir, int epochs, string backupFreq = "1", string n = "1", string batchSize = "4",
-        Action<string>? onStderrLine = null)
+    private Child Start(string saveDir, string? backupDir, int epochs, string backupFreq = "1", string n = "1", string batchSize = "4",
+        Action<string>? onStderrLine = null, string[]? extra = null, string finalModel = "final.h5")
     {
         string baseDir = AppContext.BaseDirectory;
         string apphost = Path.Combine(baseDir, "Cifar10ResNet");
@@ -90,8 +90,8 @@ public sealed class InterruptionTests
         {
             "--data-dir", data, "--epochs", epochs.ToString(), "--n", n, "--batch-size", batchSize, "--train-limit", "16",
             "--test-limit", "4", "--seed", "1", "--save-dir", saveDir, "--verbose", "0", "--workers", "2",
-            "--backup-dir", backupDir, "--backup-freq", backupFreq, "--final-model", Path.Combine(saveDir, "final.h5"),
-        }) psi.ArgumentList.Add(a);
+            "--final-model", Path.Combine(saveDir, finalModel),
+        }.Concat(backupDir is null ? [] : new[] { "--backup-dir", backupDir, "--backup-freq", backupFreq }).Concat(extra ?? [])) psi.ArgumentList.Add(a);
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
@@ -126,6 +126,26 @@ public sealed class InterruptionTests
         Assert.AreEqual(e.Optimizer.LearningRate, a.Optimizer.LearningRate, "learning rate");
         for (int i = 0; i < e.Optimizer.SlotVariables.Count; i++)
             CollectionAssert.AreEqual(e.Optimizer.SlotVariables[i].Numpy().Float32Data, a.Optimizer.SlotVariables[i].Numpy().Float32Data, e.Optimizer.SlotVariables[i].Name);
+    }
+
+    [TestMethod]
+    [Timeout(120_000, CooperativeCancellation = true)]
+    public void FourEpochs_Against_TwoEpochsSaveThenLoadModelAndInitialEpoch2InANewProcess_BitIdentical()
+    {
+        // Augmentation (shifts, flips) with 2 workers, as the tutorial trains; three processes.
+        string save = Path.Combine(dir, "s");
+        var full = Start(save, null, epochs: 4, finalModel: "full.h5");
+        Assert.AreEqual(0, full.WaitForExit(), full.Stdout + full.Stderr);
+        var first = Start(save, null, epochs: 2, finalModel: "epoch2.h5");
+        Assert.AreEqual(0, first.WaitForExit(), first.Stdout + first.Stderr);
+        var resumed = Start(save, null, epochs: 4, finalModel: "resumed.h5",
+            extra: ["--resume-from", Path.Combine(save, "epoch2.h5"), "--initial-epoch", "2"]);
+        Assert.AreEqual(0, resumed.WaitForExit(), resumed.Stdout + resumed.Stderr);
+        StringAssert.Contains(resumed.Stdout, "Resuming from ");
+        StringAssert.Contains(resumed.Stdout, "Epoch 00003: val_acc improved from -inf");
+        AssertSameModelFile(Path.Combine(save, "full.h5"), Path.Combine(save, "resumed.h5"));
+        Assert.AreNotEqual(Models.LoadModel(Path.Combine(save, "epoch2.h5")).Optimizer!.Iterations,
+            Models.LoadModel(Path.Combine(save, "full.h5")).Optimizer!.Iterations, "the runs compared differ from the starting point");
     }
 
     [TestMethod]

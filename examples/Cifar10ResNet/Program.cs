@@ -29,11 +29,13 @@ public static class Program
         var backupDir = new Option<string?>("--backup-dir") { Description = "Back up the training state there (BackupAndRestore): a killed or interrupted run started again with the same command resumes where it stopped" };
         var backupFreq = new Option<string>("--backup-freq") { Description = "Backup frequency: 'epoch' or a number of batches", DefaultValueFactory = _ => "epoch" };
         var finalModel = new Option<string?>("--final-model") { Description = "Also save the trained model to this file at the end" };
+        var resumeFrom = new Option<string?>("--resume-from") { Description = "Continue from a saved model (a checkpoint) instead of a new one; with --initial-epoch" };
+        var initialEpoch = new Option<int>("--initial-epoch") { Description = "Epoch to start at (Keras's initial_epoch): the number of epochs the --resume-from model has trained" };
         var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
             version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device,
-            backupDir, backupFreq, finalModel,
+            backupDir, backupFreq, finalModel, resumeFrom, initialEpoch,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
@@ -45,6 +47,8 @@ public static class Program
             BackupDir = r.GetValue(backupDir),
             BackupFreq = r.GetValue(backupFreq)!,
             FinalModel = r.GetValue(finalModel),
+            ResumeFrom = r.GetValue(resumeFrom),
+            InitialEpoch = r.GetValue(initialEpoch),
         }));
         return root.Parse(args).Invoke();
     }
@@ -59,6 +63,10 @@ public static class Program
         public string BackupFreq { get; init; } = "epoch";
         /// <summary>Where to save the trained model at the end, or null.</summary>
         public string? FinalModel { get; init; }
+        /// <summary>A saved model to continue training, or null for a new model.</summary>
+        public string? ResumeFrom { get; init; }
+        /// <summary>Keras's initial_epoch.</summary>
+        public int InitialEpoch { get; init; }
     }
 
     /// <summary>Runs the tutorial; returns the process exit code.</summary>
@@ -89,6 +97,7 @@ public static class Program
         if (s.N < 1) throw new ArgumentException($"--n must be at least 1; received {s.N}.");
         if (s.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1; received {s.BatchSize}.");
         if (s.Epochs < 0) throw new ArgumentException($"--epochs must be at least 0; received {s.Epochs}.");
+        if (s.InitialEpoch < 0) throw new ArgumentException($"--initial-epoch must be at least 0; received {s.InitialEpoch}.");
         if (s.Seed is { } seedValue) Utils.SetRandomSeed(seedValue);
         using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
         // A folder that cannot be written fails now, not after the first epoch has trained.
@@ -142,11 +151,21 @@ public static class Program
         var yTrainCat = Utils.ToCategorical(yTrain, numClasses);
         var yTestCat = Utils.ToCategorical(yTest, numClasses);
 
-        var model = version == 2
-            ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
-            : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
+        Model model;
+        if (s.ResumeFrom is { } resumePath)
+        {
+            // Not in the tutorial: keras.models.load_model restores the weights and the optimizer state.
+            model = Models.LoadModel(resumePath);
+            Console.WriteLine($"Resuming from {Path.GetFullPath(resumePath)} at epoch {s.InitialEpoch + 1}");
+        }
+        else
+        {
+            model = version == 2
+                ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
+                : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
 
-        model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+            model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+        }
         model.Summary();
         Console.WriteLine(modelType);
 
@@ -177,7 +196,8 @@ public static class Program
         {
             Console.WriteLine("Not using data augmentation.");
             history = model.Fit(xTrain, yTrainCat, batchSize: batchSize, epochs: epochs, validationData: (xTest, yTestCat),
-                shuffle: true, callbacks: callbacks, verbose: s.Verbose, seed: s.Seed, cancellationToken: interrupt.Token);
+                shuffle: true, callbacks: callbacks, verbose: s.Verbose, seed: s.Seed, initialEpoch: s.InitialEpoch,
+                cancellationToken: interrupt.Token);
         }
         else
         {
@@ -212,7 +232,8 @@ public static class Program
             // Fit the model on the batches generated by datagen.flow().
             history = model.Fit(datagen.Flow(xTrain, yTrainCat, batchSize: batchSize, seed: s.Seed),
                 validationData: (xTest, yTestCat), epochs: epochs, verbose: s.Verbose, workers: s.Workers,
-                callbacks: callbacks, validationBatchSize: batchSize, seed: s.Seed, cancellationToken: interrupt.Token);
+                callbacks: callbacks, validationBatchSize: batchSize, seed: s.Seed, initialEpoch: s.InitialEpoch,
+                cancellationToken: interrupt.Token);
         }
 
         if (model.TrainingCancelled)
