@@ -236,6 +236,8 @@ public static class Program
                 cancellationToken: interrupt.Token);
         }
 
+        // From here on, Ctrl-C ends the process at once again.
+        interrupt.Dispose();
         if (model.TrainingCancelled)
         {
             WriteChart(csvPath, saveDir, modelType);

@@ -72,6 +72,7 @@ public static class Program
                     if (train.Count > 0) runs.Add((name, train, test));
                 }
 
+            interrupt.Dispose();
             Directory.CreateDirectory(outDir);
             string csv = Path.Combine(outDir, "degradation.csv"), svg = Path.Combine(outDir, "degradation.svg");
             var sb = new StringBuilder("network,epoch,train_error,test_error\n");

@@ -104,6 +104,7 @@ public static class Program
             using var interrupt = InterruptHandler.Install();
             var history = model.Fit(datagen.Flow(trainX, trainY, batchSize: batchSize), validationData: (testX, testY), epochs: epochs,
                 stepsPerEpoch: stepsPerEpoch, verbose: Int("verbose", 1), workers: 4, cancellationToken: interrupt.Token);
+            interrupt.Dispose();
             if (model.TrainingCancelled)
             {
                 model.Save(save);

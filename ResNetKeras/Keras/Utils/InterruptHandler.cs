@@ -63,7 +63,7 @@ public sealed class InterruptHandler : IDisposable
         source.Cancel();
     }
 
-    /// <summary>Restores the default SIGINT handling.</summary>
+    /// <summary>Restores the default SIGINT handling (a later Ctrl-C ends the process); calling it again does nothing.</summary>
     public void Dispose()
     {
         registration?.Dispose();
