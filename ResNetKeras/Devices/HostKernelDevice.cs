@@ -206,5 +206,11 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));
 
     /// <inheritdoc/>
+    public void ArgMaxRows(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.ArgMaxRows(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.DivideNoNan(Read(a), Read(b), Write(y)));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

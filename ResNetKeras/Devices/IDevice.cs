@@ -135,4 +135,10 @@ public interface IDevice
 
     /// <summary>1 where a prediction counts as right for an accuracy metric, else 0 (see <see cref="MatchKind"/>).</summary>
     void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold);
+
+    /// <summary>Per row, the index of its largest value as a float (first on ties).</summary>
+    void ArgMaxRows(DeviceStorage x, DeviceStorage y, int classes);
+
+    /// <summary>y = a / b, 0 where b is 0.</summary>
+    void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y);
 }

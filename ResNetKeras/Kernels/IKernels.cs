@@ -156,4 +156,10 @@ public interface IKernels
     /// threshold kinds) into <paramref name="result"/>; sparse labels hold one class index per row.
     /// </summary>
     void Matches(MatchKind kind, float[] predictions, float[] labels, float[] result, int classes, int k, float threshold);
+
+    /// <summary>y[r] = the index of the largest value of row r (first on ties, as np.argmax), as a float.</summary>
+    void ArgMaxRows(float[] x, float[] y, int classes);
+
+    /// <summary>y = a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>).</summary>
+    void DivideNoNan(float[] a, float[] b, float[] y);
 }

@@ -100,6 +100,8 @@ public static class KernelProfiler
         public void AdamUpdate(float[] v, float[] g, float[] m, float[] s, float[]? vhat, float alpha, float b1, float b2, float eps) => Time(nameof(AdamUpdate), () => inner.AdamUpdate(v, g, m, s, vhat, alpha, b1, b2, eps));
         public void SgdUpdate(float[] v, float[] g, float[]? velocity, float lr, float mu, bool nesterov) => Time(nameof(SgdUpdate), () => inner.SgdUpdate(v, g, velocity, lr, mu, nesterov));
         public void AssignAdd(float[] target, float[] value) => Time(nameof(AssignAdd), () => inner.AssignAdd(target, value));
+        public void ArgMaxRows(float[] x, float[] y, int classes) => Time(nameof(ArgMaxRows), () => inner.ArgMaxRows(x, y, classes));
+        public void DivideNoNan(float[] a, float[] b, float[] y) => Time(nameof(DivideNoNan), () => inner.DivideNoNan(a, b, y));
         public void Matches(MatchKind kind, float[] p, float[] labels, float[] result, int classes, int k, float threshold) => Time(nameof(Matches), () => inner.Matches(kind, p, labels, result, classes, k, threshold));
     }
 }

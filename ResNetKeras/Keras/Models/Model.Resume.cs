@@ -3,16 +3,9 @@ using ResNetKeras.IO.Hdf5;
 
 namespace ResNetKeras.Keras;
 
-/// <summary>What <c>Fit</c> needs to resume exactly: the cancellation flag and the in-place restore used by <see cref="BackupAndRestore"/>.</summary>
+/// <summary>The in-place restore <see cref="BackupAndRestore"/> uses to resume training exactly.</summary>
 public sealed partial class Model
 {
-    /// <summary>
-    /// Whether the last <c>Fit</c> stopped because its <c>cancellationToken</c> was cancelled (Ctrl-C) rather than by
-    /// finishing its epochs or <see cref="StopTraining"/>; callbacks read it in <c>OnTrainEnd</c> (BackupAndRestore then
-    /// keeps its backup).
-    /// </summary>
-    public bool TrainingCancelled { get; internal set; }
-
     /// <summary>
     /// Loads a file written by <see cref="Save(string)"/> into this model in place: the weights, and when the model is
     /// compiled the optimizer's iterations, slots and learning rate. Returns the root string attribute
@@ -38,13 +31,5 @@ public sealed partial class Model
             }
         }
         return root.Attributes.TryGetValue(attribute, out var meta) ? meta.ReadString() : null;
-    }
-
-    /// <summary>The (epoch, batch) a <see cref="BackupAndRestore"/> among <paramref name="callbacks"/> restored in its <c>OnTrainBegin</c>, if any.</summary>
-    internal static (int Epoch, int Batch)? RestoredPosition(IEnumerable<Callback> callbacks)
-    {
-        foreach (var c in callbacks)
-            if (c is BackupAndRestore { RestoredPosition: { } p }) return p;
-        return null;
     }
 }

@@ -148,13 +148,13 @@ public sealed partial class Model
         foreach (var (k, v) in extraAttributes ?? new Dictionary<string, string>()) w.Root.SetAttribute(k, v);
         w.Root.SetAttribute("backend", "tensorflow");
         w.Root.SetAttribute("model_config", ToJson());
-        if (Optimizer is not null && lossName is not null)
+        if (Optimizer is not null && CompileConfig is { } compiled)
         {
             w.Root.SetAttribute("training_config", JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["loss"] = lossName,
-                ["metrics"] = new object[] { metricNames },
-                ["weighted_metrics"] = null,
+                ["loss"] = compiled.Loss,
+                ["metrics"] = new object[] { compiled.Metrics },
+                ["weighted_metrics"] = compiled.WeightedMetrics.Length == 0 ? null : new object[] { compiled.WeightedMetrics },
                 ["loss_weights"] = null,
                 ["optimizer_config"] = new Dictionary<string, object?> { ["class_name"] = Optimizer.GetType().Name, ["config"] = Optimizer.GetConfig() },
             }));

@@ -4,8 +4,8 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// A functional model (Keras's <c>keras.Model(inputs, outputs)</c>, class <c>Functional</c>): the graph of
-/// layer calls between a symbolic input and output, with Keras's layer order, <see cref="Summary"/>,
-/// <c>Compile</c>/<c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> and weight access.
+/// layer calls between a symbolic input and output, with Keras's layer order, <see cref="Summary"/> and weight
+/// access; <c>Compile</c>/<c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> come from <see cref="Trainer"/>, as in Keras 3.
 /// </summary>
 public sealed partial class Model
 {
@@ -61,9 +61,6 @@ public sealed partial class Model
     public IReadOnlyList<Layer> Layers { get; }
 
     internal Dictionary<Node, int> NodeDepths { get; }
-
-    /// <summary>Set by callbacks to end <c>Fit</c> after the current batch or epoch (<c>model.stop_training</c>).</summary>
-    public bool StopTraining { get; set; }
 
     /// <summary>The layer called <paramref name="name"/> (<c>model.get_layer</c>).</summary>
     public Layer GetLayer(string name) => Layers.FirstOrDefault(l => l.Name == name)

@@ -24,15 +24,8 @@ public static class Models
             var t = doc.RootElement;
             var oc = t.GetProperty("optimizer_config");
             var optimizer = OptimizerFromConfig(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
-            string loss = t.GetProperty("loss").GetString()!;
-            var metrics = new List<string>();
-            if (t.TryGetProperty("metrics", out var m) && m.ValueKind == JsonValueKind.Array)
-                foreach (var e in m.EnumerateArray())
-                {
-                    if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => x.GetString()!));
-                    else if (e.ValueKind == JsonValueKind.String) metrics.Add(e.GetString()!);
-                }
-            model.Compile(optimizer, loss, metrics.ToArray());
+            object loss = CompileEntry(t.GetProperty("loss"), "loss", path);
+            model.Compile(optimizer, loss, MetricEntries(t, "metrics", path), MetricEntries(t, "weighted_metrics", path));
             if (root.Contains("optimizer_weights")) RestoreOptimizerWeights(root.Group("optimizer_weights"), model, optimizer, path);
         }
         return model;
@@ -47,6 +40,39 @@ public static class Models
             throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
         optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
         for (int i = 1; i < names.Length; i++) optimizer.SlotVariables[i - 1].Assign(og.Dataset(names[i]).Read());
+    }
+
+    /// <summary>A training_config metric list: flat, or one list per output as tf.keras writes it.</summary>
+    private static List<object> MetricEntries(JsonElement trainingConfig, string key, string path)
+    {
+        var metrics = new List<object>();
+        if (trainingConfig.TryGetProperty(key, out var m) && m.ValueKind == JsonValueKind.Array)
+            foreach (var e in m.EnumerateArray())
+            {
+                if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => CompileEntry(x, "metric", path)));
+                else if (e.ValueKind is JsonValueKind.String or JsonValueKind.Object) metrics.Add(CompileEntry(e, "metric", path));
+            }
+        return metrics;
+    }
+
+    /// <summary>A training_config loss or metric: an identifier string, or <c>{"class_name", "config"}</c> of a known class.</summary>
+    private static object CompileEntry(JsonElement e, string kind, string path)
+    {
+        if (e.ValueKind == JsonValueKind.String) return e.GetString()!;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String
+            && e.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
+        {
+            try
+            {
+                var c = ConfigValues.FromJson(config);
+                return kind == "loss" ? Losses.Deserialize(cn.GetString()!, c) : Metrics.Deserialize(cn.GetString()!, c);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{path}: training config: {ex.Message} Load with compile: false to skip the training configuration.", ex);
+            }
+        }
+        throw new InvalidDataException($"{path}: training config: the {kind} entry {e.GetRawText()} is neither an identifier nor {{\"class_name\": ..., \"config\": ...}}.");
     }
 
     private static JsonDocument ParseJson(string json, string source)

@@ -39,6 +39,18 @@ public sealed partial class CpuKernels
         }
     }
 
+    /// <inheritdoc/>
+    public void ArgMaxRows(float[] x, float[] y, int classes)
+    {
+        for (int r = 0; r < y.Length; r++) y[r] = ArgMax(x, r * classes, classes);
+    }
+
+    /// <inheritdoc/>
+    public void DivideNoNan(float[] a, float[] b, float[] y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = b[i] == 0 ? 0f : a[i] / b[i];
+    }
+
     private static int ArgMax(float[] a, int o, int n)
     {
         int best = 0;

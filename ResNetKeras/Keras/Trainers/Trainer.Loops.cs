@@ -1,240 +1,9 @@
 using ResNetKeras.Engine;
-using ResNetKeras.Ops;
 
 namespace ResNetKeras.Keras;
 
-public sealed partial class Model
+public abstract partial class Trainer
 {
-    private string? lossName;
-    private string[] metricNames = [];
-
-    /// <summary>The optimizer set by <see cref="Compile(Optimizer, string, string[])"/>.</summary>
-    public Optimizer? Optimizer { get; private set; }
-
-    /// <summary>The loss identifier set by Compile.</summary>
-    public string? Loss => lossName;
-
-    /// <summary>The compiled metric identifiers, as given.</summary>
-    public IReadOnlyList<string> Metrics => metricNames;
-
-    /// <summary><c>model.metrics_names</c>: <c>loss</c> then the metrics in compile order (<c>accuracy</c> or <c>acc</c> as spelled).</summary>
-    public IReadOnlyList<string> MetricsNames => new[] { "loss" }.Concat(metricNames).ToList();
-
-    /// <summary>
-    /// <c>model.compile(optimizer, loss, metrics)</c>. Losses: categorical_crossentropy, sparse_categorical_crossentropy.
-    /// Metrics: accuracy / acc (resolved by label and output shapes as tf.keras), categorical_accuracy, sparse_categorical_accuracy.
-    /// </summary>
-    public void Compile(Optimizer optimizer, string loss, string[]? metrics = null)
-    {
-        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        lossName = loss switch
-        {
-            "categorical_crossentropy" or "CategoricalCrossentropy" => "categorical_crossentropy",
-            "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => "sparse_categorical_crossentropy",
-            _ => throw new ArgumentException($"Unknown loss function: '{loss}'. Expected one of categorical_crossentropy, sparse_categorical_crossentropy.", nameof(loss)),
-        };
-        foreach (var m in metrics ?? [])
-            if (m is not ("accuracy" or "acc" or "categorical_accuracy" or "sparse_categorical_accuracy"))
-                throw new ArgumentException($"Unknown metric function: '{m}'. Expected one of accuracy, acc, categorical_accuracy, sparse_categorical_accuracy.", nameof(metrics));
-        metricNames = (metrics ?? []).ToArray();
-    }
-
-    /// <summary><c>model.compile</c> with an optimizer identifier: "adam" or "sgd" with Keras's defaults.</summary>
-    public void Compile(string optimizer, string loss, string[]? metrics = null) =>
-        Compile(optimizer switch
-        {
-            "adam" or "Adam" => new Adam(),
-            "sgd" or "SGD" => new SGD(),
-            _ => throw new ArgumentException($"Unknown optimizer: '{optimizer}'. Expected one of adam, sgd.", nameof(optimizer)),
-        }, loss, metrics);
-
-    private void EnsureCompiled()
-    {
-        if (Optimizer is null || lossName is null)
-            throw new InvalidOperationException("You must compile your model before training/testing. Use `model.Compile(optimizer, loss)`.");
-    }
-
-    // ------------------------------------------------------------------ one batch
-
-    /// <summary>
-    /// Keras's running means (<c>keras.metrics.Mean</c> for the loss weighted by batch size, <c>MeanMetricWrapper</c> for
-    /// accuracy): float32 total and count variables, so the logged values are float32 exactly as Keras's.
-    /// </summary>
-    private sealed class Accumulator
-    {
-        public float LossTotal;
-        public float LossCount;
-        public float Correct;
-        public float Seen;
-
-        public void Add(float batchLoss, int batchSize, long correct)
-        {
-            LossTotal += batchLoss * batchSize;
-            LossCount += batchSize;
-            Correct += correct;
-            Seen += batchSize;
-        }
-
-        public float Loss => LossCount == 0 ? 0 : LossTotal / LossCount;
-        public float Accuracy => Seen == 0 ? 0 : Correct / Seen;
-    }
-
-    private int OutputUnits => Output.Shape[^1];
-
-    /// <summary>Labels of a batch as the loss needs them: a float tensor for categorical, class indices for sparse.</summary>
-    private (Tensor? Dense, int[]? Sparse) PrepareLabels(NDArray y)
-    {
-        if (lossName == "sparse_categorical_crossentropy")
-        {
-            var flat = y.Reshape(-1);
-            var idx = new int[flat.Size];
-            for (int i = 0; i < idx.Length; i++) idx[i] = (int)flat.GetFlat(i);
-            return (null, idx);
-        }
-        return (Tensor.FromNDArray(y.DType == DType.Float32 ? y : y.AsType(DType.Float32), Device), null);
-    }
-
-    private void CheckLabels(NDArray x, NDArray y, string yParam)
-    {
-        if (y.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, y sizes: {y.Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
-        var outShape = Output.Shape;
-        if (lossName == "sparse_categorical_crossentropy")
-        {
-            if (!(y.Rank == 1 || (y.Rank == 2 && y.Shape[1] == 1)))
-                throw new ArgumentException($"Invalid labels `{yParam}` of shape {ShapeUtil.Format(y.ShapeSpan)} for sparse_categorical_crossentropy: expected integer class indices of shape (N,) or (N, 1) for outputs of shape {KerasTensor.FormatShape(outShape)}.", yParam);
-            for (int i = 0; i < y.Size; i++)
-            {
-                double v = y.GetFlat(i);
-                if (v < 0 || v >= OutputUnits || v != Math.Floor(v))
-                    throw new ArgumentException($"Invalid labels `{yParam}`: label {v} at index {i} is not a class index in [0, {OutputUnits}).", yParam);
-            }
-        }
-        else if (y.Rank != outShape.Length || !y.ShapeSpan[1..].SequenceEqual(outShape.AsSpan(1)))
-            throw new ArgumentException($"Shapes are incompatible: labels `{yParam}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outShape)} for {lossName}; one-hot labels of shape (N, {OutputUnits}) were expected (see Utils.ToCategorical).", yParam);
-    }
-
-    private Tensor PerSampleLoss(Tensor output, Tensor? logits, (Tensor? Dense, int[]? Sparse) labels) => (logits, labels.Sparse) switch
-    {
-        (not null, null) => Op.SoftmaxCrossEntropyWithLogits(logits, labels.Dense!),
-        (null, null) => Op.CategoricalCrossentropy(output, labels.Dense!),
-        (not null, not null) => Op.SparseSoftmaxCrossEntropyWithLogits(logits, labels.Sparse),
-        _ => Op.SparseCategoricalCrossentropy(output, labels.Sparse!),
-    };
-
-    /// <summary>Keras's LossesContainer: the batch-mean data loss plus add_n of the regularization terms (in layer order).</summary>
-    private Tensor TotalLoss(Tensor perSample)
-    {
-        var data = Op.Mean(perSample);
-        var regs = new List<Tensor>();
-        foreach (var layer in Layers)
-            if (layer.HasRegularizers) regs.AddRange(layer.Losses());
-        return regs.Count switch
-        {
-            0 => data,
-            1 => Op.Add(data, regs[0]),
-            _ => Op.Add(data, Op.AddN(regs)),
-        };
-    }
-
-    private long CountCorrect(Tensor output, (Tensor? Dense, int[]? Sparse) labels)
-    {
-        int k = OutputUnits, n = output.Size / k;
-        long correct = 0;
-        var predicted = output.ToArray();
-        var dense = labels.Dense?.ToArray();
-        for (int r = 0; r < n; r++)
-        {
-            int o = r * k;
-            if (k == 1)
-            {
-                float truth = labels.Sparse is { } s1 ? s1[r] : dense![r];
-                if ((predicted[o] > 0.5f ? 1f : 0f) == truth) correct++;
-                continue;
-            }
-            int pred = 0;
-            for (int j = 1; j < k; j++) if (predicted[o + j] > predicted[o + pred]) pred = j;
-            int truthIdx;
-            if (labels.Sparse is { } s) truthIdx = s[r];
-            else
-            {
-                truthIdx = 0;
-                for (int j = 1; j < k; j++) if (dense![o + j] > dense[o + truthIdx]) truthIdx = j;
-            }
-            if (pred == truthIdx) correct++;
-        }
-        return correct;
-    }
-
-    /// <summary>
-    /// Keras's compute_weighted_loss with SUM_OVER_BATCH_SIZE: Σ ℓᵢ·wᵢ / N (not divided by Σw), so a zero weight drops a
-    /// sample and the batch still counts N samples.
-    /// </summary>
-    private static Tensor Weighted(Tensor perSample, NDArray? sampleWeight) =>
-        sampleWeight is null ? perSample : Op.Multiply(perSample, Tensor.FromNDArray(sampleWeight.AsType(DType.Float32).Reshape(perSample.Shape), perSample.Device));
-
-    /// <summary>
-    /// Keras's data-adapter check: sample weights are one number per sample, (N,) or (N, 1).
-    /// </summary>
-    private static void CheckSampleWeight(NDArray x, NDArray? sampleWeight, string param)
-    {
-        if (sampleWeight is null) return;
-        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.Shape[1] == 1)))
-            throw new ArgumentException($"Invalid `{param}` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)}: expected one weight per sample, shape (N,) or (N, 1).", param);
-        if (sampleWeight.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
-    }
-
-    private void TrainStep(NDArray xb, NDArray yb, NDArray? sampleWeight, Accumulator acc)
-    {
-        // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
-        // latest when the step ends.
-        using var scope = new TensorScope();
-        var x = Tensor.FromNDArray(xb, Device);
-        var labels = PrepareLabels(yb);
-        var vars = TrainableWeights;
-        float loss;
-        long correct;
-        Tensor[] grads;
-        // The tape recycles each buffer once backpropagation is done with it, so everything read from the forward
-        // pass (loss, predictions for the metrics) is read before Gradient.
-        using (var tape = new GradientTape { RecyclesBuffers = true })
-        {
-            foreach (var v in vars) tape.Watch(v.Value);
-            var (output, logits) = Run(x, training: true, wantLogits: true);
-            var total = TotalLoss(Weighted(PerSampleLoss(output, logits, labels), sampleWeight));
-            loss = total.Item();
-            correct = metricNames.Length > 0 ? CountCorrect(output, labels) : 0;
-            grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
-        }
-        Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
-        acc.Add(loss, xb.Shape[0], correct);
-    }
-
-    private void TestStep(NDArray xb, NDArray yb, NDArray? sampleWeight, Accumulator acc)
-    {
-        using var scope = new TensorScope();
-        var labels = PrepareLabels(yb);
-        var (output, logits) = Run(Tensor.FromNDArray(xb, Device), training: false, wantLogits: true);
-        var total = TotalLoss(Weighted(PerSampleLoss(output, logits, labels), sampleWeight));
-        acc.Add(total.Item(), xb.Shape[0], metricNames.Length > 0 ? CountCorrect(output, labels) : 0);
-    }
-
-    private Dictionary<string, double> Logs(Accumulator acc, string prefix = "")
-    {
-        var logs = new Dictionary<string, double> { [prefix + "loss"] = acc.Loss };
-        foreach (var m in metricNames) logs[prefix + m] = acc.Accuracy;
-        return logs;
-    }
-
-    private static NDArray AsFloatBatch(NDArray x) => x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
-
-    private static void CheckBatchSize(int? batchSize, string param = "batchSize")
-    {
-        if (batchSize is <= 0)
-            throw new ArgumentException($"Invalid value for argument `batch_size`. Expected a strictly positive integer. Received {param}={batchSize}.", param);
-    }
-
     // ------------------------------------------------------------------ fit
 
     /// <summary>
@@ -260,7 +29,7 @@ public sealed partial class Model
         CheckValidationFreq(validationFreq);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
-        CheckInput(x.ShapeSpan, nameof(x));
+        CheckInputShape(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
         if (validationSplit > 0)
@@ -275,7 +44,7 @@ public sealed partial class Model
             throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
         if (validationData is { } vd)
         {
-            CheckInput(vd.X.ShapeSpan, "validationData.X");
+            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
             if (vd.X.Shape[0] == 0)
                 throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
@@ -320,7 +89,7 @@ public sealed partial class Model
         if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
         if (validationData is { } vd)
         {
-            CheckInput(vd.X.ShapeSpan, "validationData.X");
+            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
             if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
@@ -337,7 +106,7 @@ public sealed partial class Model
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
                 if (!checkedFirst)
                 {
-                    CheckInput(batch.X.ShapeSpan, nameof(x));
+                    CheckInputShape(batch.X.ShapeSpan, nameof(x));
                     CheckLabels(batch.X, yb, "y (from the sequence)");
                     checkedFirst = true;
                 }
@@ -352,21 +121,6 @@ public sealed partial class Model
     /// sees the same batches as uninterrupted training.
     /// </summary>
     private static RandomState EpochRandom(uint seed, int epoch) => new(unchecked(seed + (uint)epoch * 0x9E3779B9u));
-
-    private static void CheckValidationFreq(int validationFreq)
-    {
-        if (validationFreq <= 0)
-            throw new ArgumentException($"Invalid value for argument `validation_freq`. Expected a strictly positive integer. Received validation_freq={validationFreq}.", nameof(validationFreq));
-    }
-
-    private static void CheckEpochs(int epochs, int initialEpoch)
-    {
-        if (epochs < 0) throw new ArgumentException($"Invalid value for argument `epochs`. Expected a value >= 0. Received epochs={epochs}.", nameof(epochs));
-        if (initialEpoch < 0) throw new ArgumentException($"Invalid value for argument `initial_epoch`. Expected a value >= 0. Received initial_epoch={initialEpoch}.", nameof(initialEpoch));
-    }
-
-    /// <summary>The History of the last <c>Fit</c> (<c>model.history</c>), set after every epoch.</summary>
-    public History? History { get; private set; }
 
     /// <summary>
     /// Keras 2.6's CallbackList: the progress-bar logger first (when verbose), the user's callbacks in order, then History
@@ -384,7 +138,7 @@ public sealed partial class Model
         var parameters = new Dictionary<string, object> { ["verbose"] = verbose, ["epochs"] = epochs, ["steps"] = steps };
         foreach (var c in list)
         {
-            c.SetModel(this);
+            c.SetModel((Model)this);
             c.SetParams(parameters);
         }
         return list;
@@ -410,21 +164,20 @@ public sealed partial class Model
             foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
             // Positions a Sequence at this epoch: its shuffle and augmentation depend on (seed, epoch) only.
             onEpochBegin?.Invoke(epoch);
-            var acc = new Accumulator();
+            ResetMetrics();
             int step = epoch == initialEpoch ? firstStep : 0;
             foreach (var (xb, yb, wb) in epochBatches(epoch, step))
             {
                 // Ctrl-C stops between batches: the epoch stays unfinished (no validation, no OnEpochEnd).
                 if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                TrainStep(xb, yb, wb, acc);
-                var batchLogs = Logs(acc);
+                var batchLogs = TrainStep(xb, yb, wb);
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
                 if (StopTraining) break;
             }
             if (TrainingCancelled) break;
-            epochLogs = Logs(acc);
+            epochLogs = GetMetricsResult();
             if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
                 var val = EvaluateCore(vd.X, vd.Y, validationBatchSize, list);
@@ -441,19 +194,19 @@ public sealed partial class Model
     }
 
     /// <summary>
-    /// <c>model.train_on_batch(x, y, sample_weight)</c>: one training step; returns <c>[loss, metrics...]</c> of that batch.
+    /// <c>model.train_on_batch(x, y, sample_weight, reset_metrics=True)</c> (tf.keras 2): one training step; returns
+    /// <c>[loss, metrics...]</c> of that batch, or running values since the last reset with <paramref name="resetMetrics"/> false.
     /// </summary>
-    public double[] TrainOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null)
+    public double[] TrainOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        CheckInput(x.ShapeSpan, nameof(x));
+        CheckInputShape(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
-        var acc = new Accumulator();
-        TrainStep(AsFloatBatch(x), y, sampleWeight, acc);
-        return Logs(acc).Values.ToArray();
+        if (resetMetrics) ResetMetrics();
+        return TrainStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
     }
 
     // ------------------------------------------------------------------ evaluate / predict
@@ -462,15 +215,14 @@ public sealed partial class Model
     private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list, NDArray? sampleWeight = null)
     {
         foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
-        var acc = new Accumulator();
+        ResetMetrics();
         int n = x.Shape[0];
-        var logs = Logs(acc);
+        var logs = GetMetricsResult();
         for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
             foreach (var c in list) c.OnTestBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + batchSize);
-            TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), sampleWeight?.Slice(s, e), acc);
-            logs = Logs(acc);
+            logs = TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), sampleWeight?.Slice(s, e));
             foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
         foreach (var c in list) c.OnTestEnd(logs);
@@ -489,7 +241,7 @@ public sealed partial class Model
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchSize(batchSize);
-        CheckInput(x.ShapeSpan, nameof(x));
+        CheckInputShape(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
         int b = batchSize ?? 32, n = x.Shape[0];
@@ -503,10 +255,10 @@ public sealed partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize(batchSize);
-        CheckInput(x.ShapeSpan, nameof(x));
+        CheckInputShape(x.ShapeSpan, nameof(x));
         int b = batchSize ?? 32, n = x.Shape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
-        var outShape = Output.Shape;
+        var outShape = OutputShape;
         outShape[0] = n;
         var result = NDArray.Zeros(outShape);
         int rowSize = result.Size / Math.Max(1, n);
@@ -516,16 +268,37 @@ public sealed partial class Model
         {
             foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + b);
-            using (new TensorScope())
-            {
-                // One batch covering all of x needs no slice copy.
-                var batch = s == 0 && e == n ? x : x.Slice(s, e);
-                var y = Run(Tensor.FromNDArray(AsFloatBatch(batch), Device), training: false, wantLogits: false).Output;
-                y.Device.CopyToHost(y.Storage, 0, result.Float32Data.AsSpan(s * rowSize, y.Size));
-            }
+            // One batch covering all of x needs no slice copy.
+            var y = PredictStep(AsFloatBatch(s == 0 && e == n ? x : x.Slice(s, e)));
+            Array.Copy(y.Float32Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }
         foreach (var c in list) c.OnPredictEnd(new Dictionary<string, double>());
         return result;
+    }
+
+    /// <summary>
+    /// <c>model.test_on_batch(x, y, sample_weight, reset_metrics=True)</c> (tf.keras 2): one inference-mode test step;
+    /// returns <c>[loss, metrics...]</c> of that batch, or running values with <paramref name="resetMetrics"/> false.
+    /// </summary>
+    public double[] TestOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
+    {
+        EnsureCompiled();
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        CheckLabels(x, y, nameof(y));
+        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        if (resetMetrics) ResetMetrics();
+        return TestStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
+    }
+
+    /// <summary><c>model.predict_on_batch(x)</c>: the inference-mode outputs of one batch.</summary>
+    public NDArray PredictOnBatch(NDArray x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckInputShape(x.ShapeSpan, nameof(x));
+        if (x.Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        return PredictStep(AsFloatBatch(x));
     }
 }

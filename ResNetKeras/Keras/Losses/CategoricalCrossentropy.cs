@@ -1,0 +1,56 @@
+using ResNetKeras.Engine;
+using ResNetKeras.Ops;
+
+namespace ResNetKeras.Keras;
+
+/// <summary>
+/// Keras's <c>keras.losses.CategoricalCrossentropy(from_logits=False, reduction="sum_over_batch_size",
+/// name="categorical_crossentropy")</c> for one-hot labels of the output's shape. On probabilities they are
+/// renormalized and clipped to [ε, 1 − ε]; when the model ends in a softmax, the trainer hands the logits instead and
+/// the loss is computed from them without clipping, as tf.keras does.
+/// </summary>
+public class CategoricalCrossentropy : Loss
+{
+    /// <summary>Creates the loss; <paramref name="fromLogits"/> means y_pred holds logits.</summary>
+    public CategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
+        : base(name, reduction)
+    {
+        FromLogits = fromLogits;
+    }
+
+    /// <summary>Whether y_pred holds logits (<c>from_logits</c>).</summary>
+    public bool FromLogits { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Call(Tensor yTrue, Tensor yPred) =>
+        FromLogits ? Op.SoftmaxCrossEntropyWithLogits(yPred, yTrue) : Op.CategoricalCrossentropy(yPred, yTrue);
+
+    internal override Tensor? CallOnLogits(Tensor yTrue, Tensor logits) =>
+        FromLogits ? null : Op.SoftmaxCrossEntropyWithLogits(logits, yTrue);
+
+    internal override void CheckTargets(NDArray y, int[] outputShape, string param)
+    {
+        if (y.Rank != outputShape.Length || !y.ShapeSpan[1..].SequenceEqual(outputShape.AsSpan(1)))
+            throw new ArgumentException($"Shapes are incompatible: labels `{param}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {Name}; one-hot labels of shape (N, {outputShape[^1]}) were expected (see Utils.ToCategorical).", param);
+    }
+
+    /// <summary>Keras's config: name, reduction, from_logits, label_smoothing (0) and axis (-1).</summary>
+    public override Dictionary<string, object?> GetConfig()
+    {
+        var c = base.GetConfig();
+        c["from_logits"] = FromLogits;
+        c["label_smoothing"] = 0.0;
+        c["axis"] = -1;
+        return c;
+    }
+
+    /// <summary><c>CategoricalCrossentropy.from_config(config)</c>.</summary>
+    public static CategoricalCrossentropy FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ConfigValues.ExpectDefault(config, "label_smoothing", 0.0, nameof(CategoricalCrossentropy));
+        ConfigValues.ExpectDefault(config, "axis", -1.0, nameof(CategoricalCrossentropy));
+        return new CategoricalCrossentropy(ConfigValues.Bool(config, "from_logits", false), ConfigValues.Reduction(config),
+            ConfigValues.String(config, "name") ?? "categorical_crossentropy");
+    }
+}

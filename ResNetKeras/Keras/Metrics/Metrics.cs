@@ -1,0 +1,62 @@
+namespace ResNetKeras.Keras;
+
+/// <summary>Keras's <c>keras.metrics</c> module functions: <c>get</c>, <c>serialize</c>, <c>deserialize</c>.</summary>
+public static class Metrics
+{
+    private static readonly Dictionary<string, Func<Metric>> Known = new()
+    {
+        ["Mean"] = () => new Mean(),
+        ["mean"] = () => new Mean(),
+        ["Accuracy"] = () => new Accuracy(),
+        ["accuracy"] = () => new Accuracy(),
+        ["BinaryAccuracy"] = () => new BinaryAccuracy(),
+        ["binary_accuracy"] = () => new BinaryAccuracy(),
+        ["CategoricalAccuracy"] = () => new CategoricalAccuracy(),
+        ["categorical_accuracy"] = () => new CategoricalAccuracy(),
+        ["SparseCategoricalAccuracy"] = () => new SparseCategoricalAccuracy(),
+        ["sparse_categorical_accuracy"] = () => new SparseCategoricalAccuracy(),
+        ["TopKCategoricalAccuracy"] = () => new TopKCategoricalAccuracy(),
+        ["top_k_categorical_accuracy"] = () => new TopKCategoricalAccuracy(),
+        ["SparseTopKCategoricalAccuracy"] = () => new SparseTopKCategoricalAccuracy(),
+        ["sparse_top_k_categorical_accuracy"] = () => new SparseTopKCategoricalAccuracy(),
+    };
+
+    /// <summary>
+    /// <c>keras.metrics.get(identifier)</c>: a <see cref="Metric"/> is returned as is; a string names a metric by class name
+    /// (<c>TopKCategoricalAccuracy</c>) or snake_case name (<c>top_k_categorical_accuracy</c>) and gives a new instance
+    /// with Keras's defaults. (In <c>Compile</c>, "accuracy" and "acc" are resolved by the shapes of targets and outputs.)
+    /// </summary>
+    public static Metric Get(object identifier) => identifier switch
+    {
+        Metric m => m,
+        string s when Known.TryGetValue(s, out var make) => make(),
+        null => throw new ArgumentNullException(nameof(identifier), "Could not interpret metric identifier: None."),
+        string s => throw new ArgumentException($"Could not interpret metric identifier: '{s}'. Expected one of {string.Join(", ", Known.Keys.Where(k => char.IsLower(k[0])))}, acc (in Compile), their class names, or a Metric instance.", nameof(identifier)),
+        _ => throw new ArgumentException($"Could not interpret metric identifier: {identifier} (of type {identifier.GetType().Name}). Expected a string or a Metric instance.", nameof(identifier)),
+    };
+
+    /// <summary><c>keras.metrics.serialize(metric)</c>: <c>{"class_name": ..., "config": ...}</c>.</summary>
+    public static Dictionary<string, object?> Serialize(Metric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return new() { ["class_name"] = metric.GetType().Name, ["config"] = metric.GetConfig() };
+    }
+
+    /// <summary><c>keras.metrics.deserialize({"class_name": ..., "config": ...})</c> for this library's metric classes.</summary>
+    public static Metric Deserialize(string className, IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
+        return className switch
+        {
+            nameof(Mean) => Mean.FromConfig(config),
+            nameof(Accuracy) => Accuracy.FromConfig(config),
+            nameof(BinaryAccuracy) => BinaryAccuracy.FromConfig(config),
+            nameof(CategoricalAccuracy) => CategoricalAccuracy.FromConfig(config),
+            nameof(SparseCategoricalAccuracy) => SparseCategoricalAccuracy.FromConfig(config),
+            nameof(TopKCategoricalAccuracy) => TopKCategoricalAccuracy.FromConfig(config),
+            nameof(SparseTopKCategoricalAccuracy) => SparseTopKCategoricalAccuracy.FromConfig(config),
+            _ => throw new ArgumentException($"Could not interpret metric identifier: unknown metric class '{className}'.", nameof(className)),
+        };
+    }
+}
