@@ -4,7 +4,7 @@ using ResNetKeras.IO.Hdf5;
 
 namespace ResNetKeras.Keras;
 
-public sealed partial class Model
+public partial class Model
 {
     /// <summary>The Keras version written into files; readers check nothing beyond it being present.</summary>
     public const string KerasVersion = "2.6.0";
@@ -172,20 +172,23 @@ public sealed partial class Model
         w.Save(path);
     }
 
-    /// <summary><c>model.to_json()</c>: the Keras functional-model config.</summary>
+    /// <summary>Keras's class name of the model in configs: <c>Functional</c>, or <c>Sequential</c>.</summary>
+    public virtual string ClassName => "Functional";
+
+    /// <summary><c>model.to_json()</c>: the Keras model config.</summary>
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
-        ["class_name"] = "Functional",
+        ["class_name"] = ClassName,
         ["config"] = GetConfig(),
         ["keras_version"] = KerasVersion,
         ["backend"] = "tensorflow",
     });
 
     /// <summary><c>model.get_config()</c>: layers with their configs and inbound nodes, input and output layers.</summary>
-    public Dictionary<string, object?> GetConfig()
+    public virtual Dictionary<string, object?> GetConfig()
     {
         var relevant = new HashSet<Node>(executionOrder, ReferenceEqualityComparer.Instance);
-        var layers = Layers.Select(l => new Dictionary<string, object?>
+        var layers = GraphLayers.Select(l => new Dictionary<string, object?>
         {
             ["class_name"] = l.ClassName,
             ["config"] = l.GetConfig(),

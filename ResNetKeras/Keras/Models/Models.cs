@@ -81,6 +81,21 @@ public static class Models
         catch (JsonException e) { throw new InvalidDataException($"{source}: invalid JSON config: {e.Message}", e); }
     }
 
+    /// <summary>A Sequential config: <c>{"name", "layers": [{"class_name", "config"}, ...]}</c>, an InputLayer first when it had one.</summary>
+    private static Sequential SequentialFromConfig(JsonElement config)
+    {
+        if (!config.TryGetProperty("layers", out var list) || list.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException("model config: a Sequential config needs a \"layers\" list.");
+        var layers = list.EnumerateArray().Select(l =>
+        {
+            if (!l.TryGetProperty("class_name", out var cn) || cn.ValueKind != JsonValueKind.String || !l.TryGetProperty("config", out var lc))
+                throw new InvalidDataException($"model config: Sequential layer entry {l.GetRawText()} needs \"class_name\" and \"config\".");
+            return LayerFactory.Create(cn.GetString()!, lc);
+        }).ToList();
+        string? name = config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        return new Sequential(layers, name);
+    }
+
     /// <summary><c>keras.models.model_from_json(json)</c>: rebuilds a functional model of this library's layers (fresh weights).</summary>
     public static Model ModelFromJson(string json)
     {
@@ -88,9 +103,10 @@ public static class Models
         using var doc = ParseJson(json, "model config");
         var root = doc.RootElement;
         string cls = root.GetProperty("class_name").GetString()!;
-        if (cls is not ("Functional" or "Model"))
-            throw new InvalidDataException($"model config: class_name '{cls}' is not supported; expected 'Functional' (or 'Model').");
+        if (cls is not ("Functional" or "Model" or "Sequential"))
+            throw new InvalidDataException($"model config: class_name '{cls}' is not supported; expected 'Functional', 'Model' or 'Sequential'.");
         var config = root.GetProperty("config");
+        if (cls == "Sequential") return SequentialFromConfig(config);
         var outputs = new Dictionary<string, List<KerasTensor>>();
         foreach (var l in config.GetProperty("layers").EnumerateArray())
         {
