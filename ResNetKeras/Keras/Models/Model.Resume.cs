@@ -4,7 +4,7 @@ using ResNetKeras.IO.Hdf5;
 namespace ResNetKeras.Keras;
 
 /// <summary>The in-place restore <see cref="BackupAndRestore"/> uses to resume training exactly.</summary>
-public sealed partial class Model
+public partial class Model
 {
     /// <summary>
     /// Loads a file written by <see cref="Save(string)"/> into this model in place: the weights, and when the model is
