@@ -44,14 +44,15 @@ public sealed class ResumeTests
         return (x, y);
     }
 
-    /// <summary>Conv, batch norm (moving statistics are state too), dense; compiled with Adam.</summary>
-    internal static Model Build()
+    /// <summary>Conv, batch norm (moving statistics are state too), optionally dropout, dense; compiled with Adam.</summary>
+    internal static Model Build(bool dropout = false)
     {
         var inputs = Layers.Input(shape: [8, 8, 3]);
         var h = new Conv2D(4, kernelSize: 3, padding: "same").Call(inputs);
         h = new BatchNormalization().Call(h);
         h = new Activation("relu").Call(h);
         h = new Flatten().Call(h);
+        if (dropout) h = new Dropout(0.25).Call(h);
         var outputs = new Dense(4, activation: "softmax").Call(h);
         var model = new Model(inputs, outputs);
         model.Compile(new Adam(0.01), "categorical_crossentropy", ["accuracy"]);
@@ -89,11 +90,11 @@ public sealed class ResumeTests
     {
         var (x, y) = Data();
         NewProgram();
-        var full = Build();
+        var full = Build(dropout: true);
         full.Fit(Augmenter().Flow(x, y, batchSize: 5), epochs: 4, verbose: 0, workers: 2);
 
         NewProgram();
-        var first = Build();
+        var first = Build(dropout: true);
         first.Fit(Augmenter().Flow(x, y, batchSize: 5), epochs: 2, verbose: 0, workers: 2);
         string path = Path.Combine(dir, "epoch2.h5");
         first.Save(path);
@@ -189,12 +190,12 @@ public sealed class ResumeTests
     {
         var (x, y) = Data();
         NewProgram();
-        var full = Build();
+        var full = Build(dropout: true);
         full.Fit(Augmenter().Flow(x, y, batchSize: 5), epochs: 3, verbose: 0, workers: 2);
 
         string backupDir = Path.Combine(dir, "backup");
         NewProgram();
-        var first = Build();
+        var first = Build(dropout: true);
         using var cts = new CancellationTokenSource();
         var cancel = new CancelAt(cts, epoch: 1, batch: 2);
         var backup = new BackupAndRestore(backupDir, saveFreq: saveFreq);
@@ -210,7 +211,7 @@ public sealed class ResumeTests
         Assert.AreEqual(0, Directory.GetFiles(backupDir, ".*").Length, "no temporary file");
 
         NewProgram();
-        var second = Build();
+        var second = Build(dropout: true);
         var backup2 = new BackupAndRestore(backupDir, saveFreq: saveFreq);
         second.Fit(Augmenter().Flow(x, y, batchSize: 5), epochs: 3, verbose: 0, workers: 2, callbacks: [backup2]);
         Assert.AreEqual((1, 3), backup2.RestoredPosition);

@@ -22,8 +22,9 @@ namespace ResNetKeras.Keras;
 /// <para>Resumed training equals uninterrupted training bit for bit when everything random comes from seeds (an explicit
 /// <c>seed</c> or <see cref="Utils.SetRandomSeed"/>), as for <c>Fit</c>'s shuffles and <c>ImageDataGenerator.Flow</c>.
 /// Not in the backup (as in Keras): the state of other callbacks (<c>ReduceLROnPlateau</c>'s wait count,
-/// <c>ModelCheckpoint</c>'s best value), Dropout's random stream, and the training logs of the part of an epoch trained
-/// before the interruption (the resumed epoch's running means cover the batches after it).</para>
+/// <c>ModelCheckpoint</c>'s best value) and the training logs of the part of an epoch trained before the interruption
+/// (the resumed epoch's running means cover the batches after it). Dropout needs nothing in it: its masks follow the
+/// optimizer's restored iteration count.</para>
 /// </remarks>
 public sealed class BackupAndRestore : Callback
 {

@@ -32,4 +32,11 @@ public partial class Model
         }
         return root.Attributes.TryGetValue(attribute, out var meta) ? meta.ReadString() : null;
     }
+
+    /// <inheritdoc/>
+    internal override void PositionRandomStreams(long step)
+    {
+        foreach (var layer in Layers)
+            if (layer is Dropout d) d.TrainingCalls = step;
+    }
 }

@@ -9,7 +9,8 @@ public abstract partial class Trainer
     /// <summary>
     /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, sample_weight,
     /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
-    /// <paramref name="seed"/>, or the session's random source), the last partial batch kept. With
+    /// (<paramref name="seed"/>, epoch), or (the global seed of <see cref="Utils.SetRandomSeed"/>, epoch), else the session's
+    /// random source), the last partial batch kept. With
     /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
     /// compiled metrics stay unweighted. Cancelling <paramref name="cancellationToken"/> (Ctrl-C through
     /// <see cref="InterruptHandler"/>) stops training between batches: the unfinished epoch gets no validation and no
@@ -157,6 +158,7 @@ public abstract partial class Trainer
         // A BackupAndRestore backup overrides initialEpoch and skips the batches of its epoch already trained.
         int firstStep = 0;
         if (RestoredPosition(list) is { } restored) (initialEpoch, firstStep) = (restored.Epoch, Math.Min(restored.Batch, steps));
+        PositionRandomStreams(Optimizer!.Iterations);
         Dictionary<string, double> epochLogs = new();
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {

@@ -9,6 +9,12 @@ public abstract partial class Trainer
     /// </summary>
     public bool TrainingCancelled { get; internal set; }
 
+    /// <summary>
+    /// Positions the model's per-step random streams (Dropout masks) at training step <paramref name="step"/>; <c>Fit</c>
+    /// calls it with the optimizer's iterations, so a model restored from a checkpoint continues the uninterrupted run's draws.
+    /// </summary>
+    internal virtual void PositionRandomStreams(long step) { }
+
     /// <summary>The (epoch, batch) a <see cref="BackupAndRestore"/> among <paramref name="callbacks"/> restored in its <c>OnTrainBegin</c>, if any.</summary>
     internal static (int Epoch, int Batch)? RestoredPosition(IEnumerable<Callback> callbacks)
     {
