@@ -182,7 +182,7 @@ public static class Program
         string csvPath = Path.Combine(saveDir, $"cifar10_{modelType}_history.csv");
         BackupAndRestore? backup = s.BackupDir is { } dir ? new BackupAndRestore(dir, saveFreq: s.BackupFreq) : null;
         bool resuming = backup is not null && File.Exists(backup.BackupPath);
-        var csvLogger = new CSVLogger(csvPath, append: resuming);
+        var csvLogger = new CSVLogger(csvPath, append: resuming || s.ResumeFrom is not null);
         Callback[] callbacks = backup is null ? [checkpoint, lrReducer, lrScheduler, csvLogger] : [checkpoint, lrReducer, lrScheduler, csvLogger, backup];
         if (resuming) Console.WriteLine($"Resuming from the backup {backup!.BackupPath}");
         if (backup is not null && s.Seed is null)
