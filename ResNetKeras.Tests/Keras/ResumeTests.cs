@@ -169,6 +169,23 @@ public sealed class ResumeTests
         CollectionAssert.AreEqual(FirstBatch(0).Float32Data, FirstBatch(100).Float32Data);
     }
 
+    /// <summary>
+    /// The derived seeds are part of every resumable run (a backup written by one build is resumed by the next), so they
+    /// are pinned: values from an independent Python implementation of SplitMix64 over FNV-1a(purpose) ^ (seed, index).
+    /// </summary>
+    [TestMethod]
+    public void DerivedSeeds_ArePinned()
+    {
+        Assert.AreEqual(2502753547u, Backend.Mix(1, "fit.shuffle", 0));
+        Assert.AreEqual(1971103993u, Backend.Mix(1, "flow", 1));
+        Assert.AreEqual(4263315101u, Backend.Mix(7, "dropout.call", 123456));
+        NewProgram();
+        Assert.AreEqual(Backend.Mix(1, "flow", 0), Backend.DerivedSeed("flow", counted: true));
+        Assert.AreEqual(Backend.Mix(1, "flow", 1), Backend.DerivedSeed("flow", counted: true));
+        Assert.AreEqual(Backend.Mix(1, "fit.shuffle", 0), Backend.DerivedSeed("fit.shuffle"));
+        Assert.AreEqual(Backend.Mix(1, "fit.shuffle", 0), Backend.DerivedSeed("fit.shuffle"), "uncounted: the same every time");
+    }
+
     private sealed class CancelAt(CancellationTokenSource cts, int epoch, int batch) : Callback
     {
         private int currentEpoch;
