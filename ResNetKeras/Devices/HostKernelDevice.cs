@@ -212,5 +212,13 @@ public abstract class HostKernelDevice : IDevice
     public void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.DivideNoNan(Read(a), Read(b), Write(y)));
 
     /// <inheritdoc/>
+    public void ElementwiseLoss(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage values, float parameter) =>
+        Launch(() => Kernels.ElementwiseLoss(kind, Read(yTrue), Read(yPred), Write(values), parameter));
+
+    /// <inheritdoc/>
+    public void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter) =>
+        Launch(() => Kernels.ElementwiseLossGrad(kind, Read(yTrue), Read(yPred), Read(dValues), Write(dPred), parameter));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -141,4 +141,10 @@ public interface IDevice
 
     /// <summary>y = a / b, 0 where b is 0.</summary>
     void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y);
+
+    /// <summary>Per-element loss terms of the regression and binary losses.</summary>
+    void ElementwiseLoss(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage values, float parameter);
+
+    /// <summary>Gradient of <see cref="ElementwiseLoss"/> with respect to the predictions.</summary>
+    void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter);
 }

@@ -162,4 +162,10 @@ public interface IKernels
 
     /// <summary>y = a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>).</summary>
     void DivideNoNan(float[] a, float[] b, float[] y);
+
+    /// <summary>values[i] = the loss term of (yTrue[i], yPred[i]) (see <see cref="ElementwiseLossKind"/>; <paramref name="parameter"/> is δ or the label smoothing).</summary>
+    void ElementwiseLoss(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] values, float parameter);
+
+    /// <summary>dPred[i] = dValues[i]·∂term/∂yPred[i] for <see cref="ElementwiseLoss"/>.</summary>
+    void ElementwiseLossGrad(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] dValues, float[] dPred, float parameter);
 }
