@@ -268,6 +268,41 @@ public sealed class ResumeTests
     }
 
     [TestMethod]
+    public void BackupAndRestore_KeepsReduceLROnPlateauAndCheckpointState()
+    {
+        // minDelta 10: only the first epoch improves, so with patience 1 every later epoch end halves the learning rate;
+        // a resumed run that forgot the reducer's best value would see an improvement at epoch 2 and not halve it.
+        var (x, y) = Data();
+        Callback[] Callbacks(string save) =>
+        [
+            new ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1, minDelta: 10),
+            new ModelCheckpoint(Path.Combine(save, "m.{epoch:02d}.h5"), monitor: "loss", saveBestOnly: true),
+        ];
+        NewProgram();
+        var full = Build();
+        string fullSave = Path.Combine(dir, "full");
+        Directory.CreateDirectory(fullSave);
+        full.Fit(x, y, batchSize: 7, epochs: 4, verbose: 0, callbacks: Callbacks(fullSave));
+        Assert.AreEqual(0.01 / 8, full.Optimizer!.LearningRate, 1e-9, "halved after epochs 2, 3 and 4");
+
+        string backupDir = Path.Combine(dir, "b"), save = Path.Combine(dir, "run");
+        Directory.CreateDirectory(save);
+        NewProgram();
+        var first = Build();
+        using var cts = new CancellationTokenSource();
+        first.Fit(x, y, batchSize: 7, epochs: 4, verbose: 0, cancellationToken: cts.Token,
+            callbacks: [.. Callbacks(save), new CancelAt(cts, 2, 1), new BackupAndRestore(backupDir)]);
+        Assert.IsTrue(first.TrainingCancelled);
+
+        NewProgram();
+        var second = Build();
+        second.Fit(x, y, batchSize: 7, epochs: 4, verbose: 0, callbacks: [.. Callbacks(save), new BackupAndRestore(backupDir)]);
+        AssertSameState(full, second);
+        CollectionAssert.AreEqual(Directory.GetFiles(fullSave).Select(Path.GetFileName).Order().ToArray(),
+            Directory.GetFiles(save).Select(Path.GetFileName).Order().ToArray(), "the checkpoint saved the same epochs");
+    }
+
+    [TestMethod]
     public void BackupAndRestore_BadArguments_AreClear()
     {
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new BackupAndRestore(dir, saveFreq: "batch")).Message, "save_freq=batch");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ResNetKeras.IO;
 
 namespace ResNetKeras.Keras;
@@ -21,9 +22,11 @@ namespace ResNetKeras.Keras;
 /// when training ends without cancellation (<c>deleteCheckpoint</c>).</para>
 /// <para>Resumed training equals uninterrupted training bit for bit when everything random comes from seeds (an explicit
 /// <c>seed</c> or <see cref="Utils.SetRandomSeed"/>), as for <c>Fit</c>'s shuffles and <c>ImageDataGenerator.Flow</c>.
-/// Not in the backup (as in Keras): the state of other callbacks (<c>ReduceLROnPlateau</c>'s wait count,
-/// <c>ModelCheckpoint</c>'s best value) and the training logs of the part of an epoch trained before the interruption
-/// (the resumed epoch's running means cover the batches after it). Dropout needs nothing in it: its masks follow the
+/// Unlike Keras, the backup also holds the epoch-to-epoch state of the other callbacks of the same <c>Fit</c> that have
+/// one (<c>ReduceLROnPlateau</c>'s best value, wait and cooldown counts; <c>ModelCheckpoint</c>'s best value), so a
+/// resumed run reduces the learning rate and saves checkpoints when the uninterrupted run would. Not in it:
+/// <c>EarlyStopping</c>'s state and the training logs of the part of an epoch trained before the interruption (the
+/// resumed epoch's running means cover the batches after it). Dropout needs nothing in it: its masks follow the
 /// optimizer's restored iteration count.</para>
 /// </remarks>
 public sealed class BackupAndRestore : Callback
@@ -36,6 +39,12 @@ public sealed class BackupAndRestore : Callback
     private int batchesSinceSave;
     private bool saveAtEpochEnd;
     private bool trainedSinceSave;
+    private Dictionary<string, Dictionary<string, double>>? pendingStates;
+
+    private static readonly JsonSerializerOptions MetadataJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The callbacks of the same <c>Fit</c>, whose epoch-to-epoch state (<see cref="IRestorableState"/>) goes into the backup.</summary>
+    internal IReadOnlyList<Callback> Peers { get; set; } = [];
 
     /// <summary>Keras's signature: <paramref name="saveFreq"/> is <c>"epoch"</c> (the default) or a number of batches as a string.</summary>
     public BackupAndRestore(string backupDir, string saveFreq = "epoch", bool deleteCheckpoint = true)
@@ -86,6 +95,7 @@ public sealed class BackupAndRestore : Callback
     public override void OnTrainBegin(Dictionary<string, double> logs)
     {
         RestoredPosition = null;
+        pendingStates = null;
         LastSaved = null;
         epoch = 0;
         batchesDone = 0;
@@ -99,10 +109,10 @@ public sealed class BackupAndRestore : Callback
         if (!File.Exists(path)) return;
         string meta = model.RestoreTrainingState(path, MetadataAttribute)
             ?? throw new InvalidDataException($"{path}: the backup has no '{MetadataAttribute}' attribute; it was not written by BackupAndRestore.");
-        RestoredPosition = ParseMetadata(meta, path);
+        (RestoredPosition, pendingStates) = ParseMetadata(meta, path);
     }
 
-    private static (int Epoch, int Batch) ParseMetadata(string json, string path)
+    private static ((int Epoch, int Batch), Dictionary<string, Dictionary<string, double>>?) ParseMetadata(string json, string path)
     {
         try
         {
@@ -110,7 +120,9 @@ public sealed class BackupAndRestore : Callback
             int e = doc.RootElement.GetProperty("epoch").GetInt32();
             int b = doc.RootElement.TryGetProperty("batch", out var bp) ? bp.GetInt32() : 0;
             if (e < 0 || b < 0) throw new InvalidDataException($"{path}: invalid training position epoch={e}, batch={b}.");
-            return (e, b);
+            var states = doc.RootElement.TryGetProperty("callbacks", out var cb)
+                ? cb.Deserialize<Dictionary<string, Dictionary<string, double>>>(MetadataJson) : null;
+            return ((e, b), states);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -121,6 +133,13 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnEpochBegin(int epoch, Dictionary<string, double> logs)
     {
+        // The other callbacks' states go in here, after every OnTrainBegin has reset them.
+        if (pendingStates is { } states)
+        {
+            foreach (var (key, peer) in StatefulPeers())
+                if (states.TryGetValue(key, out var state)) peer.RestoreState(state);
+            pendingStates = null;
+        }
         this.epoch = epoch;
         batchesDone = RestoredPosition is { } p && p.Epoch == epoch ? p.Batch : 0;
         saveAtEpochEnd = false;
@@ -164,9 +183,16 @@ public sealed class BackupAndRestore : Callback
 
     private void Save(int nextEpoch, int nextBatch)
     {
-        string meta = JsonSerializer.Serialize(new Dictionary<string, int> { ["epoch"] = nextEpoch, ["batch"] = nextBatch });
+        var metadata = new Dictionary<string, object> { ["epoch"] = nextEpoch, ["batch"] = nextBatch };
+        var states = StatefulPeers().ToDictionary(p => p.Key, p => p.Peer.SaveState());
+        if (states.Count > 0) metadata["callbacks"] = states;
+        string meta = JsonSerializer.Serialize(metadata, MetadataJson);
         Model!.Save(BackupPath, new Dictionary<string, string> { [MetadataAttribute] = meta });
         LastSaved = (nextEpoch, nextBatch);
         trainedSinceSave = false;
     }
+
+    /// <summary>The callbacks with state, keyed by class name and position among them (<c>0:ReduceLROnPlateau</c>).</summary>
+    private IEnumerable<(string Key, IRestorableState Peer)> StatefulPeers() =>
+        Peers.OfType<IRestorableState>().Select((p, i) => ($"{i}:{p.GetType().Name}", p));
 }

@@ -141,6 +141,7 @@ public abstract partial class Trainer
         {
             c.SetModel((Model)this);
             c.SetParams(parameters);
+            if (c is BackupAndRestore backup) backup.Peers = list;
         }
         return list;
     }
