@@ -32,9 +32,10 @@ public static class Program
         var resumeFrom = new Option<string?>("--resume-from") { Description = "Continue from a saved model (a checkpoint) instead of a new one; with --initial-epoch" };
         var initialEpoch = new Option<int>("--initial-epoch") { Description = "Epoch to start at (Keras's initial_epoch): the number of epochs the --resume-from model has trained" };
         var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
+        var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel over the processes started by mpirun (MultiWorkerMirroredStrategy; needs Open MPI)" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
-            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device,
+            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device, distributed,
             backupDir, backupFreq, finalModel, resumeFrom, initialEpoch,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
@@ -42,7 +43,7 @@ public static class Program
         root.SetAction(r => Run(new Settings(
             r.GetValue(version), r.GetValue(n), r.GetValue(epochs), r.GetValue(batchSize), !r.GetValue(noAugmentation),
             !r.GetValue(noPixelMean), r.GetValue(dataDir), r.GetValue(saveDir)!, r.GetValue(seed), r.GetValue(verbose),
-            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device))
+            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device), r.GetValue(distributed))
         {
             BackupDir = r.GetValue(backupDir),
             BackupFreq = r.GetValue(backupFreq)!,
@@ -55,7 +56,7 @@ public static class Program
 
     /// <summary>The tutorial's training parameters.</summary>
     public sealed record Settings(int Version, int N, int Epochs, int BatchSize, bool DataAugmentation, bool SubtractPixelMean,
-        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null)
+        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null, bool Distributed = false)
     {
         /// <summary>BackupAndRestore's folder, or null for no backup.</summary>
         public string? BackupDir { get; init; }
@@ -82,7 +83,7 @@ public static class Program
             return 1;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
-            or UnauthorizedAccessException)
+            or UnauthorizedAccessException or DllNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
@@ -100,6 +101,10 @@ public static class Program
         if (s.InitialEpoch < 0) throw new ArgumentException($"--initial-epoch must be at least 0; received {s.InitialEpoch}.");
         if (s.Seed is { } seedValue) Utils.SetRandomSeed(seedValue);
         using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
+        // --distributed: one worker of `mpirun -np N dotnet Cifar10ResNet.dll --distributed ...`. Every worker runs this
+        // program; the global batch is split across them and only the chief (worker 0) prints and writes files.
+        using var strategy = s.Distributed ? new MultiWorkerMirroredStrategy(ResNetKeras.Distributed.MpiCollectives.Initialize()) : null;
+        if (strategy is { IsChief: false }) Console.SetOut(TextWriter.Null);
         // A folder that cannot be written fails now, not after the first epoch has trained.
         string saveDir = Path.GetFullPath(s.SaveDir);
         CheckWritable(saveDir, "--save-dir");
@@ -155,16 +160,19 @@ public static class Program
         if (s.ResumeFrom is { } resumePath)
         {
             // Not in the tutorial: keras.models.load_model restores the weights and the optimizer state.
-            model = Models.LoadModel(resumePath);
+            using (strategy?.Scope()) model = Models.LoadModel(resumePath);
             Console.WriteLine($"Resuming from {Path.GetFullPath(resumePath)} at epoch {s.InitialEpoch + 1}");
         }
         else
         {
-            model = version == 2
-                ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
-                : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
+            using (strategy?.Scope())
+            {
+                model = version == 2
+                    ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
+                    : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
 
-            model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+                model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+            }
         }
         model.Summary();
         Console.WriteLine(modelType);
@@ -240,7 +248,7 @@ public static class Program
         interrupt.Dispose();
         if (model.TrainingCancelled)
         {
-            WriteChart(csvPath, saveDir, modelType);
+            if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
             string? last = LastCheckpoint(saveDir, modelType);
             var at = backup?.LastSaved ?? backup?.RestoredPosition;
             Console.WriteLine($"Interrupted. Last checkpoint: {last ?? "none yet"}. " + (backup is null
@@ -249,14 +257,14 @@ public static class Program
                 : "No backup written yet."));
             return 130;
         }
-        if (s.FinalModel is { } final) model.Save(final);
+        if (s.FinalModel is { } final && (strategy is null || strategy.IsChief)) model.Save(final);
 
         // Score trained model.
         var scores = model.Evaluate(xTest, yTestCat, verbose: s.Verbose);
         Console.WriteLine("Test loss: " + Py(scores[0]));
         Console.WriteLine("Test accuracy: " + Py(scores[1]));
 
-        WriteChart(csvPath, saveDir, modelType);
+        if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
         return 0;
     }
 

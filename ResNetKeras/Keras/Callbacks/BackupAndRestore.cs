@@ -173,7 +173,7 @@ public sealed class BackupAndRestore : Callback
             if (trainedSinceSave) Save(epoch, batchesDone);
             return;
         }
-        if (!DeleteCheckpoint) return;
+        if (!DeleteCheckpoint || !Model!.WritesFiles) return;
         try { if (File.Exists(BackupPath)) File.Delete(BackupPath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -183,6 +183,13 @@ public sealed class BackupAndRestore : Callback
 
     private void Save(int nextEpoch, int nextBatch)
     {
+        // Under a multi-worker strategy every worker restores the chief's backup, and only the chief writes it.
+        if (!Model!.WritesFiles)
+        {
+            LastSaved = (nextEpoch, nextBatch);
+            trainedSinceSave = false;
+            return;
+        }
         var metadata = new Dictionary<string, object> { ["epoch"] = nextEpoch, ["batch"] = nextBatch };
         var states = StatefulPeers().ToDictionary(p => p.Key, p => p.Peer.SaveState());
         if (states.Count > 0) metadata["callbacks"] = states;

@@ -9,6 +9,9 @@ public abstract partial class Trainer
     /// </summary>
     public bool TrainingCancelled { get; internal set; }
 
+    /// <summary>Whether this process writes training files: always, except a non-chief worker of a multi-worker strategy.</summary>
+    internal bool WritesFiles => Distributed is not { IsChief: false };
+
     /// <summary>
     /// Positions the model's per-step random streams (Dropout masks) at training step <paramref name="step"/>; <c>Fit</c>
     /// calls it with the optimizer's iterations, so a model restored from a checkpoint continues the uninterrupted run's draws.
