@@ -68,8 +68,11 @@ public sealed class Cifar10ResNetExampleTests
         svg.Load(Path.Combine(save, $"cifar10_{modelType}_history.svg"));
         Assert.AreEqual(4, svg.GetElementsByTagName("polyline").Count, "training and validation lines in both panels");
         var csv = File.ReadAllLines(Path.Combine(save, $"cifar10_{modelType}_history.csv"));
-        Assert.AreEqual("epoch,loss,accuracy,val_loss,val_accuracy,lr", csv[0]);
+        // Keras's CSVLogger layout (keys sorted, 0-based epochs), written a row per epoch.
+        Assert.AreEqual("epoch,accuracy,loss,lr,val_accuracy,val_loss", csv[0]);
         Assert.AreEqual(3, csv.Length);
+        StringAssert.StartsWith(csv[1], "0,");
+        StringAssert.StartsWith(csv[2], "1,");
     }
 
     [TestMethod]
@@ -118,6 +121,31 @@ public sealed class Cifar10ResNetExampleTests
             StringAssert.Contains(err.ToString(), "error: ");
             Assert.AreEqual(1, Run("--data-dir", Path.Combine(dir, "data"), "--version", "3").Code);
             StringAssert.Contains(err.ToString(), "--version must be 1 or 2");
+        }
+        finally { Console.SetError(saved); }
+    }
+
+    [TestMethod]
+    [DataRow("--save-dir")]
+    [DataRow("--backup-dir")]
+    public void UnwritableFolder_OneLineBeforeTraining(string option)
+    {
+        // Tests run as root, where permissions do not stop writes; a folder below a regular file cannot be created by anyone.
+        string file = Path.Combine(dir, "a_file");
+        File.WriteAllText(file, "");
+        string bad = Path.Combine(file, "sub");
+        var saved = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        try
+        {
+            var (code, output) = Run("--data-dir", Path.Combine(dir, "data"), "--epochs", "1", "--n", "1", "--batch-size", "8",
+                "--save-dir", option == "--save-dir" ? bad : Path.Combine(dir, "saved"), "--backup-dir", option == "--backup-dir" ? bad : Path.Combine(dir, "backup"));
+            Assert.AreEqual(1, code);
+            var lines = err.ToString().TrimEnd('\n').Split('\n');
+            Assert.AreEqual(1, lines.Length, err.ToString());
+            StringAssert.StartsWith(lines[0], $"error: {option}: cannot write into '{bad}': ");
+            Assert.IsFalse(output.Contains("x_train shape"), "checked before loading data and training: " + output);
         }
         finally { Console.SetError(saved); }
     }

@@ -26,24 +26,49 @@ public static class Program
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training images" };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images" };
         var workers = new Option<int>("--workers") { Description = "Augmentation threads (the tutorial uses 4)", DefaultValueFactory = _ => 4 };
+        var backupDir = new Option<string?>("--backup-dir") { Description = "Back up the training state there (BackupAndRestore): a killed or interrupted run started again with the same command resumes where it stopped" };
+        var backupFreq = new Option<string>("--backup-freq") { Description = "Backup frequency: 'epoch' or a number of batches", DefaultValueFactory = _ => "epoch" };
+        var finalModel = new Option<string?>("--final-model") { Description = "Also save the trained model to this file at the end" };
+        var resumeFrom = new Option<string?>("--resume-from") { Description = "Continue from a saved model (a checkpoint) instead of a new one; with --initial-epoch" };
+        var initialEpoch = new Option<int>("--initial-epoch") { Description = "Epoch to start at (Keras's initial_epoch): the number of epochs the --resume-from model has trained" };
         var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
         var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel over the processes started by mpirun (MultiWorkerMirroredStrategy; needs Open MPI)" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
             version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device, distributed,
+            backupDir, backupFreq, finalModel, resumeFrom, initialEpoch,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
         root.SetAction(r => Run(new Settings(
             r.GetValue(version), r.GetValue(n), r.GetValue(epochs), r.GetValue(batchSize), !r.GetValue(noAugmentation),
             !r.GetValue(noPixelMean), r.GetValue(dataDir), r.GetValue(saveDir)!, r.GetValue(seed), r.GetValue(verbose),
-            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device), r.GetValue(distributed))));
+            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device), r.GetValue(distributed))
+        {
+            BackupDir = r.GetValue(backupDir),
+            BackupFreq = r.GetValue(backupFreq)!,
+            FinalModel = r.GetValue(finalModel),
+            ResumeFrom = r.GetValue(resumeFrom),
+            InitialEpoch = r.GetValue(initialEpoch),
+        }));
         return root.Parse(args).Invoke();
     }
 
     /// <summary>The tutorial's training parameters.</summary>
     public sealed record Settings(int Version, int N, int Epochs, int BatchSize, bool DataAugmentation, bool SubtractPixelMean,
-        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null, bool Distributed = false);
+        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null, bool Distributed = false)
+    {
+        /// <summary>BackupAndRestore's folder, or null for no backup.</summary>
+        public string? BackupDir { get; init; }
+        /// <summary>BackupAndRestore's save_freq: "epoch" or a number of batches.</summary>
+        public string BackupFreq { get; init; } = "epoch";
+        /// <summary>Where to save the trained model at the end, or null.</summary>
+        public string? FinalModel { get; init; }
+        /// <summary>A saved model to continue training, or null for a new model.</summary>
+        public string? ResumeFrom { get; init; }
+        /// <summary>Keras's initial_epoch.</summary>
+        public int InitialEpoch { get; init; }
+    }
 
     /// <summary>Runs the tutorial; returns the process exit code.</summary>
     public static int Run(Settings s)
@@ -57,7 +82,8 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message} (without internet access, pass --data-dir with a CIFAR-10 folder or archive)");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException or DllNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
+            or UnauthorizedAccessException or DllNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
@@ -72,12 +98,18 @@ public static class Program
         if (s.N < 1) throw new ArgumentException($"--n must be at least 1; received {s.N}.");
         if (s.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1; received {s.BatchSize}.");
         if (s.Epochs < 0) throw new ArgumentException($"--epochs must be at least 0; received {s.Epochs}.");
-        if (s.Seed is { } seedValue) Backend.SetRandomSeed(seedValue);
+        if (s.InitialEpoch < 0) throw new ArgumentException($"--initial-epoch must be at least 0; received {s.InitialEpoch}.");
+        if (s.Seed is { } seedValue) Utils.SetRandomSeed(seedValue);
         using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
         // --distributed: one worker of `mpirun -np N dotnet Cifar10ResNet.dll --distributed ...`. Every worker runs this
         // program; the global batch is split across them and only the chief (worker 0) prints and writes files.
         using var strategy = s.Distributed ? new MultiWorkerMirroredStrategy(ResNetKeras.Distributed.MpiCollectives.Initialize()) : null;
         if (strategy is { IsChief: false }) Console.SetOut(TextWriter.Null);
+        // A folder that cannot be written fails now, not after the first epoch has trained.
+        string saveDir = Path.GetFullPath(s.SaveDir);
+        CheckWritable(saveDir, "--save-dir");
+        if (s.BackupDir is { } bd) CheckWritable(Path.GetFullPath(bd), "--backup-dir");
+        if (s.FinalModel is { } fm) CheckWritable(Path.GetDirectoryName(Path.GetFullPath(fm))!, "--final-model");
 
         // Training parameters
         int batchSize = s.BatchSize;  // orig paper trained all networks with batch_size=128
@@ -125,36 +157,55 @@ public static class Program
         var yTestCat = Utils.ToCategorical(yTest, numClasses);
 
         Model model;
-        using (strategy?.Scope())
+        if (s.ResumeFrom is { } resumePath)
         {
-            model = version == 2
-                ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
-                : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
+            // Not in the tutorial: keras.models.load_model restores the weights and the optimizer state.
+            using (strategy?.Scope()) model = Models.LoadModel(resumePath);
+            Console.WriteLine($"Resuming from {Path.GetFullPath(resumePath)} at epoch {s.InitialEpoch + 1}");
+        }
+        else
+        {
+            using (strategy?.Scope())
+            {
+                model = version == 2
+                    ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
+                    : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
 
-            model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+                model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+            }
         }
         model.Summary();
         Console.WriteLine(modelType);
 
         // Prepare model model saving directory.
-        string saveDir = Path.GetFullPath(s.SaveDir);
         string modelName = $"cifar10_{modelType}_model.{{epoch:03d}}.h5";
-        Directory.CreateDirectory(saveDir);
         string filepath = Path.Combine(saveDir, modelName);
 
         // Prepare callbacks for model saving and for learning rate adjustment.
         var checkpoint = new ModelCheckpoint(filepath: filepath, monitor: "val_acc", verbose: 1, saveBestOnly: true);
         var lrScheduler = new LearningRateScheduler(epoch => ResNetCifar.LrSchedule(epoch));
         var lrReducer = new ReduceLROnPlateau(factor: Math.Sqrt(0.1), cooldown: 0, patience: 5, minLr: 0.5e-6);
-        Callback[] callbacks = [checkpoint, lrReducer, lrScheduler];
+        // Not in the tutorial: the history is appended and flushed every epoch (a killed run keeps it); a resumed run
+        // appends to it. The backup comes last so that it holds the learning rate the reducer has just set.
+        string csvPath = Path.Combine(saveDir, $"cifar10_{modelType}_history.csv");
+        BackupAndRestore? backup = s.BackupDir is { } dir ? new BackupAndRestore(dir, saveFreq: s.BackupFreq) : null;
+        bool resuming = backup is not null && File.Exists(backup.BackupPath);
+        var csvLogger = new CSVLogger(csvPath, append: resuming || s.ResumeFrom is not null);
+        Callback[] callbacks = backup is null ? [checkpoint, lrReducer, lrScheduler, csvLogger] : [checkpoint, lrReducer, lrScheduler, csvLogger, backup];
+        if (resuming) Console.WriteLine($"Resuming from the backup {backup!.BackupPath}");
+        if (backup is not null && s.Seed is null)
+            Console.Error.WriteLine("warning: --backup-dir without --seed: a resumed run continues with other shuffles and augmentations than the interrupted one would have used.");
 
+        // Ctrl-C stops after the current batch (a second one aborts).
+        using var interrupt = InterruptHandler.Install();
         History history;
         // Run training, with or without data augmentation.
         if (!dataAugmentation)
         {
             Console.WriteLine("Not using data augmentation.");
             history = model.Fit(xTrain, yTrainCat, batchSize: batchSize, epochs: epochs, validationData: (xTest, yTestCat),
-                shuffle: true, callbacks: callbacks, verbose: s.Verbose, seed: s.Seed);
+                shuffle: true, callbacks: callbacks, verbose: s.Verbose, seed: s.Seed, initialEpoch: s.InitialEpoch,
+                cancellationToken: interrupt.Token);
         }
         else
         {
@@ -189,27 +240,82 @@ public static class Program
             // Fit the model on the batches generated by datagen.flow().
             history = model.Fit(datagen.Flow(xTrain, yTrainCat, batchSize: batchSize, seed: s.Seed),
                 validationData: (xTest, yTestCat), epochs: epochs, verbose: s.Verbose, workers: s.Workers,
-                callbacks: callbacks, validationBatchSize: batchSize, seed: s.Seed);
+                callbacks: callbacks, validationBatchSize: batchSize, seed: s.Seed, initialEpoch: s.InitialEpoch,
+                cancellationToken: interrupt.Token);
         }
+
+        // From here on, Ctrl-C ends the process at once again.
+        interrupt.Dispose();
+        if (model.TrainingCancelled)
+        {
+            if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
+            string? last = LastCheckpoint(saveDir, modelType);
+            var at = backup?.LastSaved ?? backup?.RestoredPosition;
+            Console.WriteLine($"Interrupted. Last checkpoint: {last ?? "none yet"}. " + (backup is null
+                ? "No backup (pass --backup-dir DIR to resume an interrupted run)."
+                : at is { } p ? $"Backup: {backup.BackupPath} (resumes at epoch {p.Epoch + 1}, batch {p.Batch}); run the same command again to resume."
+                : "No backup written yet."));
+            return 130;
+        }
+        if (s.FinalModel is { } final && (strategy is null || strategy.IsChief)) model.Save(final);
 
         // Score trained model.
         var scores = model.Evaluate(xTest, yTestCat, verbose: s.Verbose);
         Console.WriteLine("Test loss: " + Py(scores[0]));
         Console.WriteLine("Test accuracy: " + Py(scores[1]));
 
-        if (strategy is null || strategy.IsChief) WriteHistory(history, saveDir, modelType);
+        if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
         return 0;
     }
 
+    private static void CheckWritable(string dir, string option)
+    {
+        string probe = Path.Combine(dir, $".write-test.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string cause = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            throw new IOException($"{option}: cannot write into '{dir}': {cause}", e);
+        }
+    }
+
+    private static string? LastCheckpoint(string saveDir, string modelType) =>
+        Directory.EnumerateFiles(saveDir, $"cifar10_{modelType}_model.*.h5").Order(StringComparer.Ordinal).LastOrDefault();
+
     private static string Py(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static void WriteHistory(History history, string saveDir, string modelType)
+    /// <summary>
+    /// The SVG chart of the CSV history (all epochs, also those of earlier interrupted runs; a row repeated by a resumed
+    /// run counts once, the last one).
+    /// </summary>
+    private static void WriteChart(string csv, string saveDir, string modelType)
     {
-        string csv = Path.Combine(saveDir, $"cifar10_{modelType}_history.csv");
         string svg = Path.Combine(saveDir, $"cifar10_{modelType}_history.svg");
-        HistoryCsv.Write(csv, history);
-        var epochs = history.Epoch.Select(e => (double)(e + 1)).ToList();
-        IReadOnlyList<double> Get(string key) => history.HistoryData.TryGetValue(key, out var v) ? v : [];
+        var lines = File.Exists(csv) ? File.ReadAllLines(csv) : [];
+        if (lines.Length == 0) return;
+        var header = lines[0].Split(',');
+        var rows = new SortedDictionary<int, string[]>();
+        foreach (var line in lines.Skip(1))
+        {
+            var f = line.Split(',');
+            if (f.Length == header.Length && int.TryParse(f[0], CultureInfo.InvariantCulture, out int e)) rows[e] = f;
+        }
+        var epochs = rows.Keys.Select(e => (double)(e + 1)).ToList();
+        IReadOnlyList<double> Get(string key)
+        {
+            int i = Array.IndexOf(header, key);
+            return i < 0 ? [] : rows.Values.Select(f => f[i] switch
+            {
+                "inf" => double.PositiveInfinity,
+                "-inf" => double.NegativeInfinity,
+                _ => double.TryParse(f[i], CultureInfo.InvariantCulture, out double v) ? v : double.NaN,
+            }).ToList();
+        }
         SvgChart.Write(svg, $"CIFAR-10 {modelType}", "epoch",
         [
             new ChartPanel("loss", [new ChartSeries("training", epochs, Get("loss")), new ChartSeries("validation", epochs, Get("val_loss"))]),

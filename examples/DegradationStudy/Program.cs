@@ -31,6 +31,7 @@ public static class Program
             string outDir = Path.GetFullPath(o.GetValueOrDefault("out-dir", "degradation"));
             int[] depths = o.GetValueOrDefault("depths", "20,56").Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
             if (epochs < 1 || batch < 1) throw new ArgumentException("--epochs and --batch-size must be at least 1.");
+            CheckWritable(outDir, "--out-dir");
 
             var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
             if (o.ContainsKey("train-limit")) { xTrainRaw = xTrainRaw.Slice(0, Int("train-limit", 0)); yTrain = yTrain.Slice(0, Int("train-limit", 0)); }
@@ -45,9 +46,13 @@ public static class Program
             Console.WriteLine($"{xTrain.Shape[0]} train samples, {xTest.Shape[0]} test samples, {epochs} epochs");
 
             var runs = new List<(string Name, List<double> Train, List<double> Test)>();
+            // Ctrl-C stops after the current batch and writes the epochs finished so far; a second one aborts.
+            using var interrupt = InterruptHandler.Install();
+            bool interrupted = false;
             foreach (bool residual in new[] { false, true })
                 foreach (int depth in depths)
                 {
+                    if (interrupted) break;
                     string name = (residual ? "ResNet-" : "plain-") + depth;
                     Backend.ClearSession();
                     Backend.SetRandomSeed(seed);
@@ -57,15 +62,17 @@ public static class Program
                     var test = new List<double>();
                     for (int e = 0; e < epochs; e++)
                     {
-                        model.Fit(xTrain, yTrainCat, batchSize: batch, epochs: e + 1, initialEpoch: e, verbose: 0, seed: seed);
+                        model.Fit(xTrain, yTrainCat, batchSize: batch, epochs: e + 1, initialEpoch: e, verbose: 0, seed: seed, cancellationToken: interrupt.Token);
+                        if (interrupted = model.TrainingCancelled) break;
                         // Training error is measured in inference mode on the whole training set, as the paper plots it.
                         train.Add(100 * (1 - model.Evaluate(xTrain, yTrainCat, batchSize: batch, verbose: 0)[1]));
                         test.Add(100 * (1 - model.Evaluate(xTest, yTestCat, batchSize: batch, verbose: 0)[1]));
                         Console.WriteLine($"{name} epoch {e + 1}: training error {train[^1]:F2}%, test error {test[^1]:F2}%");
                     }
-                    runs.Add((name, train, test));
+                    if (train.Count > 0) runs.Add((name, train, test));
                 }
 
+            interrupt.Dispose();
             Directory.CreateDirectory(outDir);
             string csv = Path.Combine(outDir, "degradation.csv"), svg = Path.Combine(outDir, "degradation.svg");
             var sb = new StringBuilder("network,epoch,train_error,test_error\n");
@@ -75,20 +82,38 @@ public static class Program
             string tmp = csv + ".tmp";
             File.WriteAllText(tmp, sb.ToString(), new UTF8Encoding(false));
             File.Move(tmp, csv, overwrite: true);
-            var epochsAxis = Enumerable.Range(1, epochs).Select(e => (double)e).ToList();
+            static List<double> Axis(int n) => Enumerable.Range(1, n).Select(e => (double)e).ToList();
             ChartPanel Panel(string title, bool residual) => new(title + " error (%)",
                 runs.Where(r => r.Name.StartsWith(residual ? "ResNet" : "plain", StringComparison.Ordinal))
-                    .SelectMany(r => new[] { new ChartSeries(r.Name + " train", epochsAxis, r.Train), new ChartSeries(r.Name + " test", epochsAxis, r.Test) })
+                    .SelectMany(r => new[] { new ChartSeries(r.Name + " train", Axis(r.Train.Count), r.Train), new ChartSeries(r.Name + " test", Axis(r.Test.Count), r.Test) })
                     .ToList());
             SvgChart.Write(svg, "CIFAR-10: plain networks (left) and ResNets (right)", "epoch", [Panel("plain", false), Panel("ResNet", true)]);
             Console.WriteLine($"Errors written to {csv}");
             Console.WriteLine($"Chart written to {svg}");
-            return 0;
+            if (interrupted) Console.WriteLine("Interrupted: the files hold the epochs finished before Ctrl-C.");
+            return interrupted ? 130 : 0;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException
+            or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 1;
+        }
+    }
+
+    /// <summary>Fails before training, in one line, when <paramref name="dir"/> cannot be created or written.</summary>
+    private static void CheckWritable(string dir, string option)
+    {
+        string probe = Path.Combine(dir, $".write-test.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{option}: cannot write into '{dir}': {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", e);
         }
     }
 }

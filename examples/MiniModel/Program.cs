@@ -68,6 +68,8 @@ public static class Program
             }
             int Int(string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
             if (o.ContainsKey("seed")) Backend.SetRandomSeed((uint)Int("seed", 0));
+            string save = Path.GetFullPath(o.GetValueOrDefault("save", "cifar10model.h5"));
+            CheckWritable(Path.GetDirectoryName(save)!, "--save");
 
             var ((trainXRaw, trainYRaw), (testXRaw, testYRaw)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
             if (o.ContainsKey("train-limit")) { trainXRaw = trainXRaw.Slice(0, Int("train-limit", 0)); trainYRaw = trainYRaw.Slice(0, Int("train-limit", 0)); }
@@ -98,19 +100,44 @@ public static class Program
             model.Compile(optimizer: new Adam(0.001), loss: "categorical_crossentropy", metrics: ["accuracy"]);
             int epochs = Int("epochs", 50), batchSize = Int("batch-size", 128);
             int stepsPerEpoch = (int)Math.Ceiling(trainX.Shape[0] / (double)batchSize);
-            model.Fit(datagen.Flow(trainX, trainY, batchSize: batchSize), validationData: (testX, testY), epochs: epochs,
-                stepsPerEpoch: stepsPerEpoch, verbose: Int("verbose", 1), workers: 4);
+            // Ctrl-C stops after the current batch and saves the model trained so far; a second one aborts.
+            using var interrupt = InterruptHandler.Install();
+            var history = model.Fit(datagen.Flow(trainX, trainY, batchSize: batchSize), validationData: (testX, testY), epochs: epochs,
+                stepsPerEpoch: stepsPerEpoch, verbose: Int("verbose", 1), workers: 4, cancellationToken: interrupt.Token);
+            interrupt.Dispose();
+            if (model.TrainingCancelled)
+            {
+                model.Save(save);
+                Console.WriteLine($"Interrupted after {history.Epoch.Count} complete epoch(s); the model trained so far is saved to {save}");
+                return 130;
+            }
             var accuracy = model.Evaluate(testX, testY, batchSize: batchSize, verbose: Int("verbose", 1));
             Console.WriteLine("Accuracy: " + accuracy[1].ToString("R", CultureInfo.InvariantCulture));
-            string save = o.GetValueOrDefault("save", "cifar10model.h5");
             model.Save(save);
-            Console.WriteLine($"Model saved to {Path.GetFullPath(save)}");
+            Console.WriteLine($"Model saved to {save}");
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or FormatException or IOException or HttpRequestException
+            or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 1;
+        }
+    }
+
+    /// <summary>Fails before training, in one line, when <paramref name="dir"/> cannot be created or written.</summary>
+    private static void CheckWritable(string dir, string option)
+    {
+        string probe = Path.Combine(dir, $".write-test.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{option}: cannot write into '{dir}': {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", e);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace ResNetKeras.Keras;
 /// Python format fields (<c>{epoch:03d}</c>, 1-based; any log key, e.g. <c>{val_accuracy:.4f}</c>). The tutorial's
 /// <c>monitor="val_acc"</c> finds <c>val_accuracy</c>. Each save goes to a temporary file renamed into place.
 /// </summary>
-public sealed partial class ModelCheckpoint : Callback
+public sealed partial class ModelCheckpoint : Callback, IRestorableState
 {
     private readonly bool max;
     private double best;
@@ -46,6 +46,10 @@ public sealed partial class ModelCheckpoint : Callback
     public bool SaveWeightsOnly { get; }
     /// <summary>Best monitored value so far.</summary>
     public double Best => best;
+
+    Dictionary<string, double> IRestorableState.SaveState() => new() { ["best"] = best };
+
+    void IRestorableState.RestoreState(IReadOnlyDictionary<string, double> state) => best = state["best"];
 
     private TextWriter Output { get; }
 

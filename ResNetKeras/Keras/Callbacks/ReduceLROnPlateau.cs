@@ -5,7 +5,7 @@ namespace ResNetKeras.Keras;
 /// <c>patience</c> epochs without improvement of <c>monitor</c> (by more than <c>min_delta</c>), then waits
 /// <c>cooldown</c> epochs; never below <c>min_lr</c>. Keras's wait/cooldown algorithm exactly.
 /// </summary>
-public sealed class ReduceLROnPlateau : Callback
+public sealed class ReduceLROnPlateau : Callback, IRestorableState
 {
     private readonly bool max;
     private double best;
@@ -60,6 +60,15 @@ public sealed class ReduceLROnPlateau : Callback
 
     /// <inheritdoc/>
     public override void OnTrainBegin(Dictionary<string, double> logs) => Reset();
+
+    Dictionary<string, double> IRestorableState.SaveState() => new() { ["best"] = best, ["wait"] = wait, ["cooldown_counter"] = cooldownCounter };
+
+    void IRestorableState.RestoreState(IReadOnlyDictionary<string, double> state)
+    {
+        best = state["best"];
+        wait = (int)state["wait"];
+        cooldownCounter = (int)state["cooldown_counter"];
+    }
 
     /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, Dictionary<string, double> logs)

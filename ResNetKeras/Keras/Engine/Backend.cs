@@ -13,6 +13,8 @@ public static partial class Backend
     private static readonly object Gate = new();
     private static readonly Dictionary<string, int> NameCounts = new();
     private static RandomState random = new();
+    private static uint? globalSeed;
+    private static readonly Dictionary<string, uint> PurposeCounts = new();
 
     /// <summary>
     /// The device new models, weights and tensors are placed on (Keras's backend choice; <c>cpu</c> unless the environment
@@ -43,10 +45,51 @@ public static partial class Backend
         lock (Gate) NameCounts.Clear();
     }
 
-    /// <summary>Seeds weight initialization and other library randomness (<c>keras.utils.set_random_seed</c>).</summary>
+    /// <summary>
+    /// Seeds weight initialization and other library randomness (<c>keras.utils.set_random_seed</c>); see
+    /// <see cref="Utils.SetRandomSeed"/>.
+    /// </summary>
     public static void SetRandomSeed(uint seed)
     {
-        lock (Gate) random = new RandomState(seed);
+        lock (Gate)
+        {
+            random = new RandomState(seed);
+            globalSeed = seed;
+            PurposeCounts.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The seed of a random stream for one <paramref name="purpose"/> (<c>"fit.shuffle"</c>, <c>"flow"</c>, ...): after
+    /// <see cref="SetRandomSeed"/> a hash of (global seed, purpose, and with <paramref name="counted"/> how many seeds of
+    /// that purpose were asked before), so it does not depend on how many numbers other parts of the program drew (building
+    /// a model runs initializers, loading one need not); without a global seed, a fresh seed from the session generator.
+    /// </summary>
+    internal static uint DerivedSeed(string purpose, bool counted = false)
+    {
+        lock (Gate)
+        {
+            if (globalSeed is not { } g) return random.NextSeed();
+            uint index = 0;
+            if (counted)
+            {
+                PurposeCounts.TryGetValue(purpose, out index);
+                PurposeCounts[purpose] = index + 1;
+            }
+            return Mix(g, purpose, index);
+        }
+    }
+
+    /// <summary>SplitMix64's finalizer over the seed, an FNV-1a hash of the purpose and the index: stable across processes and platforms.</summary>
+    internal static uint Mix(uint seed, string purpose, uint index)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in purpose) h = unchecked((h ^ c) * 1099511628211UL);
+        ulong z = unchecked(((ulong)seed << 32 | index) ^ h);
+        z = unchecked((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94d049bb133111ebUL);
+        z ^= z >> 31;
+        return (uint)(z ^ (z >> 32));
     }
 
     /// <summary>A seed for a new random stream drawn from the session generator.</summary>

@@ -182,7 +182,10 @@ public partial class Model
     /// tf.keras 2.x HDF5 file: <c>model_config</c>, <c>training_config</c> (when compiled), <c>model_weights</c> and
     /// <c>optimizer_weights</c> (OptimizerV2 order: iter, then all m, then all v). Written to a temporary file and renamed.
     /// </summary>
-    public void Save(string path)
+    public void Save(string path) => Save(path, extraAttributes: null);
+
+    /// <summary><see cref="Save(string)"/> plus string attributes on the root group (BackupAndRestore's training position), in the same atomic write.</summary>
+    internal void Save(string path, IReadOnlyDictionary<string, string>? extraAttributes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (path.EndsWith(".keras", StringComparison.Ordinal))
@@ -195,6 +198,7 @@ public partial class Model
                 + $"Use `model.export(filepath)` if you want to export a SavedModel for use with TFLite/TFServing/etc. Received: filepath={path}.", nameof(path));
         var w = new H5Writer();
         w.Root.SetAttribute("keras_version", KerasVersion);
+        foreach (var (k, v) in extraAttributes ?? new Dictionary<string, string>()) w.Root.SetAttribute(k, v);
         w.Root.SetAttribute("backend", "tensorflow");
         w.Root.SetAttribute("model_config", ToJson());
         if (Optimizer is not null && CompileConfig is { } compiled)

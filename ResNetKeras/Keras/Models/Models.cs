@@ -33,31 +33,35 @@ public static class Models
         {
             using var doc = ParseJson(tc.ReadString(), path);
             CompileConfigReader.Compile(model, doc.RootElement, $"{path}: training_config");
-            var optimizer = model.Optimizer!;
-            if (root.Contains("optimizer_weights"))
-            {
-                var og = root.Group("optimizer_weights");
-                var names = Model.ReadNames(og, "weight_names");
-                optimizer.Build(model.TrainableWeights);
-                if (names.Length > 1 && names[1] == "learning_rate")
-                {
-                    // Keras 3's legacy .h5: iteration, learning_rate, then momentum and velocity per variable.
-                    var slots = Keras3Weights.OrderedSlots(model, optimizer);
-                    if (names.Length != slots.Count + 2)
-                        throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {slots.Count + 2} (iteration, learning_rate and {slots.Count} slots).");
-                    var values = names.Select(nm => og.Dataset(nm).Read()).ToArray();
-                    for (int i = 0; i < slots.Count; i++) slots[i].Assign(values[i + 2]);
-                    optimizer.Iterations = (long)values[0].GetFlat(0);
-                    optimizer.LearningRate = values[1].GetFlat(0);
-                    return model;
-                }
-                if (names.Length != optimizer.SlotVariables.Count + 1)
-                    throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
-                optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
-                for (int i = 1; i < names.Length; i++) optimizer.SlotVariables[i - 1].Assign(og.Dataset(names[i]).Read());
-            }
+            if (root.Contains("optimizer_weights")) RestoreOptimizerWeights(root.Group("optimizer_weights"), model, model.Optimizer!, path);
         }
         return model;
+    }
+
+    /// <summary>
+    /// Loads an <c>optimizer_weights</c> group into <paramref name="optimizer"/>, creating its slots: tf.keras 2's layout
+    /// (iterations, then the slots in Keras's order) or Keras 3's legacy <c>.h5</c> (iteration, learning_rate, then
+    /// momentum and velocity per variable). <c>LoadModel</c> and <see cref="BackupAndRestore"/> (in place) use it.
+    /// </summary>
+    internal static void RestoreOptimizerWeights(H5Group og, Model model, Optimizer optimizer, string path)
+    {
+        var names = Model.ReadNames(og, "weight_names");
+        optimizer.Build(model.TrainableWeights);
+        if (names.Length > 1 && names[1] == "learning_rate")
+        {
+            var slots = Keras3Weights.OrderedSlots(model, optimizer);
+            if (names.Length != slots.Count + 2)
+                throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {slots.Count + 2} (iteration, learning_rate and {slots.Count} slots).");
+            var values = names.Select(nm => og.Dataset(nm).Read()).ToArray();
+            for (int i = 0; i < slots.Count; i++) slots[i].Assign(values[i + 2]);
+            optimizer.Iterations = (long)values[0].GetFlat(0);
+            optimizer.LearningRate = values[1].GetFlat(0);
+            return;
+        }
+        if (names.Length != optimizer.SlotVariables.Count + 1)
+            throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
+        optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
+        for (int i = 1; i < names.Length; i++) optimizer.SlotVariables[i - 1].Assign(og.Dataset(names[i]).Read());
     }
 
     private static JsonDocument ParseJson(string json, string source)

@@ -9,13 +9,17 @@ public abstract partial class Trainer
     /// <summary>
     /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, sample_weight,
     /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
-    /// <paramref name="seed"/>, or the session's random source), the last partial batch kept. With
+    /// (<paramref name="seed"/>, epoch), or (the global seed of <see cref="Utils.SetRandomSeed"/>, epoch), else the session's
+    /// random source), the last partial batch kept. With
     /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
-    /// compiled metrics stay unweighted.
+    /// compiled metrics stay unweighted. Cancelling <paramref name="cancellationToken"/> (Ctrl-C through
+    /// <see cref="InterruptHandler"/>) stops training between batches: the unfinished epoch gets no validation and no
+    /// <c>OnEpochEnd</c>, <c>OnTrainEnd</c> still runs, <see cref="TrainingCancelled"/> is set and the History so far is
+    /// returned. A <see cref="BackupAndRestore"/> callback's backup overrides <paramref name="initialEpoch"/>.
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
-        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null)
+        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null, CancellationToken cancellationToken = default)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -50,19 +54,19 @@ public abstract partial class Trainer
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
         CheckDistributedBatch(b, nameof(batchSize));
-        uint baseSeed = BeginDistributedFit(seed ?? Backend.NextSeed());
+        uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
         var distributed = Distributed;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, (epoch, first) =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
-            return Enumerable.Range(0, steps).Select(s =>
+            return Enumerable.Range(first, steps - first).Select(s =>
             {
                 var global = order.AsSpan(s * b, Math.Min(b, n - s * b));
                 // Under a multi-worker strategy each worker trains on its rows of the global batch.
                 var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
                 return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
             });
-        }, onEpochEnd: null);
+        }, onEpochBegin: null, onEpochEnd: null, cancellationToken);
     }
 
     /// <summary>
@@ -70,11 +74,14 @@ public abstract partial class Trainer
     /// = <paramref name="stepsPerEpoch"/> or the sequence length (batch indices cycle when more are asked); the batch order
     /// is shuffled each epoch when <paramref name="shuffle"/>; <paramref name="workers"/> threads prepare up to
     /// <paramref name="maxQueueSize"/> batches ahead; <c>OnEpochEnd</c> runs after every epoch. Sample weights the
-    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload.
+    /// sequence yields (<c>Flow(..., sampleWeight: w)</c>) weight the loss as in the array overload. Each epoch starts with
+    /// <c>x.OnEpochBegin(epoch)</c>, so a new Flow resumed with <paramref name="initialEpoch"/> gives the batches of an
+    /// uninterrupted run; <paramref name="cancellationToken"/> and <see cref="BackupAndRestore"/> as in the array overload.
     /// </summary>
     public History Fit(Sequence x, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         (NDArray X, NDArray Y)? validationData = null, int? stepsPerEpoch = null, int initialEpoch = 0, bool shuffle = true,
-        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1)
+        int workers = 1, int maxQueueSize = 10, int? validationBatchSize = null, uint? seed = null, int validationFreq = 1,
+        CancellationToken cancellationToken = default)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -92,15 +99,15 @@ public abstract partial class Trainer
             if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
-        uint baseSeed = BeginDistributedFit(seed ?? Backend.NextSeed());
+        uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
         // Under a multi-worker strategy batch i is this worker's rows of the sequence's global batch i.
         var source = Distributed is { } strategy ? strategy.Shard(x) : x;
         var enqueuer = new OrderedEnqueuer(source, workers, maxQueueSize);
         bool checkedFirst = false;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, (epoch, first) =>
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
-            var order = Enumerable.Range(0, steps).Select(s => perm[s % len]).ToList();
+            var order = Enumerable.Range(first, steps - first).Select(s => perm[s % len]).ToList();
             return enqueuer.GetEpochWithSampleWeight(order).Select(batch =>
             {
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
@@ -113,7 +120,7 @@ public abstract partial class Trainer
                 CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
                 return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
             });
-        }, onEpochEnd: x.OnEpochEnd);
+        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken);
     }
 
     /// <summary>
@@ -146,32 +153,45 @@ public abstract partial class Trainer
         {
             c.SetModel((Model)this);
             c.SetParams(parameters);
+            if (c is BackupAndRestore backup) backup.Peers = list;
         }
         return list;
     }
 
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
         (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
-        Func<int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action? onEpochEnd)
+        Func<int, int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
+        CancellationToken cancellationToken)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
         StopTraining = false;
+        TrainingCancelled = false;
         foreach (var c in list) c.OnTrainBegin(new Dictionary<string, double>());
+        // A BackupAndRestore backup overrides initialEpoch and skips the batches of its epoch already trained.
+        int firstStep = 0;
+        if (RestoredPosition(list) is { } restored) (initialEpoch, firstStep) = (restored.Epoch, Math.Min(restored.Batch, steps));
+        PositionRandomStreams(Optimizer!.Iterations);
         Dictionary<string, double> epochLogs = new();
         for (int epoch = initialEpoch; epoch < epochs; epoch++)
         {
+            if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
             foreach (var c in list) c.OnEpochBegin(epoch, new Dictionary<string, double>());
+            // Positions a Sequence at this epoch: its shuffle and augmentation depend on (seed, epoch) only.
+            onEpochBegin?.Invoke(epoch);
             ResetMetrics();
-            int step = 0;
-            foreach (var (xb, yb, wb) in epochBatches(epoch))
+            int step = epoch == initialEpoch ? firstStep : 0;
+            foreach (var (xb, yb, wb) in epochBatches(epoch, step))
             {
+                // Ctrl-C stops between batches: the epoch stays unfinished (no validation, no OnEpochEnd).
+                if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
                 var batchLogs = TrainStep(xb, yb, wb);
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
                 if (StopTraining) break;
             }
+            if (TrainingCancelled) break;
             // Validation, checkpoints and later epochs see the workers' mean batch-norm statistics, as Keras reports them.
             Distributed?.AverageVariables(((Model)this).NonTrainableWeights);
             epochLogs = GetMetricsResult();

@@ -29,4 +29,12 @@ public abstract class Sequence
 
     /// <summary>Called by <c>Fit</c> after every epoch (<c>on_epoch_end</c>), e.g. to reshuffle.</summary>
     public virtual void OnEpochEnd() { }
+
+    /// <summary>
+    /// Called by <c>Fit</c> at the start of every epoch with its 0-based number, from <c>initialEpoch</c> on (Keras 3's
+    /// <c>PyDataset.on_epoch_begin</c>, plus the epoch). A sequence whose batches change from epoch to epoch should derive
+    /// them from (its seed, <paramref name="epoch"/>) and position itself here, so that training resumed at epoch k sees
+    /// the batches of epoch k of an uninterrupted run (<see cref="NumpyArrayIterator"/> does).
+    /// </summary>
+    public virtual void OnEpochBegin(int epoch) { }
 }

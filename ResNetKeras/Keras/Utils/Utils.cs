@@ -44,5 +44,21 @@ public static class Utils
         return result;
     }
 
+    /// <summary>
+    /// <c>keras.utils.set_random_seed(seed)</c>: makes a program reproducible. Weight initializers and dropout then draw,
+    /// in the order layers are built, from a generator seeded with <paramref name="seed"/>; <c>Model.Fit</c>'s shuffles,
+    /// <c>ImageDataGenerator.Flow</c> and <c>ImageDataGenerator</c>'s other draws without an explicit <c>seed</c> use
+    /// streams derived from (seed, purpose) alone, so the shuffle and augmentation of epoch k depend only on the seed and k,
+    /// not on what drew random numbers before: a program that loads a checkpoint and resumes with <c>initialEpoch: k</c>
+    /// continues exactly as the uninterrupted program would.
+    /// </summary>
+    /// <param name="seed">An integer in [0, 2³²), as NumPy's <c>np.random.seed</c> accepts.</param>
+    public static void SetRandomSeed(long seed)
+    {
+        if (seed < 0 || seed > uint.MaxValue)
+            throw new ArgumentException($"Invalid value for argument `seed`. Expected an integer in [0, 2**32). Received seed={seed}.", nameof(seed));
+        Backend.SetRandomSeed((uint)seed);
+    }
+
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -240,7 +240,7 @@ public sealed class ImageDataGenerator
     /// <param name="imgShape">The shape of one image: (rows, cols, channels) or, for channels_first, (channels, rows, cols).</param>
     /// <param name="seed">NumPy seed, or null.</param>
     public TransformParameters GetRandomTransform(int[] imgShape, uint? seed = null) =>
-        GetRandomTransform(imgShape, new RandomState(seed ?? Backend.NextSeed()));
+        GetRandomTransform(imgShape, new RandomState(seed ?? Backend.DerivedSeed("image.random_transform", counted: true)));
 
     /// <summary>
     /// Draws one transform from <paramref name="rng"/> in Keras's order: rotation, height shift (<c>tx</c>), width shift
@@ -510,7 +510,7 @@ public sealed class ImageDataGenerator
             Warn($"Expected input to be images (as Numpy array) following the data format convention \"{DataFormat}\" (channels on axis {channelAxis}), i.e. expected either 1, 3 or 4 channels on axis {channelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
         // With every featurewise option off Keras computes nothing: its copy (and augmented copies) are discarded.
         if (!FeaturewiseCenter && !FeaturewiseStdNormalization && !ZcaWhitening) return;
-        var rng = new RandomState(seed ?? Backend.NextSeed());
+        var rng = new RandomState(seed ?? Backend.DerivedSeed("image.fit", counted: true));
         var imgShape = x.Shape[1..];
         int n = x.Shape[0], size = x.Size / n;
         // Read-only until a step needs its own copy (Keras copies up front; big datasets are spared two extra copies here).

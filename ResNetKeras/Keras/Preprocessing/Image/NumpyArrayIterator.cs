@@ -20,7 +20,11 @@ namespace ResNetKeras.Keras;
 /// too: the first is drawn from <c>seed</c>'s stream before batch 0's transforms (Keras draws it lazily at the first
 /// request) and each later one continues the stream of the epoch's last batch after its transforms, as Keras's
 /// <c>on_epoch_end</c> does with the global generator. So with a seed, in-order batches equal Keras's exactly.
-/// Without a seed, one is drawn once from the session generator (<see cref="Backend.SetRandomSeed"/>).</para>
+/// Without a seed, one is derived once from the global seed (<see cref="Utils.SetRandomSeed"/>: the k-th Flow of a
+/// program gets the same seed whatever else drew random numbers), or drawn from the session generator without one.</para>
+/// <para><b>Resuming.</b> Epoch e's permutation and transforms are a function of (seed, e) alone, so
+/// <see cref="OnEpochBegin"/> (called by <c>Model.Fit</c> at every epoch, from <c>initialEpoch</c> on) positions a new
+/// iterator at epoch e and it yields exactly the batches an iterator that ran through epochs 0…e−1 yields.</para>
 /// </remarks>
 public sealed class NumpyArrayIterator : Sequence
 {
@@ -78,9 +82,9 @@ public sealed class NumpyArrayIterator : Sequence
         BatchSize = batchSize;
         Shuffle = shuffle;
         N = x.Shape[0];
-        this.seed = seed ?? Backend.NextSeed();
+        this.seed = seed ?? Backend.DerivedSeed("flow", counted: true);
         Seed = seed;
-        state = new EpochState(0, Shuffle ? new RandomState(this.seed).Permutation(N) : Enumerable.Range(0, N).ToArray());
+        state = new EpochState(0, IndexArray(0));
     }
 
     private static double[] UniqueValues(NDArray a, int from, int to)
@@ -99,7 +103,7 @@ public sealed class NumpyArrayIterator : Sequence
     public bool Shuffle { get; }
     /// <summary>The seed given to <see cref="ImageDataGenerator.Flow"/>, or null.</summary>
     public uint? Seed { get; }
-    /// <summary>How many times <see cref="OnEpochEnd"/> has run.</summary>
+    /// <summary>The epoch whose batches <see cref="GetItem"/> returns: 0 at first, then set by <see cref="OnEpochEnd"/> (one more) or <see cref="OnEpochBegin"/>.</summary>
     public int Epoch => Volatile.Read(ref state).Epoch;
     /// <summary>Whether sample weights were given (then <see cref="GetItemWithSampleWeight"/> returns them).</summary>
     public bool HasSampleWeight => sampleWeight is not null;
@@ -173,17 +177,40 @@ public sealed class NumpyArrayIterator : Sequence
     {
         lock (epochGate)
         {
-            var s = state;
-            int[] next = s.IndexArray;
-            if (Shuffle && N > 0)
-            {
-                int last = Count - 1;
-                var rng = BatchRandom(s.Epoch, last);
-                int count = N - last * BatchSize;
-                for (int i = 0; i < count; i++) generator.GetRandomTransform(imageShape, rng);
-                next = rng.Permutation(N);
-            }
-            Volatile.Write(ref state, new EpochState(s.Epoch + 1, next));
+            int next = state.Epoch + 1;
+            Volatile.Write(ref state, new EpochState(next, IndexArray(next)));
         }
+    }
+
+    /// <summary>
+    /// Positions the iterator at <paramref name="epoch"/> (called by <c>Model.Fit</c> at the start of every epoch): its
+    /// batches are then those of that epoch of an iterator that ran from epoch 0 with <see cref="OnEpochEnd"/> between
+    /// epochs. Nothing changes when it is there already.
+    /// </summary>
+    public override void OnEpochBegin(int epoch)
+    {
+        if (epoch < 0)
+            throw new ArgumentException($"Invalid value for argument `epoch`. Expected an integer >= 0. Received epoch={epoch}.", nameof(epoch));
+        lock (epochGate)
+        {
+            if (state.Epoch == epoch) return;
+            Volatile.Write(ref state, new EpochState(epoch, IndexArray(epoch)));
+        }
+    }
+
+    /// <summary>
+    /// Epoch <paramref name="epoch"/>'s index array, a function of (seed, epoch): 0…n−1 without shuffling; the first
+    /// permutation from <c>seed</c>'s stream; a later one from the stream of the previous epoch's last batch after its
+    /// transforms (what Keras's global generator holds after an in-order epoch).
+    /// </summary>
+    private int[] IndexArray(int epoch)
+    {
+        if (!Shuffle || N == 0) return Enumerable.Range(0, N).ToArray();
+        if (epoch == 0) return new RandomState(seed).Permutation(N);
+        int last = Count - 1;
+        var rng = BatchRandom(epoch - 1, last);
+        int count = N - last * BatchSize;
+        for (int i = 0; i < count; i++) generator.GetRandomTransform(imageShape, rng);
+        return rng.Permutation(N);
     }
 }
