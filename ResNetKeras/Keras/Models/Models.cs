@@ -23,7 +23,7 @@ public static class Models
             using var doc = ParseJson(tc.ReadString(), path);
             var t = doc.RootElement;
             var oc = t.GetProperty("optimizer_config");
-            var optimizer = OptimizerFromConfig(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
+            var optimizer = Optimizers.Deserialize(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
             object loss = CompileEntry(t.GetProperty("loss"), "loss", path);
             model.Compile(optimizer, loss, MetricEntries(t, "metrics", path), MetricEntries(t, "weighted_metrics", path));
             if (root.Contains("optimizer_weights"))
@@ -121,17 +121,5 @@ public static class Models
                 : throw new InvalidDataException($"model config: {key} names layer '{layerName}', which is not in the model.");
         }
         return new Model(Endpoint("input_layers"), Endpoint("output_layers"), config.GetProperty("name").GetString());
-    }
-
-    internal static Optimizer OptimizerFromConfig(string className, JsonElement c)
-    {
-        double Get(string k, double d) => c.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : d;
-        bool B(string k) => c.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.True;
-        return className switch
-        {
-            "Adam" => new Adam(Get("learning_rate", 0.001), Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), B("amsgrad")),
-            "SGD" => new SGD(Get("learning_rate", 0.01), Get("momentum", 0), B("nesterov")),
-            _ => throw new InvalidDataException($"training config: optimizer '{className}' is not supported; expected Adam or SGD."),
-        };
     }
 }

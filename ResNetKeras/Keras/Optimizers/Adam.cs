@@ -12,6 +12,18 @@ public sealed class Adam : Optimizer
     public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
         : base(name, learningRate)
     {
+        Init(beta1, beta2, epsilon, amsgrad);
+    }
+
+    /// <summary>Keras's signature with a learning-rate schedule evaluated at each step.</summary>
+    public Adam(LearningRateSchedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
+        : base(name, 0, learningRate ?? throw new ArgumentNullException(nameof(learningRate)), new BaseOptions(null, null, null, null, false, 0.99, null))
+    {
+        Init(beta1, beta2, epsilon, amsgrad);
+    }
+
+    private void Init(double beta1, double beta2, double epsilon, bool amsgrad)
+    {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received beta_1={beta1}.", nameof(beta1));
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received beta_2={beta2}.", nameof(beta2));
         if (!(epsilon >= 0)) throw new ArgumentException($"Invalid value for argument `epsilon`. Expected a non-negative float. Received epsilon={epsilon}.", nameof(epsilon));
@@ -22,13 +34,13 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>β1.</summary>
-    public double Beta1 { get; }
+    public double Beta1 { get; private set; }
     /// <summary>β2.</summary>
-    public double Beta2 { get; }
+    public double Beta2 { get; private set; }
     /// <summary>ε.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get; private set; }
     /// <summary>Whether AMSGrad's running maximum of v is used.</summary>
-    public bool Amsgrad { get; }
+    public bool Amsgrad { get; private set; }
 
     /// <inheritdoc/>
     protected override string[] SlotNames => Amsgrad ? ["m", "v", "vhat"] : ["m", "v"];
@@ -49,7 +61,7 @@ public sealed class Adam : Optimizer
     public override Dictionary<string, object?> GetConfig() => new()
     {
         ["name"] = Name,
-        ["learning_rate"] = LearningRate,
+        ["learning_rate"] = LearningRateSchedule is { } s ? LearningRateSchedule.Serialize(s) : LearningRate,
         ["decay"] = 0.0,
         ["beta_1"] = Beta1,
         ["beta_2"] = Beta2,
