@@ -3,21 +3,26 @@ using ResNetKeras.Engine;
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// <c>keras.optimizers.Adam</c> (defaults lr 0.001, β1 0.9, β2 0.999, ε 1e-7): α_t = lr·√(1−β2^t)/(1−β1^t),
+/// <c>keras.optimizers.Adam</c> (defaults lr 0.001, β1 0.9, β2 0.999, ε 1e-7; Keras 3's base options): α_t = lr·√(1−β2^t)/(1−β1^t),
 /// m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2), θ ← θ − α_t·m/(√v + ε), in float32 as TensorFlow's ApplyAdam.
 /// </summary>
 public sealed class Adam : Optimizer
 {
     /// <summary>Keras's signature with its defaults.</summary>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
-        : base(name, learningRate)
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, string name = "Adam")
+        : base(name, learningRate, null, new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
     {
         Init(beta1, beta2, epsilon, amsgrad);
     }
 
     /// <summary>Keras's signature with a learning-rate schedule evaluated at each step.</summary>
-    public Adam(LearningRateSchedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
-        : base(name, 0, learningRate ?? throw new ArgumentNullException(nameof(learningRate)), new BaseOptions(null, null, null, null, false, 0.99, null))
+    public Adam(LearningRateSchedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, string name = "Adam")
+        : base(name, 0, learningRate ?? throw new ArgumentNullException(nameof(learningRate)),
+            new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
     {
         Init(beta1, beta2, epsilon, amsgrad);
     }
@@ -58,14 +63,14 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    public override Dictionary<string, object?> GetConfig() => new()
+    public override Dictionary<string, object?> GetConfig()
     {
-        ["name"] = Name,
-        ["learning_rate"] = LearningRateSchedule is { } s ? LearningRateSchedule.Serialize(s) : LearningRate,
-        ["decay"] = 0.0,
-        ["beta_1"] = Beta1,
-        ["beta_2"] = Beta2,
-        ["epsilon"] = Epsilon,
-        ["amsgrad"] = Amsgrad,
-    };
+        var c = BaseConfig();
+        c["decay"] = 0.0;
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        c["amsgrad"] = Amsgrad;
+        return c;
+    }
 }

@@ -59,11 +59,11 @@ public static class Optimizers
         return className.ToLowerInvariant() switch
         {
             "adam" => schedule is null
-                ? new Adam(lr(0.001), Num("beta_1", 0.9), Num("beta_2", 0.999), Num("epsilon", 1e-7), B("amsgrad"), Name("Adam"))
-                : new Adam(schedule, Num("beta_1", 0.9), Num("beta_2", 0.999), Num("epsilon", 1e-7), B("amsgrad"), Name("Adam")),
+                ? new Adam(lr(0.001), Num("beta_1", 0.9), Num("beta_2", 0.999), Num("epsilon", 1e-7), B("amsgrad"), wd, cn, cv, gcn, ema, emaM, emaF, Name("Adam"))
+                : new Adam(schedule, Num("beta_1", 0.9), Num("beta_2", 0.999), Num("epsilon", 1e-7), B("amsgrad"), wd, cn, cv, gcn, ema, emaM, emaF, Name("Adam")),
             "sgd" => schedule is null
-                ? new SGD(lr(0.01), Num("momentum", 0), B("nesterov"), Name("SGD"))
-                : new SGD(schedule, Num("momentum", 0), B("nesterov"), Name("SGD")),
+                ? new SGD(lr(0.01), Num("momentum", 0), B("nesterov"), wd, cn, cv, gcn, ema, emaM, emaF, Name("SGD"))
+                : new SGD(schedule, Num("momentum", 0), B("nesterov"), wd, cn, cv, gcn, ema, emaM, emaF, Name("SGD")),
             "rmsprop" => schedule is null
                 ? new RMSprop(lr(0.001), Num("rho", 0.9), Num("momentum", 0), Num("epsilon", 1e-7), B("centered"), wd, cn, cv, gcn, ema, emaM, emaF, Name("rmsprop"))
                 : new RMSprop(schedule, Num("rho", 0.9), Num("momentum", 0), Num("epsilon", 1e-7), B("centered"), wd, cn, cv, gcn, ema, emaM, emaF, Name("rmsprop")),
