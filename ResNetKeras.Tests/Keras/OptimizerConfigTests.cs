@@ -140,6 +140,8 @@ public sealed class OptimizerConfigTests
             "rmsprop/dense/kernel/average_gradient:0", "rmsprop/dense/bias/average_gradient:0" }, Names(new RMSprop(momentum: 0.5, centered: true)));
         CollectionAssert.AreEqual(new[] { "adamax/dense/kernel/momentum:0", "adamax/dense/kernel/norm:0", "adamax/dense/bias/momentum:0", "adamax/dense/bias/norm:0" }, Names(new Adamax()));
         CollectionAssert.AreEqual(new[] { "adadelta/dense/kernel/accumulated_grad:0", "adadelta/dense/bias/accumulated_grad:0", "adadelta/dense/kernel/accumulated_delta_var:0", "adadelta/dense/bias/accumulated_delta_var:0" }, Names(new Adadelta()));
+        CollectionAssert.AreEqual(new[] { "adamw/dense/kernel/momentum:0", "adamw/dense/kernel/velocity:0", "adamw/dense/bias/momentum:0", "adamw/dense/bias/velocity:0",
+            "adamw/dense/kernel/velocity_hat:0", "adamw/dense/bias/velocity_hat:0" }, Names(new AdamW(amsgrad: true)));
         CollectionAssert.AreEqual(new[] { "lion/dense/kernel/average:0", "lion/dense/bias/average:0", "lion/dense/kernel/momentum:0", "lion/dense/bias/momentum:0" }, Names(new Lion(useEma: true)));
         var adagrad = new Adagrad(initialAccumulatorValue: 0.25);
         Names(adagrad);

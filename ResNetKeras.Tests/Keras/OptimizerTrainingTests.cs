@@ -109,4 +109,21 @@ public sealed class OptimizerTrainingTests
                 CollectionAssert.AreEqual(a.SlotVariables[i].Numpy().Float32Data, b.SlotVariables[i].Numpy().Float32Data, $"{kind}: {a.SlotVariables[i].Name}");
         }
     }
+
+    [TestMethod]
+    public void Fit_WithEma_EndsWithTheAverages_AsKeras3Does()
+    {
+        var (x, y) = Data();
+        var model = Small();
+        var opt = new SGD(0.1, useEma: true, emaMomentum: 0.9);
+        model.Compile(opt, "categorical_crossentropy");
+        model.Fit(x, y, batchSize: 16, epochs: 1, verbose: 0, seed: 3);
+        var weights = model.GetWeights();
+        Assert.AreEqual(weights.Count, opt.SlotVariables.Count);
+        for (int i = 0; i < weights.Count; i++)
+        {
+            Assert.AreEqual($"SGD/{model.TrainableWeights[i].Name[..^2]}/average:0", opt.SlotVariables[i].Name);
+            CollectionAssert.AreEqual(opt.SlotVariables[i].Numpy().Float32Data, weights[i].Float32Data, opt.SlotVariables[i].Name);
+        }
+    }
 }

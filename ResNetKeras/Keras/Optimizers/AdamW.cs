@@ -4,7 +4,7 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// <c>keras.optimizers.AdamW</c> (defaults lr 0.001, weight decay 0.004, β1 0.9, β2 0.999, ε 1e-7): Keras 3's Adam
-/// step after the decoupled decay θ ← θ − θ·wd·lr. Slots: momentum, velocity (and velocity_hat with AMSGrad).
+/// step after the decoupled decay θ ← θ − θ·wd·lr. Slots: momentum and velocity variable by variable, then velocity_hat with AMSGrad (Keras 3's order).
 /// </summary>
 public sealed class AdamW : Optimizer
 {
@@ -47,6 +47,9 @@ public sealed class AdamW : Optimizer
 
     /// <inheritdoc/>
     protected override string[] SlotNames => Amsgrad ? ["momentum", "velocity", "velocity_hat"] : ["momentum", "velocity"];
+
+    /// <inheritdoc/>
+    private protected override int InterleavedSlotKinds => 2;
 
     /// <inheritdoc/>
     protected override void Update(Variable variable, Tensor gradient)

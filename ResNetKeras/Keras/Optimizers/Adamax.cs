@@ -44,7 +44,7 @@ public sealed class Adamax : Optimizer
     protected override string[] SlotNames => ["momentum", "norm"];
 
     /// <inheritdoc/>
-    private protected override bool SlotsInterleaved => true;
+    private protected override int InterleavedSlotKinds => 2;
 
     /// <inheritdoc/>
     protected override void Update(Variable variable, Tensor gradient)

@@ -123,10 +123,10 @@ public abstract class Optimizer
     protected abstract string[] SlotNames { get; }
 
     /// <summary>
-    /// Whether slots are created variable by variable (Keras 3's <c>add_optimizer_variables(vars, [a, b])</c>: a₀ b₀ a₁ b₁)
-    /// rather than kind by kind (a₀ a₁ b₀ b₁).
+    /// How many leading slot kinds are created variable by variable (Keras 3's <c>add_optimizer_variables(vars, [a, b])</c>:
+    /// a₀ b₀ a₁ b₁); the remaining kinds follow kind by kind (a₀ a₁ b₀ b₁), as separate <c>add_optimizer_variables</c> calls.
     /// </summary>
-    private protected virtual bool SlotsInterleaved => false;
+    private protected virtual int InterleavedSlotKinds => 0;
 
     /// <summary>The initial value of slot <paramref name="slot"/> (Adagrad's accumulators start at initial_accumulator_value).</summary>
     private protected virtual float SlotInitialValue(int slot) => 0f;
@@ -166,12 +166,11 @@ public abstract class Optimizer
             foreach (var v in missing) averages[v] = NewSlot(v, "average", 0f);
         var created = new Dictionary<Variable, Variable[]>(ReferenceEqualityComparer.Instance);
         foreach (var v in missing) created[v] = new Variable[SlotNames.Length];
-        if (SlotsInterleaved)
-            foreach (var v in missing)
-                for (int s = 0; s < SlotNames.Length; s++) created[v][s] = NewSlot(v, SlotNames[s], SlotInitialValue(s));
-        else
-            for (int s = 0; s < SlotNames.Length; s++)
-                foreach (var v in missing) created[v][s] = NewSlot(v, SlotNames[s], SlotInitialValue(s));
+        int interleaved = Math.Min(InterleavedSlotKinds, SlotNames.Length);
+        foreach (var v in missing)
+            for (int s = 0; s < interleaved; s++) created[v][s] = NewSlot(v, SlotNames[s], SlotInitialValue(s));
+        for (int s = interleaved; s < SlotNames.Length; s++)
+            foreach (var v in missing) created[v][s] = NewSlot(v, SlotNames[s], SlotInitialValue(s));
         foreach (var (v, arr) in created) slots[v] = arr;
     }
 
