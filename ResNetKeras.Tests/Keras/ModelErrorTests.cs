@@ -38,7 +38,7 @@ public sealed class ModelErrorTests
     public void BadBatchSizeLossAndShapes()
     {
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(NDArray.Zeros([2, 4, 4, 1]), NDArray.Zeros([2, 3]), batchSize: 0, verbose: 0)).Message, "batchSize=0");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Compile("adam", "mse")).Message, "'mse'");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Compile("adam", "mse_loss")).Message, "'mse_loss'");
         Backend.ClearSession();
         var a = Layers.Input([4]);
         var ex = Assert.ThrowsExactly<ArgumentException>(() => Layers.Add(new Dense(3).Call(a), new Dense(2).Call(a)));

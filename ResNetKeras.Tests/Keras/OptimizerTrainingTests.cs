@@ -4,7 +4,8 @@ using ResNetKeras.Keras;
 namespace ResNetKeras.Tests.Keras;
 
 /// <summary>
-/// Each optimizer trains a small model (loss falls), and its state survives the HDF5 <c>Save</c>/<c>LoadModel</c>:
+/// Each optimizer trains a small model (loss falls), and its state survives <c>Save</c>/<c>LoadModel</c> in both the
+/// tf.keras HDF5 file and Keras 3's <c>.keras</c> archive:
 /// training on after a load is bit-identical to training on without it.
 /// </summary>
 [TestClass]
@@ -81,7 +82,9 @@ public sealed class OptimizerTrainingTests
     }
 
     [TestMethod]
-    public void EachOptimizer_SaveLoad_ResumesBitIdentically()
+    [DataRow(".h5")]
+    [DataRow(".keras")]
+    public void EachOptimizer_SaveLoad_ResumesBitIdentically(string extension)
     {
         var (x, y) = Data();
         foreach (var kind in Kinds)
@@ -90,7 +93,7 @@ public sealed class OptimizerTrainingTests
             var model = Small();
             model.Compile(Make(kind), "categorical_crossentropy", ["accuracy"]);
             model.Fit(x, y, batchSize: 16, epochs: 2, verbose: 0, seed: 3);
-            string path = Path.Combine(dir, $"{kind}.h5");
+            string path = Path.Combine(dir, kind + extension);
             model.Save(path);
             var loaded = Models.LoadModel(path);
             var a = model.Optimizer!;

@@ -258,5 +258,13 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.EmaUpdate(Update(average), Read(variable), momentum));
 
     /// <inheritdoc/>
+    public void ElementwiseLoss(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage values, float parameter) =>
+        Launch(() => Kernels.ElementwiseLoss(kind, Read(yTrue), Read(yPred), Write(values), parameter));
+
+    /// <inheritdoc/>
+    public void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter) =>
+        Launch(() => Kernels.ElementwiseLossGrad(kind, Read(yTrue), Read(yPred), Read(dValues), Write(dPred), parameter));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -142,6 +142,12 @@ public interface IDevice
     /// <summary>y = a / b, 0 where b is 0.</summary>
     void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y);
 
+    /// <summary>Per-element loss terms of the regression and binary losses.</summary>
+    void ElementwiseLoss(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage values, float parameter);
+
+    /// <summary>Gradient of <see cref="ElementwiseLoss"/> with respect to the predictions.</summary>
+    void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter);
+
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

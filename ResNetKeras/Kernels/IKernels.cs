@@ -163,6 +163,12 @@ public interface IKernels
     /// <summary>y = a / b element-wise, 0 where b is 0 (<c>divide_no_nan</c>).</summary>
     void DivideNoNan(float[] a, float[] b, float[] y);
 
+    /// <summary>values[i] = the loss term of (yTrue[i], yPred[i]) (see <see cref="ElementwiseLossKind"/>; <paramref name="parameter"/> is δ or the label smoothing).</summary>
+    void ElementwiseLoss(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] values, float parameter);
+
+    /// <summary>dPred[i] = dValues[i]·∂term/∂yPred[i] for <see cref="ElementwiseLoss"/>.</summary>
+    void ElementwiseLossGrad(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] dValues, float[] dPred, float parameter);
+
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

@@ -102,6 +102,8 @@ public static class KernelProfiler
         public void AssignAdd(float[] target, float[] value) => Time(nameof(AssignAdd), () => inner.AssignAdd(target, value));
         public void ArgMaxRows(float[] x, float[] y, int classes) => Time(nameof(ArgMaxRows), () => inner.ArgMaxRows(x, y, classes));
         public void DivideNoNan(float[] a, float[] b, float[] y) => Time(nameof(DivideNoNan), () => inner.DivideNoNan(a, b, y));
+        public void ElementwiseLoss(ElementwiseLossKind kind, float[] t, float[] p, float[] v, float parameter) => Time(nameof(ElementwiseLoss), () => inner.ElementwiseLoss(kind, t, p, v, parameter));
+        public void ElementwiseLossGrad(ElementwiseLossKind kind, float[] t, float[] p, float[] dv, float[] dp, float parameter) => Time(nameof(ElementwiseLossGrad), () => inner.ElementwiseLossGrad(kind, t, p, dv, dp, parameter));
         public void Matches(MatchKind kind, float[] p, float[] labels, float[] result, int classes, int k, float threshold) => Time(nameof(Matches), () => inner.Matches(kind, p, labels, result, classes, k, threshold));
 
         // optimizers (issue 17)

@@ -55,6 +55,12 @@ public sealed class BatchNormalization : Layer
     /// <summary>Moving variance initializer.</summary>
     public Initializer MovingVarianceInitializer { get; }
 
+    /// <summary>
+    /// Whose moving-variance update training follows: tf.keras 2.x (default; n/(n-1)-corrected batch variance for 4-D
+    /// inputs, as TensorFlow's fused kernel) or Keras 3 (biased batch variance). Not part of the Keras config.
+    /// </summary>
+    public KerasGeneration Generation { get; set; } = KerasGeneration.TfKeras2;
+
     /// <inheritdoc/>
     protected override void Build(int[][] inputShapes)
     {
@@ -90,7 +96,7 @@ public sealed class BatchNormalization : Layer
         if (training && Trainable)
         {
             return Op.BatchNormTraining(x, gamma?.Value, beta?.Value, (float)Epsilon, movingMean!.Value, movingVariance!.Value,
-                (float)Momentum, besselCorrection: x.Rank == 4, relu);
+                (float)Momentum, besselCorrection: x.Rank == 4 && Generation == KerasGeneration.TfKeras2, relu);
         }
         return Op.BatchNormInference(x, gamma?.Value, beta?.Value, movingMean!.Value, movingVariance!.Value, (float)Epsilon, relu);
     }

@@ -9,6 +9,7 @@ namespace ResNetKeras.Keras;
 /// renormalized and clipped to [ε, 1 − ε]; when the model ends in a softmax, the trainer hands the logits instead and
 /// the loss is computed from them without clipping, as tf.keras does.
 /// </summary>
+[KerasIdentifiers("categorical_crossentropy")]
 public class CategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss; <paramref name="fromLogits"/> means y_pred holds logits.</summary>

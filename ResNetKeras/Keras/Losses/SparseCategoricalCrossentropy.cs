@@ -8,6 +8,7 @@ namespace ResNetKeras.Keras;
 /// name="sparse_categorical_crossentropy")</c> for integer class indices of shape (N,) or (N, 1) (held as floats).
 /// Probabilities are clipped to [ε, 1 − ε]; a softmax output's logits are used when the trainer has them.
 /// </summary>
+[KerasIdentifiers("sparse_categorical_crossentropy")]
 public class SparseCategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss; <paramref name="fromLogits"/> means y_pred holds logits.</summary>

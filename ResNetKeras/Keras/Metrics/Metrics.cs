@@ -30,8 +30,10 @@ public static class Metrics
     {
         Metric m => m,
         string s when Known.TryGetValue(s, out var make) => make(),
+        // Any loss identifier is also a metric: its per-sample values averaged, logged under the identifier.
+        string s when Losses.Identifiers.Contains(s) => new LossMetric(Losses.Get(s), s),
         null => throw new ArgumentNullException(nameof(identifier), "Could not interpret metric identifier: None."),
-        string s => throw new ArgumentException($"Could not interpret metric identifier: '{s}'. Expected one of {string.Join(", ", Known.Keys.Where(k => char.IsLower(k[0])))}, acc (in Compile), their class names, or a Metric instance.", nameof(identifier)),
+        string s => throw new ArgumentException($"Could not interpret metric identifier: '{s}'. Expected one of {string.Join(", ", Known.Keys.Where(k => char.IsLower(k[0])))}, acc (in Compile), their class names, a loss identifier, or a Metric instance.", nameof(identifier)),
         _ => throw new ArgumentException($"Could not interpret metric identifier: {identifier} (of type {identifier.GetType().Name}). Expected a string or a Metric instance.", nameof(identifier)),
     };
 

@@ -15,12 +15,17 @@ internal static class LayerFactory
             : c.TryGetProperty(k, out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : d;
         string? Act() => Str("activation") is "linear" ? null : Str("activation");
         bool trainable = Bool("trainable", true);
+        CheckSupported(className, c);
         switch (className)
         {
             case "InputLayer":
             {
-                var shape = c.GetProperty("batch_input_shape").EnumerateArray().Skip(1).Select(e => e.GetInt32()).ToArray();
-                return new InputLayer(shape, Name());
+                // tf.keras 2.x writes batch_input_shape, Keras 3 batch_shape.
+                var bs = c.TryGetProperty("batch_shape", out var b3) ? b3 : c.GetProperty("batch_input_shape");
+                var shape = bs.EnumerateArray().Skip(1).Select(e => e.ValueKind == JsonValueKind.Number ? e.GetInt32()
+                    : throw new InvalidDataException($"model config: InputLayer '{Name()}' has an unknown dimension ({bs.GetRawText()}); only the batch axis may be None.")).ToArray();
+                int? batch = bs[0].ValueKind == JsonValueKind.Number ? bs[0].GetInt32() : null;
+                return new InputLayer(shape, Name(), batch);
             }
             case "Conv2D":
                 return new Conv2D(c.GetProperty("filters").GetInt32(), Pair("kernel_size", 1), Pair("strides", 1), Str("padding") ?? "valid", Act(),
@@ -53,6 +58,30 @@ internal static class LayerFactory
             default:
                 throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
         }
+    }
+
+    /// <summary>Refuses config values this library cannot honour (they would otherwise be silently ignored).</summary>
+    private static void CheckSupported(string className, JsonElement c)
+    {
+        void Expect(string key, Func<JsonElement, bool> ok, string expected)
+        {
+            if (c.TryGetProperty(key, out var v) && !ok(v))
+                throw new InvalidDataException($"model config: {className} '{(c.TryGetProperty("name", out var n) ? n.GetString() : "?")}' has {key}={v.GetRawText()}; only {expected} is supported.");
+        }
+        static bool AllOnes(JsonElement v) => v.ValueKind == JsonValueKind.Number ? v.GetInt32() == 1
+            : v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.GetInt32() == 1);
+        Expect("data_format", v => v.ValueKind == JsonValueKind.Null || v.GetString() == "channels_last", "\"channels_last\"");
+        Expect("dilation_rate", AllOnes, "1");
+        Expect("groups", v => v.ValueKind == JsonValueKind.Number && v.GetInt32() == 1, "1");
+        Expect("activity_regularizer", v => v.ValueKind == JsonValueKind.Null, "null");
+        foreach (var key in new[] { "kernel_constraint", "bias_constraint", "beta_constraint", "gamma_constraint", "beta_regularizer", "gamma_regularizer" })
+            Expect(key, v => v.ValueKind == JsonValueKind.Null, "null");
+        Expect("synchronized", v => v.ValueKind == JsonValueKind.False, "false");
+        Expect("noise_shape", v => v.ValueKind == JsonValueKind.Null, "null");
+        Expect("keepdims", v => v.ValueKind == JsonValueKind.False, "false");
+        // Keras 3 writes a DTypePolicy object, tf.keras 2.x a string.
+        Expect("dtype", v => v.ValueKind == JsonValueKind.Null || (v.ValueKind == JsonValueKind.String ? v.GetString() == "float32"
+            : v.TryGetProperty("config", out var pc) && pc.TryGetProperty("name", out var pn) && pn.GetString() == "float32"), "float32");
     }
 
     private static Initializer? Init(JsonElement c, string key)

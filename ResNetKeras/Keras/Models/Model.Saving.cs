@@ -4,7 +4,7 @@ using ResNetKeras.IO.Hdf5;
 
 namespace ResNetKeras.Keras;
 
-public sealed partial class Model
+public partial class Model
 {
     /// <summary>The Keras version written into files; readers check nothing beyond it being present.</summary>
     public const string KerasVersion = "2.6.0";
@@ -12,11 +12,36 @@ public sealed partial class Model
     /// <summary>Keras's HDF5_OBJECT_HEADER_LIMIT: longer name lists are split into name0, name1, ...</summary>
     private const int AttributeLimit = 64512;
 
-    /// <summary><c>model.save_weights(path)</c> in tf.keras 2.x's HDF5 layout (§13a); written to a temporary file and renamed.</summary>
+    /// <summary>Whether the model is a Keras <c>Sequential</c>: saved as one, its weights without an input layer entry.</summary>
+    internal bool IsSequential => this is Sequential;
+
+    /// <summary>
+    /// Makes every layer follow one Keras generation's numerics where they differ (today: BatchNormalization's
+    /// moving-variance update). Models start as tf.keras 2.x, also when loaded from a file, so that training resumes as it ran.
+    /// </summary>
+    public void UseKerasGeneration(KerasGeneration generation)
+    {
+        if (!Enum.IsDefined(generation))
+            throw new ArgumentException($"Invalid value for argument `generation`. Expected KerasGeneration.TfKeras2 or Keras3. Received {(int)generation}.", nameof(generation));
+        foreach (var bn in Layers.OfType<BatchNormalization>()) bn.Generation = generation;
+    }
+
+    /// <summary>The layer calls in execution order (the nodes a config lists).</summary>
+    internal IReadOnlyList<Node> ExecutionNodes => executionOrder;
+
+    /// <summary>
+    /// <c>model.save_weights(path)</c>: a name ending in <c>.weights.h5</c> gets Keras 3's layout (<c>layers/&lt;key&gt;/vars/&lt;i&gt;</c>,
+    /// with the optimizer's variables when compiled); <c>.h5</c>/<c>.hdf5</c> get tf.keras 2.x's layout (§13a). Written to a
+    /// temporary file and renamed.
+    /// </summary>
     public void SaveWeights(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var w = new H5Writer();
-        WriteWeightsGroup(w.Root);
+        if (path.EndsWith(".weights.h5", StringComparison.Ordinal)) Keras3Weights.Write(this, w.Root);
+        else if (path.EndsWith(".h5", StringComparison.Ordinal) || path.EndsWith(".hdf5", StringComparison.Ordinal)) WriteWeightsGroup(w.Root);
+        else
+            throw new ArgumentException($"The filename must end in `.weights.h5` (Keras 3 layout) or `.h5`/`.hdf5` (tf.keras 2.x layout). Received: filepath={path}", nameof(path));
         w.Save(path);
     }
 
@@ -66,12 +91,29 @@ public sealed partial class Model
     }
 
     /// <summary>
-    /// <c>model.load_weights(path, by_name=False, skip_mismatch=False)</c>: positional by default (layers with weights, in
-    /// order), or by layer name. Accepts a weights file or a full model file (its <c>model_weights</c> group).
+    /// <c>model.load_weights(path, by_name=False, skip_mismatch=False)</c>, the format recognised by content: a <c>.keras</c>
+    /// archive or a Keras 3 <c>.weights.h5</c> file (layers matched by class and order, as Keras 3 does; the optimizer state
+    /// too when the model is compiled), or a tf.keras 2.x weights or model file, positional by default (layers with
+    /// weights, in order) or by layer name.
     /// </summary>
     public void LoadWeights(string path, bool byName = false, bool skipMismatch = false)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (KerasArchive.IsZip(path))
+        {
+            if (byName) throw new ArgumentException($"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}", nameof(byName));
+            var (doc, weights) = KerasArchive.Open(path);
+            doc.Dispose();
+            Keras3Weights.Read(this, weights.Root, $"{path}!{KerasArchive.WeightsEntry}", loadOptimizer: true);
+            return;
+        }
         var root = H5File.Open(path).Root;
+        if (Keras3Weights.IsKeras3Layout(root))
+        {
+            if (byName) throw new ArgumentException($"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}", nameof(byName));
+            Keras3Weights.Read(this, root, path, loadOptimizer: true);
+            return;
+        }
         if (!root.Attributes.ContainsKey("layer_names") && !root.Attributes.ContainsKey("layer_names0") && root.Contains("model_weights"))
             root = root.Group("model_weights");
         LoadWeightsFromGroup(root, byName, skipMismatch, path);
@@ -135,11 +177,22 @@ public sealed partial class Model
     }
 
     /// <summary>
-    /// <c>model.save(path)</c> in HDF5: <c>model_config</c>, <c>training_config</c> (when compiled), <c>model_weights</c>
-    /// and <c>optimizer_weights</c> (OptimizerV2 order: iter, then all m, then all v). Written to a temporary file and renamed.
+    /// <c>model.save(path)</c>, the format chosen by the file name as Keras 3 does: <c>.keras</c> writes Keras 3's zip
+    /// archive (config.json, metadata.json, model.weights.h5 with the optimizer state); <c>.h5</c>/<c>.hdf5</c> write the
+    /// tf.keras 2.x HDF5 file: <c>model_config</c>, <c>training_config</c> (when compiled), <c>model_weights</c> and
+    /// <c>optimizer_weights</c> (OptimizerV2 order: iter, then all m, then all v). Written to a temporary file and renamed.
     /// </summary>
     public void Save(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(".keras", StringComparison.Ordinal))
+        {
+            KerasArchive.Save(this, path);
+            return;
+        }
+        if (!path.EndsWith(".h5", StringComparison.Ordinal) && !path.EndsWith(".hdf5", StringComparison.Ordinal))
+            throw new ArgumentException("Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras format (recommended) or a `.h5` extension. "
+                + $"Use `model.export(filepath)` if you want to export a SavedModel for use with TFLite/TFServing/etc. Received: filepath={path}.", nameof(path));
         var w = new H5Writer();
         w.Root.SetAttribute("keras_version", KerasVersion);
         w.Root.SetAttribute("backend", "tensorflow");
@@ -168,20 +221,23 @@ public sealed partial class Model
         w.Save(path);
     }
 
-    /// <summary><c>model.to_json()</c>: the Keras functional-model config.</summary>
+    /// <summary>Keras's class name of the model in configs: <c>Functional</c>, or <c>Sequential</c>.</summary>
+    public virtual string ClassName => "Functional";
+
+    /// <summary><c>model.to_json()</c>: the Keras model config.</summary>
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
-        ["class_name"] = "Functional",
+        ["class_name"] = ClassName,
         ["config"] = GetConfig(),
         ["keras_version"] = KerasVersion,
         ["backend"] = "tensorflow",
     });
 
     /// <summary><c>model.get_config()</c>: layers with their configs and inbound nodes, input and output layers.</summary>
-    public Dictionary<string, object?> GetConfig()
+    public virtual Dictionary<string, object?> GetConfig()
     {
         var relevant = new HashSet<Node>(executionOrder, ReferenceEqualityComparer.Instance);
-        var layers = Layers.Select(l => new Dictionary<string, object?>
+        var layers = GraphLayers.Select(l => new Dictionary<string, object?>
         {
             ["class_name"] = l.ClassName,
             ["config"] = l.GetConfig(),

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ResNetKeras.Keras;
 
-public sealed partial class Model
+public partial class Model
 {
     /// <summary>
     /// Prints Keras 2.6's summary table (format A): 98 columns with stops at 32/53/65/98 and a
@@ -29,6 +29,7 @@ public sealed partial class Model
 
     private List<string> SummaryLines()
     {
+        if (!Built) throw NotBuilt();
         bool sequential = IsSequentialLike();
         int lineLength = sequential ? 65 : 98;
         int[] positions = sequential

@@ -3,7 +3,7 @@ using ResNetKeras.Engine;
 namespace ResNetKeras.Keras;
 
 /// <summary>What the trainer needs from the graph: the forward pass, shapes, weights and regularization terms.</summary>
-public sealed partial class Model : Trainer
+public partial class Model : Trainer
 {
     private protected override (Tensor Output, Tensor? Logits) RunGraph(Tensor x, bool training, bool wantLogits) => Run(x, training, wantLogits);
 

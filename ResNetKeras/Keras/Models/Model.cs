@@ -7,9 +7,11 @@ namespace ResNetKeras.Keras;
 /// layer calls between a symbolic input and output, with Keras's layer order, <see cref="Summary"/> and weight
 /// access; <c>Compile</c>/<c>Fit</c>/<c>Evaluate</c>/<c>Predict</c> come from <see cref="Trainer"/>, as in Keras 3.
 /// </summary>
-public sealed partial class Model
+public partial class Model
 {
-    private readonly List<Node> executionOrder;
+    private List<Node> executionOrder = [];
+    private KerasTensor? input, output;
+    private IReadOnlyList<Layer>? graphLayers;
 
     // How many layer calls read each graph tensor: Run hands a buffer back once its last reader has run.
     private readonly Dictionary<KerasTensor, int> consumers = new(ReferenceEqualityComparer.Instance);
@@ -17,21 +19,40 @@ public sealed partial class Model
     // A layer whose only reader is an Activation("relu") computes both in one pass (batch norm or add, then ReLU):
     // producer node -> the ReLU node it stands in for. The graph, the layers and the weights stay as Keras built them.
     private readonly Dictionary<Node, Node> reluFusions = new(ReferenceEqualityComparer.Instance);
+    private Devices.IDevice? device;
     private readonly HashSet<Node> fusedAway = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Builds the model from one input and one output tensor.</summary>
-    public Model(KerasTensor inputs, KerasTensor outputs, string? name = null)
+    public Model(KerasTensor inputs, KerasTensor outputs, string? name = null) : this(name, "model")
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
-        if (inputs.Layer is not InputLayer)
-            throw new ArgumentException("Invalid value for argument `inputs`. Expected a tensor returned by Layers.Input(...).", nameof(inputs));
+        InitializeGraph(inputs, outputs);
+    }
+
+    /// <summary>A model whose graph a subclass sets later with <see cref="InitializeGraph"/> (<see cref="Sequential"/>).</summary>
+    private protected Model(string? name, string defaultName)
+    {
         if (name is not null && name.Length == 0)
             throw new ArgumentException("Invalid value for argument `name`. Expected a non-empty string. Received name=''.", nameof(name));
-        Name = name ?? Backend.UniqueName("model");
-        Input = inputs;
-        Output = outputs;
-        (Layers, executionOrder, NodeDepths) = MapGraph(outputs);
+        Name = name ?? Backend.UniqueName(defaultName);
+    }
+
+    /// <summary>Whether the graph exists (a <see cref="Sequential"/> without an input shape is built on its first batch).</summary>
+    public bool Built => output is not null;
+
+    /// <summary>Sets (or replaces) the graph between <paramref name="inputs"/> and <paramref name="outputs"/>.</summary>
+    private protected void InitializeGraph(KerasTensor inputs, KerasTensor outputs)
+    {
+        if (inputs.Layer is not InputLayer)
+            throw new ArgumentException("Invalid value for argument `inputs`. Expected a tensor returned by Layers.Input(...).", nameof(inputs));
+        consumers.Clear();
+        reluFusions.Clear();
+        fusedAway.Clear();
+        device = null;
+        input = inputs;
+        output = outputs;
+        (graphLayers, executionOrder, NodeDepths) = MapGraph(outputs);
         if (!executionOrder.Any(n => ReferenceEquals(n.Output, inputs)))
             throw new ArgumentException($"Graph disconnected: the output {outputs} cannot be computed from the input {inputs}.", nameof(outputs));
         foreach (var n in executionOrder)
@@ -52,15 +73,28 @@ public sealed partial class Model
     public string Name { get; }
 
     /// <summary>The symbolic input.</summary>
-    public KerasTensor Input { get; }
+    public KerasTensor Input => input ?? throw NotBuilt();
 
     /// <summary>The symbolic output.</summary>
-    public KerasTensor Output { get; }
+    public KerasTensor Output => output ?? throw NotBuilt();
 
-    /// <summary>Layers in Keras's order (decreasing depth, ties by discovery): the summary and weight-file order.</summary>
-    public IReadOnlyList<Layer> Layers { get; }
+    /// <summary>
+    /// Layers in Keras's order (decreasing depth, ties by discovery): the summary and weight-file order. A
+    /// <see cref="Sequential"/> lists the layers added to it, without the InputLayer, as Keras does.
+    /// </summary>
+    public virtual IReadOnlyList<Layer> Layers => graphLayers ?? throw NotBuilt();
 
-    internal Dictionary<Node, int> NodeDepths { get; }
+    /// <summary>Every layer of the graph, InputLayer included (the functional config's layer list).</summary>
+    internal IReadOnlyList<Layer> GraphLayers => graphLayers ?? throw NotBuilt();
+
+    internal Dictionary<Node, int> NodeDepths { get; private set; } = new();
+
+    /// <summary>Keras's error for using the graph of a Sequential model that has no input shape yet.</summary>
+    private protected InvalidOperationException NotBuilt() => new(
+        $"This model \"{Name}\" has not yet been built. Build the model first by calling it on a batch of data (Fit, Predict, Call) or by starting it with an InputLayer.");
+
+    /// <summary>Builds a deferred graph from the first batch's shape; a no-op for a functional model.</summary>
+    private protected virtual void EnsureBuilt(ReadOnlySpan<int> batchShape) { }
 
     /// <summary>The layer called <paramref name="name"/> (<c>model.get_layer</c>).</summary>
     public Layer GetLayer(string name) => Layers.FirstOrDefault(l => l.Name == name)
@@ -181,7 +215,6 @@ public sealed partial class Model
     /// <summary>Whether <see cref="Run"/> fuses each BatchNormalization or Add with the ReLU that alone reads it (bit-identical; off only to test that).</summary>
     internal bool FusesActivations { get; set; } = true;
 
-    private Devices.IDevice? device;
 
     /// <summary>The device holding the model's weights (the current device when it has none): batches go there.</summary>
     internal Devices.IDevice Device => device ??= Layers.SelectMany(l => l.Weights).FirstOrDefault()?.Value.Device ?? Devices.DeviceRegistry.Current;
@@ -195,6 +228,7 @@ public sealed partial class Model
 
     private void CheckInput(ReadOnlySpan<int> shape, string param)
     {
+        EnsureBuilt(shape);
         var expected = Input.Shape;
         bool ok = shape.Length == expected.Length;
         for (int i = 1; ok && i < expected.Length; i++) ok = expected[i] < 0 || expected[i] == shape[i];

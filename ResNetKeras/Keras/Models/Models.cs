@@ -8,29 +8,43 @@ namespace ResNetKeras.Keras;
 public static class Models
 {
     /// <summary>
-    /// <c>keras.models.load_model(path)</c> for an HDF5 model file: rebuilds the model from <c>model_config</c>, loads its
-    /// weights, and when a <c>training_config</c> is present compiles it and restores the optimizer state, ready to resume.
+    /// <c>keras.models.load_model(path, compile=True)</c>, the format recognised by content: a Keras 3 <c>.keras</c> archive,
+    /// or an HDF5 model file (tf.keras 2.x's, or Keras 3's legacy <c>.h5</c>): rebuilds the model from its config, loads
+    /// its weights, and when it was compiled compiles it and restores the optimizer state, ready to resume training.
     /// </summary>
     public static Model LoadModel(string path, bool compile = true)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (KerasArchive.IsZip(path)) return KerasArchive.Load(path, compile);
         var root = H5File.Open(path).Root;
         if (!root.Attributes.TryGetValue("model_config", out var configAttr))
-            throw new InvalidDataException($"{path}: no model found in config file (the 'model_config' attribute is missing; is this a weights-only file?).");
-        var model = ModelFromJson(configAttr.ReadString());
+            throw new InvalidDataException(Keras3Weights.IsKeras3Layout(root)
+                ? $"{path}: this is a Keras 3 weights file (.weights.h5) with no model config; build the model and call LoadWeights, or load a .keras archive."
+                : $"{path}: no model found in config file (the 'model_config' attribute is missing; is this a weights-only file?).");
+        var model = ModelFromJson(configAttr.ReadString(), path);
         model.LoadWeights(path);
         if (compile && root.Attributes.TryGetValue("training_config", out var tc))
         {
             using var doc = ParseJson(tc.ReadString(), path);
-            var t = doc.RootElement;
-            var oc = t.GetProperty("optimizer_config");
-            var optimizer = Optimizers.Deserialize(oc.GetProperty("class_name").GetString()!, oc.GetProperty("config"));
-            object loss = CompileEntry(t.GetProperty("loss"), "loss", path);
-            model.Compile(optimizer, loss, MetricEntries(t, "metrics", path), MetricEntries(t, "weighted_metrics", path));
+            CompileConfigReader.Compile(model, doc.RootElement, $"{path}: training_config");
+            var optimizer = model.Optimizer!;
             if (root.Contains("optimizer_weights"))
             {
                 var og = root.Group("optimizer_weights");
                 var names = Model.ReadNames(og, "weight_names");
                 optimizer.Build(model.TrainableWeights);
+                if (names.Length > 1 && names[1] == "learning_rate")
+                {
+                    // Keras 3's legacy .h5: iteration, learning_rate, then momentum and velocity per variable.
+                    var slots = Keras3Weights.OrderedSlots(model, optimizer);
+                    if (names.Length != slots.Count + 2)
+                        throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {slots.Count + 2} (iteration, learning_rate and {slots.Count} slots).");
+                    var values = names.Select(nm => og.Dataset(nm).Read()).ToArray();
+                    for (int i = 0; i < slots.Count; i++) slots[i].Assign(values[i + 2]);
+                    optimizer.Iterations = (long)values[0].GetFlat(0);
+                    optimizer.LearningRate = values[1].GetFlat(0);
+                    return model;
+                }
                 if (names.Length != optimizer.SlotVariables.Count + 1)
                     throw new InvalidDataException($"{path}: the optimizer state has {names.Length} weights; the model's {optimizer.Name} expects {optimizer.SlotVariables.Count + 1}.");
                 optimizer.Iterations = (long)og.Dataset(names[0]).Read().GetFlat(0);
@@ -40,86 +54,22 @@ public static class Models
         return model;
     }
 
-    /// <summary>A training_config metric list: flat, or one list per output as tf.keras writes it.</summary>
-    private static List<object> MetricEntries(JsonElement trainingConfig, string key, string path)
-    {
-        var metrics = new List<object>();
-        if (trainingConfig.TryGetProperty(key, out var m) && m.ValueKind == JsonValueKind.Array)
-            foreach (var e in m.EnumerateArray())
-            {
-                if (e.ValueKind == JsonValueKind.Array) metrics.AddRange(e.EnumerateArray().Select(x => CompileEntry(x, "metric", path)));
-                else if (e.ValueKind is JsonValueKind.String or JsonValueKind.Object) metrics.Add(CompileEntry(e, "metric", path));
-            }
-        return metrics;
-    }
-
-    /// <summary>A training_config loss or metric: an identifier string, or <c>{"class_name", "config"}</c> of a known class.</summary>
-    private static object CompileEntry(JsonElement e, string kind, string path)
-    {
-        if (e.ValueKind == JsonValueKind.String) return e.GetString()!;
-        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("class_name", out var cn) && cn.ValueKind == JsonValueKind.String
-            && e.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
-        {
-            try
-            {
-                var c = ConfigValues.FromJson(config);
-                return kind == "loss" ? Losses.Deserialize(cn.GetString()!, c) : Metrics.Deserialize(cn.GetString()!, c);
-            }
-            catch (ArgumentException ex)
-            {
-                throw new InvalidDataException($"{path}: training config: {ex.Message} Load with compile: false to skip the training configuration.", ex);
-            }
-        }
-        throw new InvalidDataException($"{path}: training config: the {kind} entry {e.GetRawText()} is neither an identifier nor {{\"class_name\": ..., \"config\": ...}}.");
-    }
-
     private static JsonDocument ParseJson(string json, string source)
     {
         try { return JsonDocument.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"{source}: invalid JSON config: {e.Message}", e); }
     }
 
-    /// <summary><c>keras.models.model_from_json(json)</c>: rebuilds a functional model of this library's layers (fresh weights).</summary>
-    public static Model ModelFromJson(string json)
+    /// <summary>
+    /// <c>keras.models.model_from_json(json)</c>: rebuilds a Functional or Sequential model of this library's layers (fresh
+    /// weights) from a config of either Keras generation (tf.keras 2.x or Keras 3).
+    /// </summary>
+    public static Model ModelFromJson(string json) => ModelFromJson(json, "model config");
+
+    internal static Model ModelFromJson(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var doc = ParseJson(json, "model config");
-        var root = doc.RootElement;
-        string cls = root.GetProperty("class_name").GetString()!;
-        if (cls is not ("Functional" or "Model"))
-            throw new InvalidDataException($"model config: class_name '{cls}' is not supported; expected 'Functional' (or 'Model').");
-        var config = root.GetProperty("config");
-        var outputs = new Dictionary<string, List<KerasTensor>>();
-        foreach (var l in config.GetProperty("layers").EnumerateArray())
-        {
-            string name = l.GetProperty("name").GetString()!;
-            var layer = LayerFactory.Create(l.GetProperty("class_name").GetString()!, l.GetProperty("config"));
-            var produced = outputs[name] = new List<KerasTensor>();
-            if (layer is InputLayer input)
-            {
-                produced.Add(input.Output);
-                continue;
-            }
-            foreach (var node in l.GetProperty("inbound_nodes").EnumerateArray())
-            {
-                var inputs = node.EnumerateArray().Select(i =>
-                {
-                    string src = i[0].GetString()!;
-                    int nodeIndex = i[1].GetInt32();
-                    if (!outputs.TryGetValue(src, out var list) || nodeIndex >= list.Count)
-                        throw new InvalidDataException($"model config: layer '{name}' needs output {nodeIndex} of layer '{src}', which does not exist (yet).");
-                    return list[nodeIndex];
-                }).ToArray();
-                produced.Add(layer.Call(inputs));
-            }
-        }
-        KerasTensor Endpoint(string key)
-        {
-            var e = config.GetProperty(key)[0];
-            string layerName = e[0].GetString()!;
-            return outputs.TryGetValue(layerName, out var list) && list.Count > e[1].GetInt32() ? list[e[1].GetInt32()]
-                : throw new InvalidDataException($"model config: {key} names layer '{layerName}', which is not in the model.");
-        }
-        return new Model(Endpoint("input_layers"), Endpoint("output_layers"), config.GetProperty("name").GetString());
+        using var doc = ParseJson(json, source);
+        return ModelConfigReader.Build(doc.RootElement, source);
     }
 }

@@ -57,6 +57,9 @@ public sealed class Nadam : Optimizer
     }
 
     /// <inheritdoc/>
+    internal override IReadOnlyList<NDArray> Keras3ExtraValues() => [NDArray.Scalar(UProduct(Iterations))];
+
+    /// <inheritdoc/>
     protected override void Update(Variable variable, Tensor gradient)
     {
         var s = Slots(variable);

@@ -273,6 +273,12 @@ public abstract class Optimizer
         return grads;
     }
 
+    /// <summary>
+    /// Keras 3 variables beyond iterations, learning rate and the slots, listed after the slots (Nadam's
+    /// <c>_u_product</c>); written to Keras 3 files, and on reading only checked, since they follow from <see cref="Iterations"/>.
+    /// </summary>
+    internal virtual IReadOnlyList<NDArray> Keras3ExtraValues() => [];
+
     /// <summary>Updates one variable in place with its gradient on their device; <see cref="Iterations"/> is the count before this step.</summary>
     protected abstract void Update(Variable variable, Tensor gradient);
 
