@@ -4,7 +4,8 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// <c>model.compile_from_config</c> for Keras 3's <c>compile_config</c> and tf.keras 2.x's <c>training_config</c>:
-/// the optimizer (Adam or SGD; anything this library would silently ignore is refused), the loss and the metrics.
+/// the optimizer (any of <see cref="Optimizers.Deserialize"/>; loss scaling, gradient accumulation and tf.keras's decay, which
+/// this library would silently ignore, are refused), the loss and the metrics.
 /// </summary>
 internal static class CompileConfigReader
 {
