@@ -201,6 +201,144 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void AssignAdd(DeviceStorage target, DeviceStorage value) => Launch(() => Kernels.AssignAdd(Update(target), Read(value)));
 
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralForward(Read(x), Read(w), ReadOrNull(bias), Write(y), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralBackwardData(Read(dy), Read(w), Write(dx), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Conv2DGeneralBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g, int dilationH, int dilationW, int groups)
+    {
+        var geo = g;
+        Launch(() => Kernels.Conv2DGeneralBackwardFilter(Read(x), Read(dy), Write(dw), geo, dilationH, dilationW, groups));
+    }
+
+    /// <inheritdoc/>
+    public void Resize2DForward(bool bilinear, DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int outH, int outW) =>
+        Launch(() => Kernels.Resize2DForward(bilinear, Read(x), Write(y), n, h, w, c, outH, outW));
+
+    /// <inheritdoc/>
+    public void Resize2DBackward(bool bilinear, DeviceStorage dy, DeviceStorage dx, int n, int h, int w, int c, int outH, int outW) =>
+        Launch(() => Kernels.Resize2DBackward(bilinear, Read(dy), Write(dx), n, h, w, c, outH, outW));
+
+    /// <inheritdoc/>
+    public void LayerNormForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage mean, DeviceStorage invStd, int rows, int cols, float epsilon) =>
+        Launch(() => Kernels.LayerNormForward(Read(x), ReadOrNull(gamma), ReadOrNull(beta), Write(y), Write(mean), Write(invStd), rows, cols, epsilon));
+
+    /// <inheritdoc/>
+    public void LayerNormBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? gamma, DeviceStorage mean, DeviceStorage invStd, DeviceStorage? dx, DeviceStorage? dgamma, DeviceStorage? dbeta, int rows, int cols) =>
+        Launch(() => Kernels.LayerNormBackward(Read(x), Read(dy), ReadOrNull(gamma), Read(mean), Read(invStd), WriteOrNull(dx), WriteOrNull(dgamma), WriteOrNull(dbeta), rows, cols));
+
+    /// <inheritdoc/>
+    public void ChannelMaskMultiply(DeviceStorage x, DeviceStorage mask, DeviceStorage y, int batch, int spatial, int channels) =>
+        Launch(() => Kernels.ChannelMaskMultiply(Read(x), Read(mask), Write(y), batch, spatial, channels));
+
+    /// <inheritdoc/>
+    public void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue) =>
+        Launch(() => Kernels.AffineTransform2DForward(Read(x), Read(transforms), Write(y), n, h, w, c, bilinear, fillMode, fillValue));
+
+    /// <inheritdoc/>
+    public void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode) =>
+        Launch(() => Kernels.AffineTransform2DBackward(Read(dy), Read(transforms), Write(dx), n, h, w, c, bilinear, fillMode));
+
+    /// <inheritdoc/>
+    public void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastForward(Read(x), Read(factors), Write(y), n, spatial, c, low, high));
+
+    /// <inheritdoc/>
+    public void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high) =>
+        Launch(() => Kernels.AdjustContrastBackward(Read(x), Read(dy), Read(factors), Write(dx), n, spatial, c, low, high));
+    // ---- Activations, merge and shape layers (issue 17). ----
+
+    /// <inheritdoc/>
+    public void Activation(UnaryKind kind, DeviceStorage x, DeviceStorage y, float alpha) => Launch(() => Kernels.Activation(kind, Read(x), Write(y), alpha));
+
+    /// <inheritdoc/>
+    public void ActivationGrad(UnaryKind kind, DeviceStorage saved, DeviceStorage dy, DeviceStorage dx, float alpha) =>
+        Launch(() => Kernels.ActivationGrad(kind, Read(saved), Read(dy), Write(dx), alpha));
+
+    /// <inheritdoc/>
+    public void ClippedRelu(DeviceStorage x, DeviceStorage y, float negativeSlope, float maxValue, float threshold) =>
+        Launch(() => Kernels.ClippedRelu(Read(x), Write(y), negativeSlope, maxValue, threshold));
+
+    /// <inheritdoc/>
+    public void ClippedReluGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, float negativeSlope, float maxValue, float threshold) =>
+        Launch(() => Kernels.ClippedReluGrad(Read(x), Read(dy), Write(dx), negativeSlope, maxValue, threshold));
+
+    /// <inheritdoc/>
+    public void PRelu(DeviceStorage x, DeviceStorage alpha, DeviceStorage y, int[] sampleShape, int[] alphaStrides)
+    {
+        int[] shape = (int[])sampleShape.Clone(), strides = (int[])alphaStrides.Clone();
+        Launch(() => Kernels.PRelu(Read(x), Read(alpha), Write(y), shape, strides));
+    }
+
+    /// <inheritdoc/>
+    public void PReluGrad(DeviceStorage x, DeviceStorage alpha, DeviceStorage dy, DeviceStorage? dx, DeviceStorage? dalpha, int[] sampleShape, int[] alphaStrides)
+    {
+        int[] shape = (int[])sampleShape.Clone(), strides = (int[])alphaStrides.Clone();
+        Launch(() => Kernels.PReluGrad(Read(x), Read(alpha), Read(dy), WriteOrNull(dx), WriteOrNull(dalpha), shape, strides));
+    }
+
+    /// <inheritdoc/>
+    public void LogSoftmax(DeviceStorage x, DeviceStorage y, int classes) => Launch(() => Kernels.LogSoftmax(Read(x), Write(y), classes));
+
+    /// <inheritdoc/>
+    public void LogSoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes) =>
+        Launch(() => Kernels.LogSoftmaxBackward(Read(y), Read(dy), Write(dx), classes));
+
+    /// <inheritdoc/>
+    public void Binary(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.Binary(kind, Read(a), Read(b), Write(y)));
+
+    /// <inheritdoc/>
+    public void BinaryGrad(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage dy, DeviceStorage? da, DeviceStorage? db) =>
+        Launch(() => Kernels.BinaryGrad(kind, Read(a), Read(b), Read(dy), WriteOrNull(da), WriteOrNull(db)));
+
+    /// <inheritdoc/>
+    public void Concat(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, int outer, int[] inners)
+    {
+        var inputs = xs.ToArray();
+        var widths = (int[])inners.Clone();
+        Launch(() =>
+        {
+            var arrays = new float[inputs.Length][];
+            for (int i = 0; i < arrays.Length; i++) arrays[i] = Read(inputs[i]);
+            Kernels.Concat(arrays, Write(y), outer, widths);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void SliceColumns(DeviceStorage y, DeviceStorage x, int outer, int total, int offset, int inner) =>
+        Launch(() => Kernels.SliceColumns(Read(y), Write(x), outer, total, offset, inner));
+
+    /// <inheritdoc/>
+    public void Transpose(DeviceStorage x, DeviceStorage y, int[] shape, int[] perm)
+    {
+        int[] s = (int[])shape.Clone(), p = (int[])perm.Clone();
+        Launch(() => Kernels.Transpose(Read(x), Write(y), s, p));
+    }
+
+    /// <inheritdoc/>
+    public void AffineScalar(DeviceStorage x, DeviceStorage y, float scale, float offset) => Launch(() => Kernels.AffineScalar(Read(x), Write(y), scale, offset));
+
+    /// <inheritdoc/>
+    public void AxisNormalize(DeviceStorage x, DeviceStorage mean, DeviceStorage variance, DeviceStorage y, int outer, int channels, int inner, float epsilon, bool invert) =>
+        Launch(() => Kernels.AxisNormalize(Read(x), Read(mean), Read(variance), Write(y), outer, channels, inner, epsilon, invert));
+
+    /// <inheritdoc/>
+    public void AxisNormalizeGrad(DeviceStorage dy, DeviceStorage variance, DeviceStorage dx, int outer, int channels, int inner, float epsilon, bool invert) =>
+        Launch(() => Kernels.AxisNormalizeGrad(Read(dy), Read(variance), Write(dx), outer, channels, inner, epsilon, invert));
+
     /// <inheritdoc/>
     public void Matches(MatchKind kind, DeviceStorage predictions, DeviceStorage labels, DeviceStorage result, int classes, int k, float threshold) =>
         Launch(() => Kernels.Matches(kind, Read(predictions), Read(labels), Write(result), classes, k, threshold));

@@ -148,6 +148,93 @@ public interface IDevice
     /// <summary>Gradient of <see cref="ElementwiseLoss"/> with respect to the predictions.</summary>
     void ElementwiseLossGrad(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage dValues, DeviceStorage dPred, float parameter);
 
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <summary>Convolution with dilation and groups (see <see cref="IKernels.Conv2DGeneralForward"/>).</summary>
+    void Conv2DGeneralForward(DeviceStorage x, DeviceStorage w, DeviceStorage? bias, DeviceStorage y, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dx of <see cref="Conv2DGeneralForward"/> given dy.</summary>
+    void Conv2DGeneralBackwardData(DeviceStorage dy, DeviceStorage w, DeviceStorage dx, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dw of <see cref="Conv2DGeneralForward"/> given x and dy.</summary>
+    void Conv2DGeneralBackwardFilter(DeviceStorage x, DeviceStorage dy, DeviceStorage dw, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>Bilinear or nearest resize with half-pixel centers (see <see cref="IKernels.Resize2DForward"/>).</summary>
+    void Resize2DForward(bool bilinear, DeviceStorage x, DeviceStorage y, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>Gradient of <see cref="Resize2DForward"/>.</summary>
+    void Resize2DBackward(bool bilinear, DeviceStorage dy, DeviceStorage dx, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>Row-wise layer normalization saving mean and inverse deviation (see <see cref="IKernels.LayerNormForward"/>).</summary>
+    void LayerNormForward(DeviceStorage x, DeviceStorage? gamma, DeviceStorage? beta, DeviceStorage y, DeviceStorage mean, DeviceStorage invStd, int rows, int cols, float epsilon);
+
+    /// <summary>Gradients of <see cref="LayerNormForward"/> (each output only when given).</summary>
+    void LayerNormBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage? gamma, DeviceStorage mean, DeviceStorage invStd, DeviceStorage? dx, DeviceStorage? dgamma, DeviceStorage? dbeta, int rows, int cols);
+
+    /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c].</summary>
+    void ChannelMaskMultiply(DeviceStorage x, DeviceStorage mask, DeviceStorage y, int batch, int spatial, int channels);
+
+    /// <summary>Projective image transform (see <see cref="IKernels.AffineTransform2DForward"/>).</summary>
+    void AffineTransform2DForward(DeviceStorage x, DeviceStorage transforms, DeviceStorage y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>Gradient of <see cref="AffineTransform2DForward"/>.</summary>
+    void AffineTransform2DBackward(DeviceStorage dy, DeviceStorage transforms, DeviceStorage dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>Per-image contrast adjustment with clipping (see <see cref="IKernels.AdjustContrastForward"/>).</summary>
+    void AdjustContrastForward(DeviceStorage x, DeviceStorage factors, DeviceStorage y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>Gradient of <see cref="AdjustContrastForward"/>.</summary>
+    void AdjustContrastBackward(DeviceStorage x, DeviceStorage dy, DeviceStorage factors, DeviceStorage dx, int n, int spatial, int c, float low, float high);
+    // ---- Activations, merge and shape layers (issue 17); see the IKernels methods of the same names. ----
+
+    /// <summary>y = f(x) for any activation kind; <paramref name="alpha"/> is LeakyRelu's slope and Elu's α.</summary>
+    void Activation(UnaryKind kind, DeviceStorage x, DeviceStorage y, float alpha);
+
+    /// <summary>dx = dy·f'(x) from the output when <see cref="UnaryKindExtensions.GradientFromOutput"/>, else from the input.</summary>
+    void ActivationGrad(UnaryKind kind, DeviceStorage saved, DeviceStorage dy, DeviceStorage dx, float alpha);
+
+    /// <summary>Keras's relu(x, negative_slope, max_value, threshold) (max_value +∞ for none).</summary>
+    void ClippedRelu(DeviceStorage x, DeviceStorage y, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>Gradient of <see cref="ClippedRelu"/> from its input.</summary>
+    void ClippedReluGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>PReLU with α broadcast over the batch and the shared axes (stride 0).</summary>
+    void PRelu(DeviceStorage x, DeviceStorage alpha, DeviceStorage y, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>dx and dα of <see cref="PRelu"/> (each when given).</summary>
+    void PReluGrad(DeviceStorage x, DeviceStorage alpha, DeviceStorage dy, DeviceStorage? dx, DeviceStorage? dalpha, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Row-wise log-softmax of a (rows × classes) matrix.</summary>
+    void LogSoftmax(DeviceStorage x, DeviceStorage y, int classes);
+
+    /// <summary>Log-softmax gradient from its output.</summary>
+    void LogSoftmaxBackward(DeviceStorage y, DeviceStorage dy, DeviceStorage dx, int classes);
+
+    /// <summary>Element-wise a − b, max(a, b) or min(a, b).</summary>
+    void Binary(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage y);
+
+    /// <summary>Gradients of <see cref="Binary"/> (each when given).</summary>
+    void BinaryGrad(BinaryKind kind, DeviceStorage a, DeviceStorage b, DeviceStorage dy, DeviceStorage? da, DeviceStorage? db);
+
+    /// <summary>Concatenation of (outer × inners[i]) views into (outer × Σ inners).</summary>
+    void Concat(IReadOnlyList<DeviceStorage> xs, DeviceStorage y, int outer, int[] inners);
+
+    /// <summary>Columns [offset, offset + inner) of an (outer × total) view.</summary>
+    void SliceColumns(DeviceStorage y, DeviceStorage x, int outer, int total, int offset, int inner);
+
+    /// <summary>Axis permutation (y's axis d is x's axis perm[d]).</summary>
+    void Transpose(DeviceStorage x, DeviceStorage y, int[] shape, int[] perm);
+
+    /// <summary>y = x·scale + offset.</summary>
+    void AffineScalar(DeviceStorage x, DeviceStorage y, float scale, float offset);
+
+    /// <summary>Keras 3's Normalization (or its inverse) over an (outer × channels × inner) view.</summary>
+    void AxisNormalize(DeviceStorage x, DeviceStorage mean, DeviceStorage variance, DeviceStorage y, int outer, int channels, int inner, float epsilon, bool invert);
+
+    /// <summary>Input gradient of <see cref="AxisNormalize"/>.</summary>
+    void AxisNormalizeGrad(DeviceStorage dy, DeviceStorage variance, DeviceStorage dx, int outer, int channels, int inner, float epsilon, bool invert);
+
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

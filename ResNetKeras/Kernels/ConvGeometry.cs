@@ -32,6 +32,13 @@ public readonly record struct ConvGeometry(
         return new ConvGeometry(batch, inH, inW, inC, kh, kw, outC, sh, sw, oh, ow, pt, pl);
     }
 
+    /// <summary>
+    /// <see cref="Create(int, int, int, int, int, int, int, int, int, bool)"/> for a dilated window: sizes and padding
+    /// follow the effective extent (k − 1)·d + 1 as TensorFlow's, while KernelH/KernelW stay the number of taps.
+    /// </summary>
+    public static ConvGeometry Create(int batch, int inH, int inW, int inC, int kh, int kw, int outC, int sh, int sw, bool same, int dilationH, int dilationW) =>
+        Create(batch, inH, inW, inC, (kh - 1) * dilationH + 1, (kw - 1) * dilationW + 1, outC, sh, sw, same) with { KernelH = kh, KernelW = kw };
+
     /// <summary>Elements of one input image.</summary>
     public int InImage => InH * InW * InC;
 

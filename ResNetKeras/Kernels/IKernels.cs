@@ -169,6 +169,129 @@ public interface IKernels
     /// <summary>dPred[i] = dValues[i]·∂term/∂yPred[i] for <see cref="ElementwiseLoss"/>.</summary>
     void ElementwiseLossGrad(ElementwiseLossKind kind, float[] yTrue, float[] yPred, float[] dValues, float[] dPred, float parameter);
 
+    // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+
+    /// <summary>
+    /// <see cref="Conv2DForward"/> with dilation and groups: y[n,i,j,o] = bias[o] + Σ x[n, i·sh + di·dh − pt, j·sw + dj·dw − pl, grp·icg + c]·w[di,dj,c,o]
+    /// over c &lt; icg = InC/groups, where grp = o / (OutC/groups); the kernel is (kh, kw, InC/groups, OutC) as in Keras.
+    /// </summary>
+    void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dx of <see cref="Conv2DGeneralForward"/> given dy.</summary>
+    void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>dw of <see cref="Conv2DGeneralForward"/> given x and dy (summed over the batch).</summary>
+    void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dw, in ConvGeometry g, int dilationH, int dilationW, int groups);
+
+    /// <summary>
+    /// tf.image.resize of NHWC (n, h, w, c) to (n, outH, outW, c) with half-pixel centers and no antialiasing (Keras 3):
+    /// bilinear, or nearest with source index min(floor((i + 0.5)·in/out), in − 1).
+    /// </summary>
+    void Resize2DForward(bool bilinear, float[] x, float[] y, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>dx of <see cref="Resize2DForward"/> given dy.</summary>
+    void Resize2DBackward(bool bilinear, float[] dy, float[] dx, int n, int h, int w, int c, int outH, int outW);
+
+    /// <summary>
+    /// Row-wise layer normalization of a (rows × cols) view: y = (x − μ)·σ⁻¹·gamma + beta with the population variance,
+    /// σ⁻¹ = 1/√(var + ε); saves μ and σ⁻¹ per row for the backward pass.
+    /// </summary>
+    void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float epsilon);
+
+    /// <summary>Gradients of <see cref="LayerNormForward"/>: dx, dgamma and dbeta, each only when given.</summary>
+    void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols);
+
+    /// <summary>y[n, s, c] = x[n, s, c]·mask[n, c] over a (batch × spatial × channels) view (SpatialDropout2D's broadcast mask).</summary>
+    void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels);
+
+    /// <summary>
+    /// TensorFlow's ImageProjectiveTransformV3 over NHWC images (Keras 3's affine_transform): output pixel (x, y) of
+    /// image b reads the input at ((t0·x + t1·y + t2)/p, (t3·x + t4·y + t5)/p), p = t6·x + t7·y + 1, with the 8
+    /// transform values of image b in <paramref name="transforms"/>; coordinates are mapped by
+    /// <paramref name="fillMode"/>, then sampled bilinearly or by rounding, out-of-image taps reading <paramref name="fillValue"/>.
+    /// </summary>
+    void AffineTransform2DForward(float[] x, float[] transforms, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode, float fillValue);
+
+    /// <summary>dx of <see cref="AffineTransform2DForward"/> given dy (the transforms held constant).</summary>
+    void AffineTransform2DBackward(float[] dy, float[] transforms, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode fillMode);
+
+    /// <summary>
+    /// Keras's RandomContrast: y = clip((x − μ)·f_b + μ, low, high) with μ the mean of image b's channel over its
+    /// <paramref name="spatial"/> positions and f_b = <paramref name="factors"/>[b].
+    /// </summary>
+    void AdjustContrastForward(float[] x, float[] factors, float[] y, int n, int spatial, int c, float low, float high);
+
+    /// <summary>dx of <see cref="AdjustContrastForward"/> given dy.</summary>
+    void AdjustContrastBackward(float[] x, float[] dy, float[] factors, float[] dx, int n, int spatial, int c, float low, float high);
+    // ---- Activations, merge and shape layers (issue 17): element-wise activations with parameters, PReLU,
+    // log-softmax, binary merges, concatenation, transposition, rescaling and normalization. ----
+
+    /// <summary>
+    /// y = f(x) for any <see cref="UnaryKind"/>; <paramref name="alpha"/> is LeakyRelu's negative slope and Elu's α
+    /// (ignored by the other kinds).
+    /// </summary>
+    void Activation(UnaryKind kind, float[] x, float[] y, float alpha);
+
+    /// <summary>
+    /// dx = dy·f'(x). <paramref name="saved"/> is the output y when <see cref="UnaryKindExtensions.GradientFromOutput"/>
+    /// holds for <paramref name="kind"/>, else the input x.
+    /// </summary>
+    void ActivationGrad(UnaryKind kind, float[] saved, float[] dy, float[] dx, float alpha);
+
+    /// <summary>
+    /// Keras's <c>relu(x, negative_slope, max_value, threshold)</c>: g = (x &gt; θ ? x : 0), clipped to [0, max] when
+    /// <paramref name="maxValue"/> is finite, minus slope·max(θ − x, 0).
+    /// </summary>
+    void ClippedRelu(float[] x, float[] y, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>dx = dy·f'(x) of <see cref="ClippedRelu"/> (1 where x &gt; θ and inside the clip, + slope where x &lt; θ).</summary>
+    void ClippedReluGrad(float[] x, float[] dy, float[] dx, float negativeSlope, float maxValue, float threshold);
+
+    /// <summary>
+    /// PReLU: y = x for x &gt; 0, else α[a(i)]·x, where each sample has shape <paramref name="sampleShape"/> and the
+    /// α index of sample position (c₀, c₁, ...) is Σ c_d·<paramref name="alphaStrides"/>[d] (stride 0 on shared axes).
+    /// </summary>
+    void PRelu(float[] x, float[] alpha, float[] y, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Gradients of <see cref="PRelu"/>: dx (when given) and dα = Σ dy·min(x, 0) over the batch and shared axes (when given; summed in double in index order).</summary>
+    void PReluGrad(float[] x, float[] alpha, float[] dy, float[]? dx, float[]? dalpha, int[] sampleShape, int[] alphaStrides);
+
+    /// <summary>Row-wise log-softmax, x − max − log Σ e^(x − max), of a (rows × classes) matrix.</summary>
+    void LogSoftmax(float[] x, float[] y, int classes);
+
+    /// <summary>dx = dy − e^y·Σ_j dy_j row-wise: the log-softmax gradient from its output.</summary>
+    void LogSoftmaxBackward(float[] y, float[] dy, float[] dx, int classes);
+
+    /// <summary>y = a ∘ b element-wise (see <see cref="BinaryKind"/>).</summary>
+    void Binary(BinaryKind kind, float[] a, float[] b, float[] y);
+
+    /// <summary>da and db (each when given) of <see cref="Binary"/> given dy; max/min route dy to one side, to a on ties.</summary>
+    void BinaryGrad(BinaryKind kind, float[] a, float[] b, float[] dy, float[]? da, float[]? db);
+
+    /// <summary>
+    /// Concatenation along one axis: input i viewed as (outer × inners[i]) lands in columns [Σ_{j&lt;i} inners[j], ...) of
+    /// y viewed as (outer × Σ inners).
+    /// </summary>
+    void Concat(IReadOnlyList<float[]> xs, float[] y, int outer, int[] inners);
+
+    /// <summary>x (outer × inner) = columns [offset, offset + inner) of y (outer × total): one input's part of a concatenation.</summary>
+    void SliceColumns(float[] y, float[] x, int outer, int total, int offset, int inner);
+
+    /// <summary>y = x with axes permuted: y's axis d is x's axis perm[d] (x has shape <paramref name="shape"/>).</summary>
+    void Transpose(float[] x, float[] y, int[] shape, int[] perm);
+
+    /// <summary>y = x·scale + offset.</summary>
+    void AffineScalar(float[] x, float[] y, float scale, float offset);
+
+    /// <summary>
+    /// Keras 3's Normalization over an (outer × channels × inner) view: y = (x − mean[c])/max(√var[c], ε), or with
+    /// <paramref name="invert"/> y = mean[c] + x·max(√var[c], ε).
+    /// </summary>
+    void AxisNormalize(float[] x, float[] mean, float[] variance, float[] y, int outer, int channels, int inner, float epsilon, bool invert);
+
+    /// <summary>dx of <see cref="AxisNormalize"/>: dy/max(√var[c], ε), or dy·max(√var[c], ε) with <paramref name="invert"/>.</summary>
+    void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int channels, int inner, float epsilon, bool invert);
+
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

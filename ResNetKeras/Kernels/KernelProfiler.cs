@@ -106,6 +106,39 @@ public static class KernelProfiler
         public void ElementwiseLossGrad(ElementwiseLossKind kind, float[] t, float[] p, float[] dv, float[] dp, float parameter) => Time(nameof(ElementwiseLossGrad), () => inner.ElementwiseLossGrad(kind, t, p, dv, dp, parameter));
         public void Matches(MatchKind kind, float[] p, float[] labels, float[] result, int classes, int k, float threshold) => Time(nameof(Matches), () => inner.Matches(kind, p, labels, result, classes, k, threshold));
 
+        // ---- issue 17 layers: convolution variants, resizing, normalization, augmentation (kept together for merging) ----
+        public void Conv2DGeneralForward(float[] x, float[] w, float[]? bias, float[] y, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralForward), () => inner.Conv2DGeneralForward(x, w, bias, y, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardData(float[] dy, float[] w, float[] dx, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardData), () => inner.Conv2DGeneralBackwardData(dy, w, dx, h, dh, dw, groups)); }
+        public void Conv2DGeneralBackwardFilter(float[] x, float[] dy, float[] dwt, in ConvGeometry g, int dh, int dw, int groups) { var h = g; Time(nameof(Conv2DGeneralBackwardFilter), () => inner.Conv2DGeneralBackwardFilter(x, dy, dwt, h, dh, dw, groups)); }
+        public void Resize2DForward(bool bilinear, float[] x, float[] y, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DForward), () => inner.Resize2DForward(bilinear, x, y, n, h, w, c, oh, ow));
+        public void Resize2DBackward(bool bilinear, float[] dy, float[] dx, int n, int h, int w, int c, int oh, int ow) => Time(nameof(Resize2DBackward), () => inner.Resize2DBackward(bilinear, dy, dx, n, h, w, c, oh, ow));
+        public void LayerNormForward(float[] x, float[]? gamma, float[]? beta, float[] y, float[] mean, float[] invStd, int rows, int cols, float eps) => Time(nameof(LayerNormForward), () => inner.LayerNormForward(x, gamma, beta, y, mean, invStd, rows, cols, eps));
+        public void LayerNormBackward(float[] x, float[] dy, float[]? gamma, float[] mean, float[] invStd, float[]? dx, float[]? dgamma, float[]? dbeta, int rows, int cols) => Time(nameof(LayerNormBackward), () => inner.LayerNormBackward(x, dy, gamma, mean, invStd, dx, dgamma, dbeta, rows, cols));
+        public void ChannelMaskMultiply(float[] x, float[] mask, float[] y, int batch, int spatial, int channels) => Time(nameof(ChannelMaskMultiply), () => inner.ChannelMaskMultiply(x, mask, y, batch, spatial, channels));
+        public void AffineTransform2DForward(float[] x, float[] t, float[] y, int n, int h, int w, int c, bool bilinear, AffineFillMode mode, float fill) => Time(nameof(AffineTransform2DForward), () => inner.AffineTransform2DForward(x, t, y, n, h, w, c, bilinear, mode, fill));
+        public void AffineTransform2DBackward(float[] dy, float[] t, float[] dx, int n, int h, int w, int c, bool bilinear, AffineFillMode mode) => Time(nameof(AffineTransform2DBackward), () => inner.AffineTransform2DBackward(dy, t, dx, n, h, w, c, bilinear, mode));
+        public void AdjustContrastForward(float[] x, float[] f, float[] y, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastForward), () => inner.AdjustContrastForward(x, f, y, n, spatial, c, lo, hi));
+        public void AdjustContrastBackward(float[] x, float[] dy, float[] f, float[] dx, int n, int spatial, int c, float lo, float hi) => Time(nameof(AdjustContrastBackward), () => inner.AdjustContrastBackward(x, dy, f, dx, n, spatial, c, lo, hi));
+        // ---- Activations, merge and shape layers (issue 17). ----
+        public void Activation(UnaryKind kind, float[] x, float[] y, float alpha) => Time(kind + "Forward", () => inner.Activation(kind, x, y, alpha));
+        public void ActivationGrad(UnaryKind kind, float[] saved, float[] dy, float[] dx, float alpha) => Time(kind + "Backward", () => inner.ActivationGrad(kind, saved, dy, dx, alpha));
+        public void ClippedRelu(float[] x, float[] y, float s, float max, float t) => Time(nameof(ClippedRelu), () => inner.ClippedRelu(x, y, s, max, t));
+        public void ClippedReluGrad(float[] x, float[] dy, float[] dx, float s, float max, float t) => Time(nameof(ClippedReluGrad), () => inner.ClippedReluGrad(x, dy, dx, s, max, t));
+        public void PRelu(float[] x, float[] alpha, float[] y, int[] shape, int[] strides) => Time(nameof(PRelu), () => inner.PRelu(x, alpha, y, shape, strides));
+        public void PReluGrad(float[] x, float[] alpha, float[] dy, float[]? dx, float[]? dalpha, int[] shape, int[] strides) => Time(nameof(PReluGrad), () => inner.PReluGrad(x, alpha, dy, dx, dalpha, shape, strides));
+        public void LogSoftmax(float[] x, float[] y, int classes) => Time(nameof(LogSoftmax), () => inner.LogSoftmax(x, y, classes));
+        public void LogSoftmaxBackward(float[] y, float[] dy, float[] dx, int classes) => Time(nameof(LogSoftmaxBackward), () => inner.LogSoftmaxBackward(y, dy, dx, classes));
+        public void Binary(BinaryKind kind, float[] a, float[] b, float[] y) => Time(kind.ToString(), () => inner.Binary(kind, a, b, y));
+        public void BinaryGrad(BinaryKind kind, float[] a, float[] b, float[] dy, float[]? da, float[]? db) => Time(kind + "Backward", () => inner.BinaryGrad(kind, a, b, dy, da, db));
+        public void Concat(IReadOnlyList<float[]> xs, float[] y, int outer, int[] inners) => Time(nameof(Concat), () => inner.Concat(xs, y, outer, inners));
+        public void SliceColumns(float[] y, float[] x, int outer, int total, int offset, int width) => Time(nameof(SliceColumns), () => inner.SliceColumns(y, x, outer, total, offset, width));
+        public void Transpose(float[] x, float[] y, int[] shape, int[] perm) => Time(nameof(Transpose), () => inner.Transpose(x, y, shape, perm));
+        public void AffineScalar(float[] x, float[] y, float scale, float offset) => Time(nameof(AffineScalar), () => inner.AffineScalar(x, y, scale, offset));
+        public void AxisNormalize(float[] x, float[] mean, float[] variance, float[] y, int outer, int c, int inner2, float eps, bool invert) =>
+            Time(nameof(AxisNormalize), () => inner.AxisNormalize(x, mean, variance, y, outer, c, inner2, eps, invert));
+        public void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int c, int inner2, float eps, bool invert) =>
+            Time(nameof(AxisNormalizeGrad), () => inner.AxisNormalizeGrad(dy, variance, dx, outer, c, inner2, eps, invert));
+
         // optimizers (issue 17)
         public void RmspropUpdate(float[] variable, float[] gradient, float[] velocity, float[]? momentum, float[]? averageGradient, float learningRate, float rho, float oneMinusRho, float momentumCoefficient, float epsilon) => Time(nameof(RmspropUpdate), () => inner.RmspropUpdate(variable, gradient, velocity, momentum, averageGradient, learningRate, rho, oneMinusRho, momentumCoefficient, epsilon));
         public void AdagradUpdate(float[] variable, float[] gradient, float[] accumulator, float learningRate, float epsilon) => Time(nameof(AdagradUpdate), () => inner.AdagradUpdate(variable, gradient, accumulator, learningRate, epsilon));

@@ -27,22 +27,23 @@ public static class Program
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test images" };
         var workers = new Option<int>("--workers") { Description = "Augmentation threads (the tutorial uses 4)", DefaultValueFactory = _ => 4 };
         var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
+        var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel over the processes started by mpirun (MultiWorkerMirroredStrategy; needs Open MPI)" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
-            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device,
+            version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device, distributed,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
         root.SetAction(r => Run(new Settings(
             r.GetValue(version), r.GetValue(n), r.GetValue(epochs), r.GetValue(batchSize), !r.GetValue(noAugmentation),
             !r.GetValue(noPixelMean), r.GetValue(dataDir), r.GetValue(saveDir)!, r.GetValue(seed), r.GetValue(verbose),
-            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device))));
+            r.GetValue(trainLimit), r.GetValue(testLimit), r.GetValue(workers), r.GetValue(device), r.GetValue(distributed))));
         return root.Parse(args).Invoke();
     }
 
     /// <summary>The tutorial's training parameters.</summary>
     public sealed record Settings(int Version, int N, int Epochs, int BatchSize, bool DataAugmentation, bool SubtractPixelMean,
-        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null);
+        string? DataDir, string SaveDir, uint? Seed, int Verbose, int? TrainLimit, int? TestLimit, int Workers, string? Device = null, bool Distributed = false);
 
     /// <summary>Runs the tutorial; returns the process exit code.</summary>
     public static int Run(Settings s)
@@ -56,7 +57,7 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message} (without internet access, pass --data-dir with a CIFAR-10 folder or archive)");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException or DllNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
@@ -73,6 +74,10 @@ public static class Program
         if (s.Epochs < 0) throw new ArgumentException($"--epochs must be at least 0; received {s.Epochs}.");
         if (s.Seed is { } seedValue) Backend.SetRandomSeed(seedValue);
         using var deviceScope = s.Device is { } deviceName ? Backend.DeviceScope(deviceName) : null;
+        // --distributed: one worker of `mpirun -np N dotnet Cifar10ResNet.dll --distributed ...`. Every worker runs this
+        // program; the global batch is split across them and only the chief (worker 0) prints and writes files.
+        using var strategy = s.Distributed ? new MultiWorkerMirroredStrategy(ResNetKeras.Distributed.MpiCollectives.Initialize()) : null;
+        if (strategy is { IsChief: false }) Console.SetOut(TextWriter.Null);
 
         // Training parameters
         int batchSize = s.BatchSize;  // orig paper trained all networks with batch_size=128
@@ -119,11 +124,15 @@ public static class Program
         var yTrainCat = Utils.ToCategorical(yTrain, numClasses);
         var yTestCat = Utils.ToCategorical(yTest, numClasses);
 
-        var model = version == 2
-            ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
-            : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
+        Model model;
+        using (strategy?.Scope())
+        {
+            model = version == 2
+                ? ResNetCifar.ResNetV2(inputShape: inputShape, depth: depth)
+                : ResNetCifar.ResNetV1(inputShape: inputShape, depth: depth);
 
-        model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+            model.Compile(loss: "categorical_crossentropy", optimizer: new Adam(learningRate: ResNetCifar.LrSchedule(0)), metrics: ["accuracy"]);
+        }
         model.Summary();
         Console.WriteLine(modelType);
 
@@ -188,7 +197,7 @@ public static class Program
         Console.WriteLine("Test loss: " + Py(scores[0]));
         Console.WriteLine("Test accuracy: " + Py(scores[1]));
 
-        WriteHistory(history, saveDir, modelType);
+        if (strategy is null || strategy.IsChief) WriteHistory(history, saveDir, modelType);
         return 0;
     }
 

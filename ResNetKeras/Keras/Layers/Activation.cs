@@ -2,7 +2,7 @@ using ResNetKeras.Engine;
 
 namespace ResNetKeras.Keras;
 
-/// <summary><c>keras.layers.Activation</c>: applies a named activation ("relu", "softmax", "sigmoid", "tanh", "linear").</summary>
+/// <summary><c>keras.layers.Activation</c>: applies a named activation (any of <see cref="Activations"/>'s identifiers).</summary>
 public sealed class Activation : Layer
 {
     /// <summary>An activation layer.</summary>
@@ -35,5 +35,12 @@ public sealed class Activation : Layer
         var c = base.GetConfig();
         c["activation"] = ActivationName;
         return c;
+    }
+
+    /// <summary>The layer a config describes (<c>Activation.from_config</c>).</summary>
+    public static Activation FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        var c = new LayerConfig(config);
+        return new Activation(c.Str("activation") ?? "linear", c.Name);
     }
 }

@@ -7,6 +7,17 @@ internal static class LayerFactory
 {
     public static Layer Create(string className, JsonElement c)
     {
+        // A layer's own argument check failing on a config is damaged or unsupported data, named with its layer.
+        try { return CreateChecked(className, c); }
+        catch (ArgumentException e)
+        {
+            string name = c.ValueKind == JsonValueKind.Object && c.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "?";
+            throw new InvalidDataException($"model config: {className} '{name}': {e.Message}", e);
+        }
+    }
+
+    private static Layer CreateChecked(string className, JsonElement c)
+    {
         string? Name() => c.TryGetProperty("name", out var n) ? n.GetString() : null;
         bool Bool(string k, bool d) => c.TryGetProperty(k, out var v) ? v.ValueKind == JsonValueKind.True : d;
         double Num(string k, double d) => c.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : d;
@@ -27,9 +38,6 @@ internal static class LayerFactory
                 int? batch = bs[0].ValueKind == JsonValueKind.Number ? bs[0].GetInt32() : null;
                 return new InputLayer(shape, Name(), batch);
             }
-            case "Conv2D":
-                return new Conv2D(c.GetProperty("filters").GetInt32(), Pair("kernel_size", 1), Pair("strides", 1), Str("padding") ?? "valid", Act(),
-                    Bool("use_bias", true), Init(c, "kernel_initializer"), Init(c, "bias_initializer"), Reg(c, "kernel_regularizer"), Reg(c, "bias_regularizer"), Name(), trainable);
             case "Dense":
                 return new Dense(c.GetProperty("units").GetInt32(), Act(), Bool("use_bias", true), Init(c, "kernel_initializer"), Init(c, "bias_initializer"),
                     Reg(c, "kernel_regularizer"), Reg(c, "bias_regularizer"), Name(), trainable);
@@ -55,8 +63,42 @@ internal static class LayerFactory
                     return new ZeroPadding2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), Name());
                 return new ZeroPadding2D(Pair("padding", 1), Name());
             }
+            // ---- issue 17, convolution variants, resizing and normalization layers (kept together for merging) ----
+            case "Conv2D": return Conv2D.FromConfig(new LayerConfigReader(c));
+            case "Conv2DTranspose": return Conv2DTranspose.FromConfig(new LayerConfigReader(c));
+            case "DepthwiseConv2D": return DepthwiseConv2D.FromConfig(new LayerConfigReader(c));
+            case "SeparableConv2D": return SeparableConv2D.FromConfig(new LayerConfigReader(c));
+            case "Conv1D": return Conv1D.FromConfig(new LayerConfigReader(c));
+            case "UpSampling2D": return UpSampling2D.FromConfig(new LayerConfigReader(c));
+            case "Cropping2D": return Cropping2D.FromConfig(new LayerConfigReader(c));
+            case "SpatialDropout2D": return SpatialDropout2D.FromConfig(new LayerConfigReader(c));
+            case "LayerNormalization": return LayerNormalization.FromConfig(new LayerConfigReader(c));
+            case "Resizing": return Resizing.FromConfig(new LayerConfigReader(c));
+            case "RandomFlip": return RandomFlip.FromConfig(new LayerConfigReader(c));
+            case "RandomTranslation": return RandomTranslation.FromConfig(new LayerConfigReader(c));
+            case "RandomRotation": return RandomRotation.FromConfig(new LayerConfigReader(c));
+            case "RandomZoom": return RandomZoom.FromConfig(new LayerConfigReader(c));
+            case "RandomContrast": return RandomContrast.FromConfig(new LayerConfigReader(c));
+            // ---- end of issue 17 convolution block ----
+            // Activation, merge, reshaping and preprocessing layers (issue 17): each layer's own FromConfig.
+            case "ReLU": return ReLU.FromConfig(ConfigValues.FromJson(c));
+            case "LeakyReLU": return LeakyReLU.FromConfig(ConfigValues.FromJson(c));
+            case "ELU": return ELU.FromConfig(ConfigValues.FromJson(c));
+            case "PReLU": return PReLU.FromConfig(ConfigValues.FromJson(c));
+            case "Softmax": return Softmax.FromConfig(ConfigValues.FromJson(c));
+            case "Concatenate": return Concatenate.FromConfig(ConfigValues.FromJson(c));
+            case "Multiply": return Multiply.FromConfig(ConfigValues.FromJson(c));
+            case "Subtract": return Subtract.FromConfig(ConfigValues.FromJson(c));
+            case "Average": return Average.FromConfig(ConfigValues.FromJson(c));
+            case "Maximum": return Maximum.FromConfig(ConfigValues.FromJson(c));
+            case "Minimum": return Minimum.FromConfig(ConfigValues.FromJson(c));
+            case "Reshape": return Reshape.FromConfig(ConfigValues.FromJson(c));
+            case "Permute": return Permute.FromConfig(ConfigValues.FromJson(c));
+            case "RepeatVector": return RepeatVector.FromConfig(ConfigValues.FromJson(c));
+            case "Rescaling": return Rescaling.FromConfig(ConfigValues.FromJson(c));
+            case "Normalization": return Normalization.FromConfig(ConfigValues.FromJson(c));
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D.");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, ReLU, LeakyReLU, ELU, PReLU, Softmax, Concatenate, Multiply, Subtract, Average, Maximum, Minimum, Reshape, Permute, RepeatVector, Rescaling, Normalization.");
         }
     }
 
@@ -68,11 +110,7 @@ internal static class LayerFactory
             if (c.TryGetProperty(key, out var v) && !ok(v))
                 throw new InvalidDataException($"model config: {className} '{(c.TryGetProperty("name", out var n) ? n.GetString() : "?")}' has {key}={v.GetRawText()}; only {expected} is supported.");
         }
-        static bool AllOnes(JsonElement v) => v.ValueKind == JsonValueKind.Number ? v.GetInt32() == 1
-            : v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.GetInt32() == 1);
         Expect("data_format", v => v.ValueKind == JsonValueKind.Null || v.GetString() == "channels_last", "\"channels_last\"");
-        Expect("dilation_rate", AllOnes, "1");
-        Expect("groups", v => v.ValueKind == JsonValueKind.Number && v.GetInt32() == 1, "1");
         Expect("activity_regularizer", v => v.ValueKind == JsonValueKind.Null, "null");
         foreach (var key in new[] { "kernel_constraint", "bias_constraint", "beta_constraint", "gamma_constraint", "beta_regularizer", "gamma_regularizer" })
             Expect(key, v => v.ValueKind == JsonValueKind.Null, "null");
@@ -84,7 +122,7 @@ internal static class LayerFactory
             : v.TryGetProperty("config", out var pc) && pc.TryGetProperty("name", out var pn) && pn.GetString() == "float32"), "float32");
     }
 
-    private static Initializer? Init(JsonElement c, string key)
+    internal static Initializer? Init(JsonElement c, string key)
     {
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.String) return Initializer.Get(v.GetString()!);
@@ -97,7 +135,7 @@ internal static class LayerFactory
         return Initializer.Get(cls);
     }
 
-    private static Regularizer? Reg(JsonElement c, string key)
+    internal static Regularizer? Reg(JsonElement c, string key)
     {
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         string cls = v.GetProperty("class_name").GetString()!;

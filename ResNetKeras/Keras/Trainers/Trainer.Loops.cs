@@ -49,13 +49,17 @@ public abstract partial class Trainer
         int b = batchSize ?? 32;
         int n = x.Shape[0];
         int steps = (n + b - 1) / b;
-        uint baseSeed = seed ?? Backend.NextSeed();
+        CheckDistributedBatch(b, nameof(batchSize));
+        uint baseSeed = BeginDistributedFit(seed ?? Backend.NextSeed());
+        var distributed = Distributed;
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, epoch =>
         {
             var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
             return Enumerable.Range(0, steps).Select(s =>
             {
-                var idx = order.AsSpan(s * b, Math.Min(b, n - s * b)).ToArray();
+                var global = order.AsSpan(s * b, Math.Min(b, n - s * b));
+                // Under a multi-worker strategy each worker trains on its rows of the global batch.
+                var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
                 return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
             });
         }, onEpochEnd: null);
@@ -88,8 +92,10 @@ public abstract partial class Trainer
             if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
-        uint baseSeed = seed ?? Backend.NextSeed();
-        var enqueuer = new OrderedEnqueuer(x, workers, maxQueueSize);
+        uint baseSeed = BeginDistributedFit(seed ?? Backend.NextSeed());
+        // Under a multi-worker strategy batch i is this worker's rows of the sequence's global batch i.
+        var source = Distributed is { } strategy ? strategy.Shard(x) : x;
+        var enqueuer = new OrderedEnqueuer(source, workers, maxQueueSize);
         bool checkedFirst = false;
         return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, epoch =>
         {
@@ -126,6 +132,12 @@ public abstract partial class Trainer
         for (int i = 0; i < user.Count; i++)
             if (user[i] is null) throw new ArgumentNullException(nameof(callbacks), $"callbacks[{i}] is null.");
         var list = new List<Callback>();
+        // Under a multi-worker strategy only the chief shows progress and writes checkpoints and logs.
+        if (Distributed is { IsChief: false } other)
+        {
+            verbose = 0;
+            user = user.Where(other.RunsCallback).ToList();
+        }
         if (verbose > 0 && !user.Any(c => c is ProgbarLogger)) list.Add(new ProgbarLogger());
         list.AddRange(user);
         if (history is not null && !user.Any(c => c is History)) list.Add(history);
@@ -160,6 +172,8 @@ public abstract partial class Trainer
                 step++;
                 if (StopTraining) break;
             }
+            // Validation, checkpoints and later epochs see the workers' mean batch-norm statistics, as Keras reports them.
+            Distributed?.AverageVariables(((Model)this).NonTrainableWeights);
             epochLogs = GetMetricsResult();
             if (validationData is { } vd && (epoch + 1) % validationFreq == 0)
             {
@@ -205,8 +219,14 @@ public abstract partial class Trainer
         for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
             foreach (var c in list) c.OnTestBatchBegin(step, new Dictionary<string, double>());
-            int e = Math.Min(n, s + batchSize);
-            logs = TestStep(AsFloatBatch(x.Slice(s, e)), y.Slice(s, e), sampleWeight?.Slice(s, e));
+            int lo = s, hi = Math.Min(n, s + batchSize);
+            if (Distributed is { } strategy)
+            {
+                // Each worker evaluates its rows of the batch; the logs are of all workers' rows.
+                var (start, count) = strategy.ShardOfBatch(hi - lo);
+                (lo, hi) = (lo + start, lo + start + count);
+            }
+            logs = hi > lo ? TestStep(AsFloatBatch(x.Slice(lo, hi)), y.Slice(lo, hi), sampleWeight?.Slice(lo, hi)) : GetMetricsResult();
             foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
         foreach (var c in list) c.OnTestEnd(logs);

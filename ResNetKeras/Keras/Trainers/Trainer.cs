@@ -85,6 +85,7 @@ public abstract partial class Trainer
         catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(loss), e); }
         var resolvedMetrics = new CompileMetrics(metrics, weightedMetrics);
         Optimizer = resolvedOptimizer;
+        DistributeStrategy = MultiWorkerMirroredStrategy.Current ?? DistributeStrategy;
         compileLoss = resolvedLoss;
         compileMetrics = resolvedMetrics;
         lossTracker.ResetState();
@@ -107,8 +108,14 @@ public abstract partial class Trainer
         compileMetrics.ResetState();
     }
 
-    /// <summary><c>model.get_metrics_result()</c>: loss then each metric's current value, by name.</summary>
-    public Dictionary<string, double> GetMetricsResult()
+    /// <summary>
+    /// <c>model.get_metrics_result()</c>: loss then each metric's current value, by name; under a multi-worker
+    /// strategy, of all workers' samples (the metrics' totals and counts summed over the workers, as Keras reads them).
+    /// </summary>
+    public Dictionary<string, double> GetMetricsResult() =>
+        Distributed is { } s ? s.ReadSummedOverWorkers(Metrics.SelectMany(m => m.Variables).ToList(), LocalMetricsResult) : LocalMetricsResult();
+
+    private Dictionary<string, double> LocalMetricsResult()
     {
         var logs = new Dictionary<string, double> { ["loss"] = lossTracker.Result().Item() };
         foreach (var (name, value) in compileMetrics.Results()) logs[name] = value;
@@ -141,6 +148,7 @@ public abstract partial class Trainer
     /// </summary>
     protected virtual Dictionary<string, double> TrainStep(NDArray x, NDArray y, NDArray? sampleWeight)
     {
+        if (x.Shape[0] == 0 && Distributed is not null) return EmptyTrainStep();
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
         using var scope = new TensorScope();
@@ -161,6 +169,8 @@ public abstract partial class Trainer
             compileMetrics.UpdateState(yt, output, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
+        // Under a multi-worker strategy: the average over the workers (Keras's all-reduce before apply_gradients).
+        grads = ReduceGradients(grads, hasData: true);
         Optimizer!.ApplyGradients(grads.Select((g, i) => (g, vars[i])).ToList());
         return GetMetricsResult();
     }
