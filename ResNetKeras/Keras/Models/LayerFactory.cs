@@ -98,7 +98,8 @@ internal static class LayerFactory
             case "Rescaling": return Rescaling.FromConfig(ConfigValues.FromJson(c));
             case "Normalization": return Normalization.FromConfig(ConfigValues.FromJson(c));
             default:
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, ReLU, LeakyReLU, ELU, PReLU, Softmax, Concatenate, Multiply, Subtract, Average, Maximum, Minimum, Reshape, Permute, RepeatVector, Rescaling, Normalization.");
+                if (CustomObjects.Find(className) is { } custom) return CustomObjects.Create(custom, ConfigValues.FromJson(c));
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, ReLU, LeakyReLU, ELU, PReLU, Softmax, Concatenate, Multiply, Subtract, Average, Maximum, Minimum, Reshape, Permute, RepeatVector, Rescaling, Normalization. If it is your own Layer subclass, mark it [RegisterKerasSerializable] or pass it to Models.LoadModel(path, customObjects: new() {{ [\"{className}\"] = typeof({className}) }}).");
         }
     }
 

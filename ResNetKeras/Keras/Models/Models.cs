@@ -12,9 +12,15 @@ public static class Models
     /// or an HDF5 model file (tf.keras 2.x's, or Keras 3's legacy <c>.h5</c>): rebuilds the model from its config, loads
     /// its weights, and when it was compiled compiles it and restores the optimizer state, ready to resume training.
     /// </summary>
-    public static Model LoadModel(string path, bool compile = true)
+    /// <remarks>
+    /// <paramref name="customObjects"/> (Keras's <c>custom_objects</c>) maps the class names a config uses to the user's
+    /// layer classes (<c>new Dictionary&lt;string, Type&gt; { ["MyLayer"] = typeof(MyLayer) }</c>); classes marked
+    /// <see cref="RegisterKerasSerializableAttribute"/> are found without it.
+    /// </remarks>
+    public static Model LoadModel(string path, bool compile = true, IReadOnlyDictionary<string, Type>? customObjects = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        using var scope = CustomObjects.Use(customObjects);
         if (KerasArchive.IsZip(path)) return KerasArchive.Load(path, compile);
         var root = H5File.Open(path).Root;
         if (!root.Attributes.TryGetValue("model_config", out var configAttr))
