@@ -353,7 +353,7 @@ public sealed class Keras3FormatTests
         var cases = new (string From, string To, string Message)[]
         {
             ("\"dilation_rate\": [1, 1]", "\"dilation_rate\": [2, 2]", "dilation_rate=(2, 2)"),
-            ("\"clipnorm\": null", "\"clipnorm\": 1.0", "clipnorm=1.0"),
+            ("\"loss_scale_factor\": null", "\"loss_scale_factor\": 128.0", "loss_scale_factor=128.0"),
             ("\"synchronized\": false", "\"synchronized\": true", "synchronized=true"),
         };
         foreach (var (from, to, message) in cases)
@@ -364,6 +364,11 @@ public sealed class Keras3FormatTests
             StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => Models.LoadModel(path)).Message, message);
             File.Delete(path);
         }
+        // Clipping is implemented (issue 17), so it now loads and takes effect instead of being refused.
+        Backend.ClearSession();
+        string clipped = Rewrite(good, "config.json", System.Text.Encoding.UTF8.GetBytes(config.Replace("\"clipnorm\": null", "\"clipnorm\": 1.0")), "clipped.keras");
+        Assert.AreEqual(1.0, Models.LoadModel(clipped).Optimizer!.Clipnorm);
+        File.Delete(clipped);
         Backend.ClearSession();
         string nested = Rewrite(good, "config.json", System.Text.Encoding.UTF8.GetBytes(config.Replace("\"class_name\": \"Flatten\"", "\"class_name\": \"Sequential\"")), "nested.keras");
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => Models.LoadModel(nested)).Message, "nested models are not supported");

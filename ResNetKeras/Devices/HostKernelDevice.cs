@@ -349,6 +349,52 @@ public abstract class HostKernelDevice : IDevice
     /// <inheritdoc/>
     public void DivideNoNan(DeviceStorage a, DeviceStorage b, DeviceStorage y) => Launch(() => Kernels.DivideNoNan(Read(a), Read(b), Write(y)));
 
+    // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
+
+    /// <inheritdoc/>
+    public void RmspropUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage velocity, DeviceStorage? momentum, DeviceStorage? averageGradient, float learningRate, float rho, float oneMinusRho, float momentumCoefficient, float epsilon) =>
+        Launch(() => Kernels.RmspropUpdate(Update(variable), Read(gradient), Update(velocity), UpdateOrNull(momentum), UpdateOrNull(averageGradient), learningRate, rho, oneMinusRho, momentumCoefficient, epsilon));
+
+    /// <inheritdoc/>
+    public void AdagradUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage accumulator, float learningRate, float epsilon) =>
+        Launch(() => Kernels.AdagradUpdate(Update(variable), Read(gradient), Update(accumulator), learningRate, epsilon));
+
+    /// <inheritdoc/>
+    public void AdadeltaUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage accumulatedGrad, DeviceStorage accumulatedDeltaVar, float learningRate, float rho, float oneMinusRho, float epsilon) =>
+        Launch(() => Kernels.AdadeltaUpdate(Update(variable), Read(gradient), Update(accumulatedGrad), Update(accumulatedDeltaVar), learningRate, rho, oneMinusRho, epsilon));
+
+    /// <inheritdoc/>
+    public void AdamaxUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage m, DeviceStorage u, float learningRate, float oneMinusBeta1, float beta2, float oneMinusBeta1Power, float epsilon) =>
+        Launch(() => Kernels.AdamaxUpdate(Update(variable), Read(gradient), Update(m), Update(u), learningRate, oneMinusBeta1, beta2, oneMinusBeta1Power, epsilon));
+
+    /// <inheritdoc/>
+    public void NadamUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage m, DeviceStorage v, float learningRate, float beta1, float beta2, float uT, float uT1, float uProductT, float uProductT1, float beta2Power, float epsilon) =>
+        Launch(() => Kernels.NadamUpdate(Update(variable), Read(gradient), Update(m), Update(v), learningRate, beta1, beta2, uT, uT1, uProductT, uProductT1, beta2Power, epsilon));
+
+    /// <inheritdoc/>
+    public void LionUpdate(DeviceStorage variable, DeviceStorage gradient, DeviceStorage m, float learningRate, float beta1, float beta2) =>
+        Launch(() => Kernels.LionUpdate(Update(variable), Read(gradient), Update(m), learningRate, beta1, beta2));
+
+    /// <inheritdoc/>
+    public void DecayWeights(DeviceStorage variable, float weightDecay, float learningRate) =>
+        Launch(() => Kernels.DecayWeights(Update(variable), weightDecay, learningRate));
+
+    /// <inheritdoc/>
+    public void ClipByNorm(DeviceStorage gradient, DeviceStorage clipped, float clipnorm) =>
+        Launch(() => Kernels.ClipByNorm(Read(gradient), Write(clipped), clipnorm));
+
+    /// <inheritdoc/>
+    public void ClipByValue(DeviceStorage gradient, DeviceStorage clipped, float clipvalue) =>
+        Launch(() => Kernels.ClipByValue(Read(gradient), Write(clipped), clipvalue));
+
+    /// <inheritdoc/>
+    public void ScaleByGlobalNorm(DeviceStorage gradient, DeviceStorage squaredNorm, float clipnorm, DeviceStorage clipped) =>
+        Launch(() => Kernels.ScaleByGlobalNorm(Read(gradient), Read(squaredNorm), clipnorm, Write(clipped)));
+
+    /// <inheritdoc/>
+    public void EmaUpdate(DeviceStorage average, DeviceStorage variable, float momentum) =>
+        Launch(() => Kernels.EmaUpdate(Update(average), Read(variable), momentum));
+
     /// <inheritdoc/>
     public void ElementwiseLoss(ElementwiseLossKind kind, DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage values, float parameter) =>
         Launch(() => Kernels.ElementwiseLoss(kind, Read(yTrue), Read(yPred), Write(values), parameter));

@@ -303,4 +303,38 @@ public interface IKernels
 
     /// <summary>The metric's value from the counts: one value per threshold (precision, recall) or one area (AUC).</summary>
     void ConfusionResult(ConfusionRatio ratio, float[] tp, float[] fp, float[] tn, float[] fn, float[] result);
+    // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
+
+    /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>
+    void RmspropUpdate(float[] variable, float[] gradient, float[] velocity, float[]? momentum, float[]? averageGradient, float learningRate, float rho, float oneMinusRho, float momentumCoefficient, float epsilon);
+
+    /// <summary>Keras 3's Adagrad: a ← a + g², θ ← θ − lr·g/√(a + ε).</summary>
+    void AdagradUpdate(float[] variable, float[] gradient, float[] accumulator, float learningRate, float epsilon);
+
+    /// <summary>Keras 3's Adadelta: E[g²] ← ρE[g²] + (1−ρ)g², Δ = −√(E[Δ²] + ε)·g/√(E[g²] + ε), E[Δ²] ← ρE[Δ²] + (1−ρ)Δ², θ ← θ + lr·Δ.</summary>
+    void AdadeltaUpdate(float[] variable, float[] gradient, float[] accumulatedGrad, float[] accumulatedDeltaVar, float learningRate, float rho, float oneMinusRho, float epsilon);
+
+    /// <summary>Keras 3's Adamax: m ← m + (g − m)(1 − β1), u ← max(β2·u, |g|), θ ← θ − lr·m/((1 − β1^t)(u + ε)).</summary>
+    void AdamaxUpdate(float[] variable, float[] gradient, float[] m, float[] u, float learningRate, float oneMinusBeta1, float beta2, float oneMinusBeta1Power, float epsilon);
+
+    /// <summary>Keras 3's Nadam: m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2), m̂ = u_{t+1}·m/(1 − Πu_{t+1}) + (1 − u_t)·g/(1 − Πu_t), v̂ = v/(1 − β2^t), θ ← θ − m̂·lr/(√v̂ + ε).</summary>
+    void NadamUpdate(float[] variable, float[] gradient, float[] m, float[] v, float learningRate, float beta1, float beta2, float uT, float uT1, float uProductT, float uProductT1, float beta2Power, float epsilon);
+
+    /// <summary>Keras 3's Lion: θ ← θ − lr·sign(β1·m + (1 − β1)·g), then m ← β2·m + (1 − β2)·g.</summary>
+    void LionUpdate(float[] variable, float[] gradient, float[] m, float learningRate, float beta1, float beta2);
+
+    /// <summary>Keras 3's decoupled weight decay, applied before the update: θ ← θ − θ·wd·lr.</summary>
+    void DecayWeights(float[] variable, float weightDecay, float learningRate);
+
+    /// <summary>Keras 3's per-variable <c>clipnorm</c>: clipped = g·c / max(‖g‖₂, c) (‖g‖₂ taken as 0 for an all-zero g).</summary>
+    void ClipByNorm(float[] gradient, float[] clipped, float clipnorm);
+
+    /// <summary>Keras 3's <c>clipvalue</c>: clipped = clip(g, −c, c).</summary>
+    void ClipByValue(float[] gradient, float[] clipped, float clipvalue);
+
+    /// <summary>Keras 3's <c>clip_by_global_norm</c> for one gradient, given Σ‖g_i‖² over all of them in <paramref name="squaredNorm"/>[0]: clipped = g·c·min(1/n, 1/c) with n = √Σ, NaN when n is not finite.</summary>
+    void ScaleByGlobalNorm(float[] gradient, float[] squaredNorm, float clipnorm, float[] clipped);
+
+    /// <summary>Keras 3's EMA of weights: average ← momentum·average + (1 − momentum)·θ.</summary>
+    void EmaUpdate(float[] average, float[] variable, float momentum);
 }

@@ -140,5 +140,18 @@ public static class KernelProfiler
             Time(nameof(AxisNormalizeGrad), () => inner.AxisNormalizeGrad(dy, variance, dx, outer, c, inner2, eps, invert));
         public void ConfusionUpdate(float[] t, float[] p, float[]? w, float[] th, float[] tp, float[] fp, float[] tn, float[] fn) => Time(nameof(ConfusionUpdate), () => inner.ConfusionUpdate(t, p, w, th, tp, fp, tn, fn));
         public void ConfusionResult(ConfusionRatio r, float[] tp, float[] fp, float[] tn, float[] fn, float[] result) => Time(nameof(ConfusionResult), () => inner.ConfusionResult(r, tp, fp, tn, fn, result));
+
+        // optimizers (issue 17)
+        public void RmspropUpdate(float[] variable, float[] gradient, float[] velocity, float[]? momentum, float[]? averageGradient, float learningRate, float rho, float oneMinusRho, float momentumCoefficient, float epsilon) => Time(nameof(RmspropUpdate), () => inner.RmspropUpdate(variable, gradient, velocity, momentum, averageGradient, learningRate, rho, oneMinusRho, momentumCoefficient, epsilon));
+        public void AdagradUpdate(float[] variable, float[] gradient, float[] accumulator, float learningRate, float epsilon) => Time(nameof(AdagradUpdate), () => inner.AdagradUpdate(variable, gradient, accumulator, learningRate, epsilon));
+        public void AdadeltaUpdate(float[] variable, float[] gradient, float[] accumulatedGrad, float[] accumulatedDeltaVar, float learningRate, float rho, float oneMinusRho, float epsilon) => Time(nameof(AdadeltaUpdate), () => inner.AdadeltaUpdate(variable, gradient, accumulatedGrad, accumulatedDeltaVar, learningRate, rho, oneMinusRho, epsilon));
+        public void AdamaxUpdate(float[] variable, float[] gradient, float[] m, float[] u, float learningRate, float oneMinusBeta1, float beta2, float oneMinusBeta1Power, float epsilon) => Time(nameof(AdamaxUpdate), () => inner.AdamaxUpdate(variable, gradient, m, u, learningRate, oneMinusBeta1, beta2, oneMinusBeta1Power, epsilon));
+        public void NadamUpdate(float[] variable, float[] gradient, float[] m, float[] v, float learningRate, float beta1, float beta2, float uT, float uT1, float uProductT, float uProductT1, float beta2Power, float epsilon) => Time(nameof(NadamUpdate), () => inner.NadamUpdate(variable, gradient, m, v, learningRate, beta1, beta2, uT, uT1, uProductT, uProductT1, beta2Power, epsilon));
+        public void LionUpdate(float[] variable, float[] gradient, float[] m, float learningRate, float beta1, float beta2) => Time(nameof(LionUpdate), () => inner.LionUpdate(variable, gradient, m, learningRate, beta1, beta2));
+        public void DecayWeights(float[] variable, float weightDecay, float learningRate) => Time(nameof(DecayWeights), () => inner.DecayWeights(variable, weightDecay, learningRate));
+        public void ClipByNorm(float[] gradient, float[] clipped, float clipnorm) => Time(nameof(ClipByNorm), () => inner.ClipByNorm(gradient, clipped, clipnorm));
+        public void ClipByValue(float[] gradient, float[] clipped, float clipvalue) => Time(nameof(ClipByValue), () => inner.ClipByValue(gradient, clipped, clipvalue));
+        public void ScaleByGlobalNorm(float[] gradient, float[] squaredNorm, float clipnorm, float[] clipped) => Time(nameof(ScaleByGlobalNorm), () => inner.ScaleByGlobalNorm(gradient, squaredNorm, clipnorm, clipped));
+        public void EmaUpdate(float[] average, float[] variable, float momentum) => Time(nameof(EmaUpdate), () => inner.EmaUpdate(average, variable, momentum));
     }
 }

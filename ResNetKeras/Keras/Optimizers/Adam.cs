@@ -3,14 +3,31 @@ using ResNetKeras.Engine;
 namespace ResNetKeras.Keras;
 
 /// <summary>
-/// <c>keras.optimizers.Adam</c> (defaults lr 0.001, β1 0.9, β2 0.999, ε 1e-7): α_t = lr·√(1−β2^t)/(1−β1^t),
+/// <c>keras.optimizers.Adam</c> (defaults lr 0.001, β1 0.9, β2 0.999, ε 1e-7; Keras 3's base options): α_t = lr·√(1−β2^t)/(1−β1^t),
 /// m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2), θ ← θ − α_t·m/(√v + ε), in float32 as TensorFlow's ApplyAdam.
 /// </summary>
 public sealed class Adam : Optimizer
 {
     /// <summary>Keras's signature with its defaults.</summary>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false, string name = "Adam")
-        : base(name, learningRate)
+    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, string name = "Adam")
+        : base(name, learningRate, null, new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
+    {
+        Init(beta1, beta2, epsilon, amsgrad);
+    }
+
+    /// <summary>Keras's signature with a learning-rate schedule evaluated at each step.</summary>
+    public Adam(LearningRateSchedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+        double? weightDecay = null, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null,
+        bool useEma = false, double emaMomentum = 0.99, int? emaOverwriteFrequency = null, string name = "Adam")
+        : base(name, 0, learningRate ?? throw new ArgumentNullException(nameof(learningRate)),
+            new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
+    {
+        Init(beta1, beta2, epsilon, amsgrad);
+    }
+
+    private void Init(double beta1, double beta2, double epsilon, bool amsgrad)
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received beta_1={beta1}.", nameof(beta1));
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received beta_2={beta2}.", nameof(beta2));
@@ -22,13 +39,13 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>β1.</summary>
-    public double Beta1 { get; }
+    public double Beta1 { get; private set; }
     /// <summary>β2.</summary>
-    public double Beta2 { get; }
+    public double Beta2 { get; private set; }
     /// <summary>ε.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get; private set; }
     /// <summary>Whether AMSGrad's running maximum of v is used.</summary>
-    public bool Amsgrad { get; }
+    public bool Amsgrad { get; private set; }
 
     /// <inheritdoc/>
     protected override string[] SlotNames => Amsgrad ? ["m", "v", "vhat"] : ["m", "v"];
@@ -46,14 +63,14 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    public override Dictionary<string, object?> GetConfig() => new()
+    public override Dictionary<string, object?> GetConfig()
     {
-        ["name"] = Name,
-        ["learning_rate"] = LearningRate,
-        ["decay"] = 0.0,
-        ["beta_1"] = Beta1,
-        ["beta_2"] = Beta2,
-        ["epsilon"] = Epsilon,
-        ["amsgrad"] = Amsgrad,
-    };
+        var c = BaseConfig();
+        c["decay"] = 0.0;
+        c["beta_1"] = Beta1;
+        c["beta_2"] = Beta2;
+        c["epsilon"] = Epsilon;
+        c["amsgrad"] = Amsgrad;
+        return c;
+    }
 }

@@ -4,7 +4,8 @@ namespace ResNetKeras.Keras;
 
 /// <summary>
 /// <c>model.compile_from_config</c> for Keras 3's <c>compile_config</c> and tf.keras 2.x's <c>training_config</c>:
-/// the optimizer (Adam or SGD; anything this library would silently ignore is refused), the loss and the metrics.
+/// the optimizer (any of <see cref="Optimizers.Deserialize"/>; loss scaling, gradient accumulation and tf.keras's decay, which
+/// this library would silently ignore, are refused), the loss and the metrics.
 /// </summary>
 internal static class CompileConfigReader
 {
@@ -60,32 +61,19 @@ internal static class CompileConfigReader
     private static Optimizer Optimizer(JsonElement o, string source)
     {
         if (o.ValueKind == JsonValueKind.String)
-            return o.GetString()!.ToLowerInvariant() switch
-            {
-                "adam" => new Adam(),
-                "sgd" => new SGD(),
-                var s => throw new InvalidDataException($"{source}: optimizer '{s}' is not supported; expected Adam or SGD (or load with compile: false)."),
-            };
-        string cls = o.TryGetProperty("class_name", out var cn) ? cn.GetString()! : throw new InvalidDataException($"{source}: the optimizer config has no class_name.");
-        var c = o.TryGetProperty("config", out var cc) && cc.ValueKind == JsonValueKind.Object ? cc : default;
-        bool has = c.ValueKind == JsonValueKind.Object;
-        foreach (var key in new[] { "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps" })
-            if (has && c.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null && !(key == "weight_decay" && v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0))
-                throw new InvalidDataException($"{source}: optimizer {cls} has {key}={v.GetRawText()}, which this library does not implement (load with compile: false).");
-        if (has && c.TryGetProperty("use_ema", out var ema) && ema.ValueKind == JsonValueKind.True)
-            throw new InvalidDataException($"{source}: optimizer {cls} has use_ema=true, which this library does not implement (load with compile: false).");
-        if (has && c.TryGetProperty("decay", out var decay) && decay.ValueKind == JsonValueKind.Number && decay.GetDouble() != 0)
-            throw new InvalidDataException($"{source}: optimizer {cls} has decay={decay.GetRawText()}, which this library does not implement (load with compile: false).");
-        if (has && c.TryGetProperty("learning_rate", out var lr) && lr.ValueKind == JsonValueKind.Object)
-            throw new InvalidDataException($"{source}: optimizer {cls} has a learning-rate schedule ({lr.GetRawText()}); only a constant learning rate is supported (load with compile: false).");
-        double Get(string k, double d) => has && c.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : d;
-        bool B(string k) => has && c.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.True;
-        string? name = has && c.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-        return cls switch
         {
-            "Adam" => new Adam(Get("learning_rate", 0.001), Get("beta_1", 0.9), Get("beta_2", 0.999), Get("epsilon", 1e-7), B("amsgrad"), name ?? "Adam"),
-            "SGD" => new SGD(Get("learning_rate", 0.01), Get("momentum", 0), B("nesterov"), name ?? "SGD"),
-            _ => throw new InvalidDataException($"{source}: optimizer '{cls}' is not supported; expected Adam or SGD (or load with compile: false)."),
-        };
+            try { return Optimizers.Get(o.GetString()!); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{source}: {e.Message} (or load with compile: false).", e); }
+        }
+        string cls = o.TryGetProperty("class_name", out var cn) ? cn.GetString()! : throw new InvalidDataException($"{source}: the optimizer config has no class_name.");
+        var c = o.TryGetProperty("config", out var cc) && cc.ValueKind == JsonValueKind.Object ? cc : JsonDocument.Parse("{}").RootElement;
+        foreach (var key in new[] { "loss_scale_factor", "gradient_accumulation_steps" })
+            if (c.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null)
+                throw new InvalidDataException($"{source}: optimizer {cls} has {key}={v.GetRawText()}, which this library does not implement (load with compile: false).");
+        if (c.TryGetProperty("decay", out var decay) && decay.ValueKind == JsonValueKind.Number && decay.GetDouble() != 0)
+            throw new InvalidDataException($"{source}: optimizer {cls} has decay={decay.GetRawText()}, which this library does not implement (load with compile: false).");
+        try { return Optimizers.Deserialize(cls, c); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{source}: optimizer {cls}: {e.Message} (or load with compile: false).", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message} (or load with compile: false).", e); }
     }
 }

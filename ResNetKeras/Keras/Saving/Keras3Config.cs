@@ -153,36 +153,14 @@ internal static partial class Keras3Config
         };
     }
 
-    /// <summary>Keras 3's optimizer config: the base optimizer's keys (all unset here) followed by the optimizer's own.</summary>
+    /// <summary>
+    /// Keras 3's optimizer config: the optimizer's own <c>get_config</c> (base keys, then its own; a schedule serialized),
+    /// without the tf.keras 2.x <c>decay</c> key that Adam and SGD also write for the legacy HDF5 file.
+    /// </summary>
     private static Dictionary<string, object?> OptimizerConfig(Optimizer o)
     {
-        var c = new Dictionary<string, object?>
-        {
-            ["name"] = o.Name,
-            ["learning_rate"] = o.LearningRate,
-            ["weight_decay"] = null,
-            ["clipnorm"] = null,
-            ["global_clipnorm"] = null,
-            ["clipvalue"] = null,
-            ["use_ema"] = false,
-            ["ema_momentum"] = 0.99,
-            ["ema_overwrite_frequency"] = null,
-            ["loss_scale_factor"] = null,
-            ["gradient_accumulation_steps"] = null,
-        };
-        switch (o)
-        {
-            case Adam a:
-                c["beta_1"] = a.Beta1;
-                c["beta_2"] = a.Beta2;
-                c["epsilon"] = a.Epsilon;
-                c["amsgrad"] = a.Amsgrad;
-                break;
-            case SGD s:
-                c["momentum"] = s.Momentum;
-                c["nesterov"] = s.Nesterov;
-                break;
-        }
+        var c = o.GetConfig();
+        c.Remove("decay");
         return c;
     }
 

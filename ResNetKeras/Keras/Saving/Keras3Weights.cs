@@ -9,7 +9,8 @@ namespace ResNetKeras.Keras;
 /// <c>layers/&lt;key&gt;/vars/&lt;i&gt;</c> per layer and <c>optimizer/vars/&lt;i&gt;</c>. A layer's key is its class name in
 /// snake case, numbered <c>_1</c>, <c>_2</c>, ... in layer order, not its name, so files match between two builds of
 /// the same architecture. The optimizer's variables are iterations (int64), learning rate (float32), then each
-/// trainable variable's momentum and velocity in turn (Adam; AMSGrad's velocity maxima after all of those).
+/// trainable variable's momentum and velocity in turn (Adam; AMSGrad's velocity maxima after all of those); EMA averages
+/// come before the slots, a schedule has no learning-rate variable, and Nadam's momentum product follows the slots.
 /// </summary>
 internal static class Keras3Weights
 {
@@ -56,12 +57,14 @@ internal static class Keras3Weights
     /// <summary>The optimizer's variables as Keras 3 lists them (slots exist only after the first update or a load).</summary>
     private static List<NDArray> OptimizerValues(Model model, Optimizer opt)
     {
-        var values = new List<NDArray>
+        var values = new List<NDArray> { new NDArray(new long[] { opt.Iterations }, Array.Empty<int>()) };
+        // Keras 3 keeps a float learning rate as a variable; a schedule is config only.
+        if (opt.LearningRateSchedule is null) values.Add(NDArray.Scalar((float)opt.LearningRate));
+        if (opt.SlotVariables.Count > 0)
         {
-            new NDArray(new long[] { opt.Iterations }, Array.Empty<int>()),
-            NDArray.Scalar((float)opt.LearningRate),
-        };
-        if (opt.SlotVariables.Count > 0) values.AddRange(OrderedSlots(model, opt).Select(v => v.Numpy()));
+            values.AddRange(OrderedSlots(model, opt).Select(v => v.Numpy()));
+            values.AddRange(opt.Keras3ExtraValues());
+        }
         return values;
     }
 
@@ -69,13 +72,23 @@ internal static class Keras3Weights
     internal static List<Variable> OrderedSlots(Model model, Optimizer opt)
     {
         var byName = opt.SlotVariables.ToDictionary(v => v.Name);
+        var trainable = model.TrainableWeights;
+        if (opt is not (Adam or SGD))
+        {
+            // The other optimizers create their slots in Keras 3's order already (EMA averages, then each
+            // add_optimizer_variables call), over the trainable weights in the model's order.
+            var own = opt.SlotVariables.ToList();
+            int perVariable = trainable.Count == 0 ? 0 : own.Count / trainable.Count;
+            if (own.Count != perVariable * trainable.Count)
+                throw new InvalidOperationException($"{opt.Name} has {own.Count} slot variables, which is not a whole number per trainable weight ({trainable.Count}).");
+            return own;
+        }
         var (interleaved, after) = opt switch
         {
             Adam a => (new[] { "m", "v" }, a.Amsgrad ? new[] { "vhat" } : []),
             SGD s => (s.Momentum > 0 ? new[] { "momentum" } : [], Array.Empty<string>()),
             _ => throw new NotSupportedException($"Keras 3 weights: optimizer {opt.GetType().Name} has no known Keras 3 variable order."),
         };
-        var trainable = model.TrainableWeights;
         Variable Slot(Variable v, string kind)
         {
             string baseName = v.Name.EndsWith(":0", StringComparison.Ordinal) ? v.Name[..^2] : v.Name;
@@ -84,6 +97,7 @@ internal static class Keras3Weights
                 : throw new InvalidOperationException($"{opt.Name}: no '{kind}' slot for variable '{v.Name}'; the optimizer was built for other variables than the model's trainable weights.");
         }
         var result = new List<Variable>();
+        if (opt.UseEma) foreach (var v in trainable) result.Add(Slot(v, "average"));
         foreach (var v in trainable) foreach (var kind in interleaved) result.Add(Slot(v, kind));
         foreach (var kind in after) foreach (var v in trainable) result.Add(Slot(v, kind));
         if (result.Count != opt.SlotVariables.Count)
@@ -122,24 +136,31 @@ internal static class Keras3Weights
         {
             var g = root.Group("optimizer/vars");
             int count = g.Keys.Count;
-            if (count > 2)
+            bool hasLr = opt.LearningRateSchedule is null;
+            int first = hasLr ? 2 : 1;
+            int extras = 0;
+            if (count > first)
             {
                 opt.Build(model.TrainableWeights);
                 slots = OrderedSlots(model, opt);
+                extras = opt.Keras3ExtraValues().Count;
             }
-            int expected = 2 + (slots?.Count ?? 0);
+            int expected = first + (slots?.Count ?? 0) + extras;
             if (count != expected)
-                throw new InvalidDataException($"{source}: 'optimizer/vars' has {count} variables; the model's {opt.Name} expects {expected} (iterations, learning rate and {slots?.Count ?? 0} slot variables for {model.TrainableWeights.Count} trainable weights).");
+                throw new InvalidDataException($"{source}: 'optimizer/vars' has {count} variables; the model's {opt.Name} expects {expected} (iterations{(hasLr ? ", learning rate" : "")} and {slots?.Count ?? 0} slot variables for {model.TrainableWeights.Count} trainable weights{(extras > 0 ? $", then {extras} more" : "")}).");
             iterations = ReadChecked(g, "0", [], DType.Int64, $"{source}: optimizer iterations");
-            learningRate = ReadChecked(g, "1", [], DType.Float32, $"{source}: optimizer learning rate");
+            if (hasLr) learningRate = ReadChecked(g, "1", [], DType.Float32, $"{source}: optimizer learning rate");
             for (int i = 0; slots is not null && i < slots.Count; i++)
-                assignments.Add((slots[i], ReadChecked(g, (i + 2).ToString(), slots[i].Shape, DType.Float32, $"{source}: optimizer variable {i + 2} ({slots[i].Name})")));
+                assignments.Add((slots[i], ReadChecked(g, (i + first).ToString(), slots[i].Shape, DType.Float32, $"{source}: optimizer variable {i + first} ({slots[i].Name})")));
+            // Nadam's momentum product follows from the iterations; it is only checked to be a float32 scalar.
+            for (int i = 0; slots is not null && i < extras; i++)
+                ReadChecked(g, (first + slots.Count + i).ToString(), [], DType.Float32, $"{source}: optimizer variable {first + slots.Count + i}");
         }
         foreach (var (v, value) in assignments) v.Assign(value);
         if (opt is not null && iterations is not null)
         {
             opt.Iterations = (long)iterations.GetFlat(0);
-            opt.LearningRate = learningRate!.GetFlat(0);
+            if (learningRate is not null) opt.LearningRate = learningRate.GetFlat(0);
         }
     }
 

@@ -206,6 +206,7 @@ public abstract partial class Trainer
             if (StopTraining) break;
             onEpochEnd?.Invoke();
         }
+        if (epochs > 0) Optimizer!.FinalizeVariableValues(TrainableVariables); // Keras 3's fit: EMA weights replace the trained ones (no-op without use_ema)
         foreach (var c in list) c.OnTrainEnd(epochLogs);
         return history;
     }
