@@ -27,6 +27,21 @@ public static class Losses
         return (byClass, classOf);
     }
 
+    /// <summary>
+    /// The common case without scanning the assembly: a function name whose PascalCase is the class name
+    /// (<c>categorical_crossentropy</c> → <c>CategoricalCrossentropy</c>) or the class name itself.
+    /// </summary>
+    private static Func<IReadOnlyDictionary<string, object?>, Loss>? Direct(string identifier)
+    {
+        string pascal = string.Concat(identifier.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        var type = typeof(Loss).Assembly.GetType($"{typeof(Loss).Namespace}.{pascal}");
+        if (type is null || !type.IsSubclassOf(typeof(Loss)) || type.IsAbstract || !type.IsPublic) return null;
+        bool named = pascal == identifier || (type.GetCustomAttribute<KerasIdentifiersAttribute>()?.Identifiers.Contains(identifier) ?? false);
+        var fromConfig = type.GetMethod("FromConfig", BindingFlags.Public | BindingFlags.Static, [typeof(IReadOnlyDictionary<string, object?>)]);
+        if (!named || fromConfig is null || !typeof(Loss).IsAssignableFrom(fromConfig.ReturnType)) return null;
+        return config => (Loss)fromConfig.Invoke(null, [config])!;
+    }
+
     /// <summary>Every identifier <see cref="Get"/> accepts, function names first.</summary>
     public static IReadOnlyList<string> Identifiers =>
         Registry.Value.ClassOf.Keys.OrderBy(k => char.IsUpper(k[0])).ThenBy(k => k, StringComparer.Ordinal).ToList();
@@ -40,6 +55,7 @@ public static class Losses
     {
         Loss loss => loss,
         null => throw new ArgumentNullException(nameof(identifier), "Could not interpret loss identifier: None."),
+        string s when Direct(s) is { } make => make(new Dictionary<string, object?>()),
         string s when Registry.Value.ClassOf.TryGetValue(s, out var cls) => Registry.Value.ByClass[cls](new Dictionary<string, object?>()),
         string s => throw new ArgumentException($"Could not interpret loss identifier: '{s}'. Expected one of {string.Join(", ", Identifiers)}, or a Loss instance.", nameof(identifier)),
         _ => throw new ArgumentException($"Could not interpret loss identifier: {identifier} (of type {identifier.GetType().Name}). Expected a string or a Loss instance.", nameof(identifier)),
