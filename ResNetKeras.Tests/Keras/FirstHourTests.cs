@@ -34,6 +34,34 @@ public sealed class FirstHourTests
     }
 
     [TestMethod]
+    public void IssueSnippet_GeluSigmoidClassifier_WithAdamWAndAuc()
+    {
+        Backend.SetRandomSeed(7);
+        var (x, y) = Circle(400, 11);
+        // The issue's lines, verbatim.
+        var bin = new Sequential([new InputLayer(shape: [2]), new Dense(8, activation: "gelu"), new Dense(1, activation: "sigmoid")]);
+        bin.Compile(optimizer: new AdamW(learningRate: 1e-2, weightDecay: 1e-4), loss: "binary_crossentropy", metrics: ["accuracy", new AUC()]);
+        var h = bin.Fit(x, y, batchSize: 32, epochs: 30, verbose: 0, seed: 1).HistoryData;
+        Assert.IsTrue(h["auc"][^1] > 0.9, $"auc {h["auc"][^1]}");
+        Assert.IsTrue(h["accuracy"][^1] > 0.85, $"accuracy {h["accuracy"][^1]}");
+    }
+
+    private static (NDArray X, NDArray Y) Circle(int n, uint seed)
+    {
+        var rng = new RandomState(seed);
+        var x = NDArray.Zeros([n, 2]);
+        var y = NDArray.Zeros([n, 1]);
+        for (int i = 0; i < n; i++)
+        {
+            double a = rng.Uniform(-1, 1), b = rng.Uniform(-1, 1);
+            x.SetValue(a, i, 0);
+            x.SetValue(b, i, 1);
+            y.SetValue(a * a + b * b < 0.5 ? 1 : 0, i, 0);
+        }
+        return (x, y);
+    }
+
+    [TestMethod]
     public void Regression_WithMse_FitsALinearTarget()
     {
         Backend.SetRandomSeed(6);
