@@ -13,10 +13,15 @@ public sealed partial class ModelCheckpoint : Callback, IRestorableState
 {
     private readonly bool max;
     private double best;
+    private int currentEpoch, batchesSinceSave;
 
-    /// <summary>Keras's signature with its defaults.</summary>
+    /// <summary>
+    /// Keras's signature with its defaults. <paramref name="saveFreq"/>: "epoch" (default) or a number of batches, after
+    /// which the model is saved with <c>{epoch}</c> and <c>{batch}</c> in the path; <paramref name="initialValueThreshold"/>:
+    /// the value the monitor must beat before the first save with <paramref name="saveBestOnly"/>.
+    /// </summary>
     public ModelCheckpoint(string filepath, string monitor = "val_loss", int verbose = 0, bool saveBestOnly = false,
-        bool saveWeightsOnly = false, string mode = "auto", TextWriter? output = null)
+        bool saveWeightsOnly = false, string mode = "auto", TextWriter? output = null, object? saveFreq = null, double? initialValueThreshold = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(filepath);
         Filepath = filepath;
@@ -30,8 +35,32 @@ public sealed partial class ModelCheckpoint : Callback, IRestorableState
             mode = "auto";
         }
         max = ResolveMax(mode, monitor, nameof(ModelCheckpoint), fmeasureIsMax: true);
-        best = max ? double.NegativeInfinity : double.PositiveInfinity;
+        best = initialValueThreshold ?? (max ? double.NegativeInfinity : double.PositiveInfinity);
+        InitialValueThreshold = initialValueThreshold;
+        SaveFreq = saveFreq switch
+        {
+            null or "epoch" => 0,
+            int n when n > 0 => n,
+            _ => throw new ArgumentException($"Unrecognized save_freq: {saveFreq}. Expected save_freq are 'epoch' or integer values", nameof(saveFreq)),
+        };
         Output = output ?? Console.Out;
+    }
+
+    /// <summary>Batches between saves, or 0 for once per epoch (<c>save_freq="epoch"</c>).</summary>
+    public int SaveFreq { get; }
+
+    /// <summary>The initial best value of the monitor (<c>initial_value_threshold</c>), if given.</summary>
+    public double? InitialValueThreshold { get; }
+
+    /// <inheritdoc/>
+    public override void OnEpochBegin(int epoch, Dictionary<string, double> logs) => currentEpoch = epoch;
+
+    /// <inheritdoc/>
+    public override void OnTrainBatchEnd(int batch, Dictionary<string, double> logs)
+    {
+        if (SaveFreq == 0 || ++batchesSinceSave < SaveFreq) return;
+        batchesSinceSave = 0;
+        Save(currentEpoch, batch, logs);
     }
 
     /// <summary>Path template.</summary>
@@ -56,7 +85,12 @@ public sealed partial class ModelCheckpoint : Callback, IRestorableState
     /// <inheritdoc/>
     public override void OnEpochEnd(int epoch, Dictionary<string, double> logs)
     {
-        string path = FormatPath(Filepath, epoch, logs);
+        if (SaveFreq == 0) Save(epoch, null, logs);
+    }
+
+    private void Save(int epoch, int? batch, Dictionary<string, double> logs)
+    {
+        string path = FormatPath(Filepath, epoch, logs, batch);
         string label = EpochLabel(epoch);
         if (SaveBestOnly)
         {
@@ -94,8 +128,11 @@ public sealed partial class ModelCheckpoint : Callback, IRestorableState
     [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")]
     private static partial Regex Field();
 
-    /// <summary>Python's <c>str.format(epoch=epoch + 1, **logs)</c> for the specs Keras users write (<c>03d</c>, <c>.4f</c>, <c>.2e</c>, none).</summary>
-    public static string FormatPath(string template, int epoch, IReadOnlyDictionary<string, double> logs)
+    /// <summary>
+    /// Python's <c>str.format(epoch=epoch + 1, batch=batch + 1, **logs)</c> for the specs Keras users write (<c>03d</c>,
+    /// <c>.4f</c>, <c>.2e</c>, none); <c>{batch}</c> only for a save within an epoch.
+    /// </summary>
+    public static string FormatPath(string template, int epoch, IReadOnlyDictionary<string, double> logs, int? batch = null)
     {
         return Field().Replace(template, m =>
         {
@@ -104,6 +141,7 @@ public sealed partial class ModelCheckpoint : Callback, IRestorableState
             double value;
             bool isInt = false;
             if (key == "epoch") { value = epoch + 1; isInt = true; }
+            else if (key == "batch" && batch is { } b) { value = b + 1; isInt = true; }
             else if (!TryGetMonitor(logs, key, out value))
                 throw new KeyNotFoundException($"Failed to format this callback filepath: \"{template}\". Reason: '{key}' is not in the logs (available: epoch, {string.Join(", ", logs.Keys)}).");
             return FormatSpec(value, spec, isInt, template);

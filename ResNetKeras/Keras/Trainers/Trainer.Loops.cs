@@ -19,7 +19,8 @@ public abstract partial class Trainer
     /// </summary>
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
-        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null, CancellationToken cancellationToken = default)
+        int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
@@ -33,6 +34,7 @@ public abstract partial class Trainer
         CheckInputShape(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        if (classWeight is not null) sampleWeight = ClassWeights(y, classWeight, sampleWeight);
         if (validationSplit > 0)
         {
             int split = (int)(x.Shape[0] * (1 - validationSplit));
@@ -324,5 +326,29 @@ public abstract partial class Trainer
         CheckInputShape(x.ShapeSpan, nameof(x));
         if (x.Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         return PredictStep(AsFloatBatch(x));
+    }
+
+    /// <summary>
+    /// Keras's <c>class_weight</c>: each training sample weighted by its class's weight (the argmax of a one-hot label,
+    /// else the label's value), times its sample weight when given; the keys must be 0 .. K − 1 as in Keras.
+    /// </summary>
+    private static NDArray ClassWeights(NDArray y, IReadOnlyDictionary<int, double> classWeight, NDArray? sampleWeight)
+    {
+        var keys = classWeight.Keys.Order().ToArray();
+        if (keys.Length == 0 || !keys.SequenceEqual(Enumerable.Range(0, keys.Length)))
+            throw new ArgumentException($"Expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found {{{string.Join(", ", classWeight.Select(kv => $"{kv.Key}: {kv.Value}"))}}}", nameof(classWeight));
+        int n = y.Shape[0];
+        bool oneHot = y.Rank == 2 && y.Shape[1] > 1;
+        var flat = oneHot ? null : y.Reshape(-1);
+        var classes = oneHot ? y.ArgMax(1) : null;
+        var w = NDArray.Zeros([n]);
+        for (int i = 0; i < n; i++)
+        {
+            double label = oneHot ? classes!.GetFlat(i) : Math.Round(flat!.GetFlat(i));
+            if (!classWeight.TryGetValue((int)label, out double cw))
+                throw new ArgumentException($"Invalid `class_weight`: sample {i} has class {label}, which has no weight (classes 0 to {keys.Length - 1}).", nameof(classWeight));
+            w.SetFlat(i, cw * (sampleWeight?.GetFlat(i) ?? 1.0));
+        }
+        return w;
     }
 }
