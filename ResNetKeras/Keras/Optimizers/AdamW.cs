@@ -15,10 +15,7 @@ public sealed class AdamW : Optimizer
         : base(name, learningRate, null, new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
     {
         if (weightDecay is null) throw new ArgumentException("Argument `weight_decay` must be a float. Received: weight_decay=None", nameof(weightDecay));
-        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received: beta_1={beta1}", nameof(beta1));
-        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received: beta_2={beta2}", nameof(beta2));
-        if (!(epsilon >= 0)) throw new ArgumentException($"Invalid value for argument `epsilon`. Expected a non-negative float. Received: epsilon={epsilon}", nameof(epsilon));
-        Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon;
+        (Beta1, Beta2, Epsilon) = CheckMoments(beta1, beta2, epsilon);
         Amsgrad = amsgrad;
     }
 
@@ -29,10 +26,7 @@ public sealed class AdamW : Optimizer
         : base(name, 0, learningRate ?? throw new ArgumentNullException(nameof(learningRate)), new BaseOptions(weightDecay, clipnorm, clipvalue, globalClipnorm, useEma, emaMomentum, emaOverwriteFrequency))
     {
         if (weightDecay is null) throw new ArgumentException("Argument `weight_decay` must be a float. Received: weight_decay=None", nameof(weightDecay));
-        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received: beta_1={beta1}", nameof(beta1));
-        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received: beta_2={beta2}", nameof(beta2));
-        if (!(epsilon >= 0)) throw new ArgumentException($"Invalid value for argument `epsilon`. Expected a non-negative float. Received: epsilon={epsilon}", nameof(epsilon));
-        Beta1 = beta1; Beta2 = beta2; Epsilon = epsilon;
+        (Beta1, Beta2, Epsilon) = CheckMoments(beta1, beta2, epsilon);
         Amsgrad = amsgrad;
     }
 

@@ -95,6 +95,15 @@ public abstract class Optimizer
     /// <summary>Alias of <see cref="LearningRate"/> (<c>optimizer.lr</c>).</summary>
     public double Lr { get => LearningRate; set => LearningRate = value; }
 
+    /// <summary>The Adam family's argument checks (Keras's error texts): β1, β2 in [0, 1), ε ≥ 0.</summary>
+    private protected static (double Beta1, double Beta2, double Epsilon) CheckMoments(double beta1, double beta2, double epsilon)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"Invalid value for argument `beta_1`. Expected a float in [0, 1). Received: beta_1={beta1}", nameof(beta1));
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"Invalid value for argument `beta_2`. Expected a float in [0, 1). Received: beta_2={beta2}", nameof(beta2));
+        if (!(epsilon >= 0)) throw new ArgumentException($"Invalid value for argument `epsilon`. Expected a non-negative float. Received: epsilon={epsilon}", nameof(epsilon));
+        return (beta1, beta2, epsilon);
+    }
+
     /// <summary>Number of updates applied (<c>optimizer.iterations</c>, int64).</summary>
     public long Iterations { get; set; }
 
