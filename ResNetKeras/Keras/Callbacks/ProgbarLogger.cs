@@ -32,6 +32,9 @@ public sealed class ProgbarLogger : Callback
         ArgumentNullException.ThrowIfNull(parameters);
         base.SetParams(parameters);
         verbose = parameters.TryGetValue("verbose", out var v) ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        // Standard output going to a file or pipe: a bar redrawn per batch would become one line per update, so the log
+        // gets Keras's verbose=2 look instead, one line per epoch. An explicit writer or display mode keeps verbose 1.
+        if (verbose == 1 && output is null && dynamicDisplay is null && StdoutRedirected()) verbose = 2;
         epochs = parameters.TryGetValue("epochs", out var e) ? Convert.ToInt32(e, System.Globalization.CultureInfo.InvariantCulture) : 1;
         target = parameters.TryGetValue("steps", out var s) ? Convert.ToInt32(s, System.Globalization.CultureInfo.InvariantCulture) : 1;
     }
@@ -78,6 +81,9 @@ public sealed class ProgbarLogger : Callback
 
     /// <inheritdoc/>
     public override void OnPredictEnd(Dictionary<string, double> logs) => progbar?.Update(target, logs.ToList(), finalize: true);
+
+    /// <summary>Whether standard output is a file or pipe (replaced by tests).</summary>
+    internal static Func<bool> StdoutRedirected { get; set; } = () => Console.IsOutputRedirected;
 
     /// <summary>Seconds source for the bars (tests use a scripted clock).</summary>
     internal Func<double>? Clock { get; set; }

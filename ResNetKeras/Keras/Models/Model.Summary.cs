@@ -10,14 +10,18 @@ public partial class Model
     /// "Connected to" column for graphs with merges, or 65 columns with stops 29/55/65 for a
     /// sequential-like graph; then the parameter totals with thousands separators.
     /// </summary>
-    public void Summary(Action<string>? printFn = null)
+    /// <remarks>
+    /// <paramref name="lineLength"/> and <paramref name="positions"/> are Keras's <c>line_length</c> and <c>positions</c>:
+    /// the total width, and the column stops as fractions of it (all ≤ 1) or as absolute widths.
+    /// </remarks>
+    public void Summary(Action<string>? printFn = null, int? lineLength = null, double[]? positions = null)
     {
         printFn ??= Console.WriteLine;
-        foreach (var line in SummaryLines()) printFn(line);
+        foreach (var line in SummaryLines(lineLength, positions)) printFn(line);
     }
 
     /// <summary>The summary as text, lines ended with \n.</summary>
-    public string SummaryText() => string.Join("\n", SummaryLines()) + "\n";
+    public string SummaryText(int? lineLength = null, double[]? positions = null) => string.Join("\n", SummaryLines(lineLength, positions)) + "\n";
 
     private bool IsSequentialLike()
     {
@@ -27,14 +31,18 @@ public partial class Model
         return Layers.All(l => l.InboundNodes.Count(n => executionOrder.Contains(n)) <= 1);
     }
 
-    private List<string> SummaryLines()
+    private List<string> SummaryLines(int? lineLengthArg = null, double[]? positionsArg = null)
     {
         if (!Built) throw NotBuilt();
         bool sequential = IsSequentialLike();
-        int lineLength = sequential ? 65 : 98;
-        int[] positions = sequential
-            ? [(int)(lineLength * 0.45), (int)(lineLength * 0.85), lineLength]
-            : [(int)(lineLength * 0.33), (int)(lineLength * 0.55), (int)(lineLength * 0.67), lineLength];
+        int lineLength = lineLengthArg ?? (sequential ? 65 : 98);
+        if (lineLength <= 0)
+            throw new ArgumentException($"Invalid value for argument `line_length`. Expected a positive integer. Received: line_length={lineLength}", "lineLength");
+        double[] fractions = positionsArg ?? (sequential ? [0.45, 0.85, 1.0] : [0.33, 0.55, 0.67, 1.0]);
+        if (fractions.Length != (sequential ? 3 : 4))
+            throw new ArgumentException($"Invalid value for argument `positions`: expected {(sequential ? 3 : 4)} column stops for this model; received {fractions.Length}.", "positions");
+        // Keras: stops of at most 1 are fractions of the line length, larger ones absolute widths.
+        int[] positions = fractions[^1] <= 1 ? fractions.Select(p => (int)(lineLength * p)).ToArray() : fractions.Select(p => (int)p).ToArray();
         string[] header = sequential ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
         var lines = new List<string>
         {
