@@ -122,8 +122,9 @@ public sealed class LossTests
         Assert.IsNull(sback.Reduction, "Keras's reduction=None survives");
         Assert.AreEqual(JsonSerializer.Serialize(sc), JsonSerializer.Serialize(sback.GetConfig()));
 
-        var smoothing = Assert.ThrowsExactly<ArgumentException>(() => CategoricalCrossentropy.FromConfig(new Dictionary<string, object?> { ["label_smoothing"] = 0.1 }));
-        StringAssert.Contains(smoothing.Message, "label_smoothing");
+        var smoothing = Assert.ThrowsExactly<ArgumentException>(() => CategoricalCrossentropy.FromConfig(new Dictionary<string, object?> { ["label_smoothing"] = 1.5 }));
+        StringAssert.Contains(smoothing.Message, "label_smoothing=1.5");
+        Assert.AreEqual(0.1, CategoricalCrossentropy.FromConfig(new Dictionary<string, object?> { ["label_smoothing"] = 0.1 }).LabelSmoothing);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Losses.Deserialize("HuberLoss", new Dictionary<string, object?>())).Message, "HuberLoss");
     }
 

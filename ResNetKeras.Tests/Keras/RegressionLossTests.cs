@@ -65,6 +65,23 @@ public abstract class RegressionLossTests
     }
 
     [TestMethod]
+    public void CategoricalLabelSmoothing_KerasDocstring()
+    {
+        // keras.losses.CategoricalCrossentropy docstring: y_true [[0, 1, 0], [0, 0, 1]], y_pred [[.05, .95, 0], [.1, .8, .1]]
+        // gives 1.177; with label_smoothing the targets are y·(1 − s) + s/3, computed here by hand in double.
+        var t = T([0, 1, 0, 0, 0, 1], 2, 3);
+        var p = T([0.05f, 0.95f, 0, 0.1f, 0.8f, 0.1f], 2, 3);
+        Assert.AreEqual(1.177, new CategoricalCrossentropy().Compute(t, p).Item(), 1e-3);
+        double s = 0.2, eps = 1e-7;
+        double[] pv = [0.05, 0.95, 0, 0.1, 0.8, 0.1], tv = [0, 1, 0, 0, 0, 1];
+        double expected = 0;
+        for (int r = 0; r < 2; r++)
+            for (int j = 0; j < 3; j++)
+                expected -= (tv[r * 3 + j] * (1 - s) + s / 3) * Math.Log(Math.Clamp(pv[r * 3 + j], eps, 1 - eps));
+        Assert.AreEqual(expected / 2, new CategoricalCrossentropy(labelSmoothing: s).Compute(t, p).Item(), 1e-5);
+    }
+
+    [TestMethod]
     public void EveryTerm_GradientMatchesFiniteDifferences()
     {
         var rng = new RandomState(8);

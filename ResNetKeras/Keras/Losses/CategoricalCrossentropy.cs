@@ -13,21 +13,30 @@ namespace ResNetKeras.Keras;
 public class CategoricalCrossentropy : Loss
 {
     /// <summary>Creates the loss; <paramref name="fromLogits"/> means y_pred holds logits.</summary>
-    public CategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size", string name = "categorical_crossentropy")
+    public CategoricalCrossentropy(bool fromLogits = false, string? reduction = "sum_over_batch_size", string name = "categorical_crossentropy", double labelSmoothing = 0.0)
         : base(name, reduction)
     {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentException($"Invalid value for argument `label_smoothing`. Expected a float in [0, 1]. Received: label_smoothing={labelSmoothing}", nameof(labelSmoothing));
         FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
     }
+
+    /// <summary>Keras's <c>label_smoothing</c>: targets become y·(1 − s) + s/K over K classes.</summary>
+    public double LabelSmoothing { get; }
+
+    private Tensor Smooth(Tensor yTrue) => LabelSmoothing == 0 ? yTrue
+        : Op.ScaleOffset(yTrue, (float)(1 - LabelSmoothing), (float)(LabelSmoothing / yTrue.Dim(-1)));
 
     /// <summary>Whether y_pred holds logits (<c>from_logits</c>).</summary>
     public bool FromLogits { get; }
 
     /// <inheritdoc/>
     public override Tensor Call(Tensor yTrue, Tensor yPred) =>
-        FromLogits ? Op.SoftmaxCrossEntropyWithLogits(yPred, yTrue) : Op.CategoricalCrossentropy(yPred, yTrue);
+        FromLogits ? Op.SoftmaxCrossEntropyWithLogits(yPred, Smooth(yTrue)) : Op.CategoricalCrossentropy(yPred, Smooth(yTrue));
 
     internal override Tensor? CallOnLogits(Tensor yTrue, Tensor logits) =>
-        FromLogits ? null : Op.SoftmaxCrossEntropyWithLogits(logits, yTrue);
+        FromLogits ? null : Op.SoftmaxCrossEntropyWithLogits(logits, Smooth(yTrue));
 
     internal override void CheckTargets(NDArray y, int[] outputShape, string param)
     {
@@ -40,7 +49,7 @@ public class CategoricalCrossentropy : Loss
     {
         var c = base.GetConfig();
         c["from_logits"] = FromLogits;
-        c["label_smoothing"] = 0.0;
+        c["label_smoothing"] = LabelSmoothing;
         c["axis"] = -1;
         return c;
     }
@@ -49,9 +58,8 @@ public class CategoricalCrossentropy : Loss
     public static CategoricalCrossentropy FromConfig(IReadOnlyDictionary<string, object?> config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ConfigValues.ExpectDefault(config, "label_smoothing", 0.0, nameof(CategoricalCrossentropy));
         ConfigValues.ExpectDefault(config, "axis", -1.0, nameof(CategoricalCrossentropy));
         return new CategoricalCrossentropy(ConfigValues.Bool(config, "from_logits", false), ConfigValues.Reduction(config),
-            ConfigValues.String(config, "name") ?? "categorical_crossentropy");
+            ConfigValues.String(config, "name") ?? "categorical_crossentropy", ConfigValues.Double(config, "label_smoothing", 0.0));
     }
 }
