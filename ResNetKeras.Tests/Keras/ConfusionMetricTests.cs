@@ -68,6 +68,25 @@ public abstract class ConfusionMetricTests
     }
 
     [TestMethod]
+    public void MeanIoU_KerasDocstrings()
+    {
+        using var scope = DeviceRegistry.Use(Device);
+        // keras.metrics.MeanIoU docstring: cm = [[1, 1], [1, 1]], IoU 1/3 per class.
+        var m = new MeanIoU(numClasses: 2);
+        m.UpdateState(T(0, 0, 1, 1), T(0, 1, 0, 1));
+        Assert.AreEqual(0.33333334f, m.Result().Item(), 1e-7f);
+        m.ResetState();
+        // With sample_weight [0.3, 0.3, 0.3, 0.1]: cm = [[0.3, 0.3], [0.3, 0.1]], IoU 0.3/0.9 and 0.1/0.7, mean 0.23809525.
+        m.UpdateState(T(0, 0, 1, 1), T(0, 1, 0, 1), T(0.3f, 0.3f, 0.3f, 0.1f));
+        Assert.AreEqual(0.23809525f, m.Result().Item(), 1e-6f);
+        // A class never seen (class 2 of 3) is left out of the mean.
+        var three = new MeanIoU(numClasses: 3);
+        three.UpdateState(T(0, 1), T(0, 1));
+        Assert.AreEqual(1f, three.Result().Item());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new MeanIoU(numClasses: 1)).Message, "num_classes=1");
+    }
+
+    [TestMethod]
     public void InCompile_ByNameAndAsObjects()
     {
         using var scope = DeviceRegistry.Use(Device);

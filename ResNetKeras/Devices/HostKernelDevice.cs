@@ -414,5 +414,13 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.ConfusionResult(ratio, Read(tp), Read(fp), Read(tn), Read(fn), Write(result)));
 
     /// <inheritdoc/>
+    public void ClassConfusionUpdate(DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage? weights, DeviceStorage matrix, int classes) =>
+        Launch(() => Kernels.ClassConfusionUpdate(Read(yTrue), Read(yPred), ReadOrNull(weights), Update(matrix), classes));
+
+    /// <inheritdoc/>
+    public void MeanIoUResult(DeviceStorage matrix, DeviceStorage result, int classes) =>
+        Launch(() => Kernels.MeanIoUResult(Read(matrix), Write(result), classes));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

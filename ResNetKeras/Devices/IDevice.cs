@@ -242,6 +242,12 @@ public interface IDevice
 
     /// <summary>Precision, recall or an AUC from the counts.</summary>
     void ConfusionResult(ConfusionRatio ratio, DeviceStorage tp, DeviceStorage fp, DeviceStorage tn, DeviceStorage fn, DeviceStorage result);
+
+    /// <summary>Accumulates a class confusion matrix (see <see cref="IKernels.ClassConfusionUpdate"/>).</summary>
+    void ClassConfusionUpdate(DeviceStorage yTrue, DeviceStorage yPred, DeviceStorage? weights, DeviceStorage matrix, int classes);
+
+    /// <summary>MeanIoU from a class confusion matrix.</summary>
+    void MeanIoUResult(DeviceStorage matrix, DeviceStorage result, int classes);
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

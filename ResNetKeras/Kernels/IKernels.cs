@@ -303,6 +303,15 @@ public interface IKernels
 
     /// <summary>The metric's value from the counts: one value per threshold (precision, recall) or one area (AUC).</summary>
     void ConfusionResult(ConfusionRatio ratio, float[] tp, float[] fp, float[] tn, float[] fn, float[] result);
+
+    /// <summary>
+    /// Adds each (true class, predicted class) pair's weight to a (classes × classes) matrix, rows the true class
+    /// (Keras's <c>confusion_matrix</c>); both given as class indices, weights all 1 when null.
+    /// </summary>
+    void ClassConfusionUpdate(float[] yTrue, float[] yPred, float[]? weights, float[] matrix, int classes);
+
+    /// <summary>MeanIoU from a class confusion matrix: the mean over classes with a non-zero denominator of tp/(tp + fp + fn).</summary>
+    void MeanIoUResult(float[] matrix, float[] result, int classes);
     // ------------------------------------------------------------------ optimizers (issue 17): Keras 3's update steps, clipping, weight decay, EMA
 
     /// <summary>Keras 3's RMSprop: v ← ρv + (1−ρ)g²; centered (when <paramref name="averageGradient"/> is given): ḡ ← ρḡ + (1−ρ)g, d = v − ḡ² + ε, else d = v + ε; Δ = lr·g/√d; with <paramref name="momentum"/>: μ ← c·μ + Δ, θ ← θ − μ; else θ ← θ − Δ.</summary>

@@ -139,6 +139,8 @@ public static class KernelProfiler
         public void AxisNormalizeGrad(float[] dy, float[] variance, float[] dx, int outer, int c, int inner2, float eps, bool invert) =>
             Time(nameof(AxisNormalizeGrad), () => inner.AxisNormalizeGrad(dy, variance, dx, outer, c, inner2, eps, invert));
         public void ConfusionUpdate(float[] t, float[] p, float[]? w, float[] th, float[] tp, float[] fp, float[] tn, float[] fn) => Time(nameof(ConfusionUpdate), () => inner.ConfusionUpdate(t, p, w, th, tp, fp, tn, fn));
+        public void ClassConfusionUpdate(float[] t, float[] p, float[]? w, float[] m, int classes) => Time(nameof(ClassConfusionUpdate), () => inner.ClassConfusionUpdate(t, p, w, m, classes));
+        public void MeanIoUResult(float[] m, float[] result, int classes) => Time(nameof(MeanIoUResult), () => inner.MeanIoUResult(m, result, classes));
         public void ConfusionResult(ConfusionRatio r, float[] tp, float[] fp, float[] tn, float[] fn, float[] result) => Time(nameof(ConfusionResult), () => inner.ConfusionResult(r, tp, fp, tn, fn, result));
 
         // optimizers (issue 17)

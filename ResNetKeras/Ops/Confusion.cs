@@ -34,4 +34,28 @@ public static partial class Op
         device.ConfusionResult(ratio, tp.Storage, fp.Storage, tn.Storage, fn.Storage, result.Storage);
         return result;
     }
+
+    /// <summary>Adds (true class, predicted class) pairs, weighted, to a (classes × classes) matrix in place; not recorded.</summary>
+    public static void ClassConfusionUpdate(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor matrix, int classes)
+    {
+        const string op = "ClassConfusionUpdate";
+        OpCheck.NotNull(op, "yTrue", yTrue);
+        OpCheck.NotNull(op, "yPred", yPred);
+        OpCheck.NotNull(op, "matrix", matrix);
+        if (matrix.Size != classes * classes)
+            throw new ArgumentException($"{op}: `matrix` of shape {ShapeUtil.Format(matrix.ShapeSpan)} is not {classes} x {classes}.", nameof(matrix));
+        if (yTrue.Size != yPred.Size || (sampleWeight is not null && sampleWeight.Size != yTrue.Size))
+            throw new ArgumentException($"{op}: expected one predicted class{(sampleWeight is null ? "" : " and one weight")} per true class ({yTrue.Size}); received {yPred.Size}{(sampleWeight is null ? "" : $" and {sampleWeight.Size}")}.", nameof(yPred));
+        var device = OpCheck.SameDevice(op, yTrue, yPred, sampleWeight, matrix);
+        device.ClassConfusionUpdate(yTrue.Storage, yPred.Storage, sampleWeight?.Storage, matrix.Storage, classes);
+    }
+
+    /// <summary>MeanIoU of a class confusion matrix, a 0-d tensor.</summary>
+    public static Tensor MeanIoU(Tensor matrix, int classes)
+    {
+        OpCheck.NotNull("MeanIoU", "matrix", matrix);
+        var result = Tensor.Rent(matrix.Device, [], zeroed: false);
+        matrix.Device.MeanIoUResult(matrix.Storage, result.Storage, classes);
+        return result;
+    }
 }

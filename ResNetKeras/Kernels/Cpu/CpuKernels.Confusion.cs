@@ -71,4 +71,36 @@ public sealed partial class CpuKernels
             default: throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "Unknown confusion ratio.");
         }
     }
+
+    /// <inheritdoc/>
+    public void ClassConfusionUpdate(float[] yTrue, float[] yPred, float[]? weights, float[] matrix, int classes)
+    {
+        for (int i = 0; i < yTrue.Length; i++)
+        {
+            int t = LabelIndex(yTrue[i], classes), p = LabelIndex(yPred[i], classes);
+            // Keras's confusion_matrix rejects out-of-range classes; on a device they are dropped, as a GPU kernel would.
+            if (t < 0 || p < 0) continue;
+            matrix[t * classes + p] += weights?[i] ?? 1f;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void MeanIoUResult(float[] matrix, float[] result, int classes)
+    {
+        float sum = 0, valid = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            float tp = matrix[c * classes + c], row = 0, col = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                row += matrix[c * classes + k];
+                col += matrix[k * classes + c];
+            }
+            float denominator = row + col - tp;
+            if (denominator == 0) continue;
+            sum += tp / denominator;
+            valid++;
+        }
+        result[0] = valid == 0 ? 0f : sum / valid;
+    }
 }
