@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 
 namespace ResNetKeras.Keras;
@@ -63,43 +64,45 @@ internal static class LayerFactory
                     return new ZeroPadding2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), Name());
                 return new ZeroPadding2D(Pair("padding", 1), Name());
             }
-            // ---- issue 17, convolution variants, resizing and normalization layers (kept together for merging) ----
-            case "Conv2D": return Conv2D.FromConfig(new LayerConfigReader(c));
-            case "Conv2DTranspose": return Conv2DTranspose.FromConfig(new LayerConfigReader(c));
-            case "DepthwiseConv2D": return DepthwiseConv2D.FromConfig(new LayerConfigReader(c));
-            case "SeparableConv2D": return SeparableConv2D.FromConfig(new LayerConfigReader(c));
-            case "Conv1D": return Conv1D.FromConfig(new LayerConfigReader(c));
-            case "UpSampling2D": return UpSampling2D.FromConfig(new LayerConfigReader(c));
-            case "Cropping2D": return Cropping2D.FromConfig(new LayerConfigReader(c));
-            case "SpatialDropout2D": return SpatialDropout2D.FromConfig(new LayerConfigReader(c));
-            case "LayerNormalization": return LayerNormalization.FromConfig(new LayerConfigReader(c));
-            case "Resizing": return Resizing.FromConfig(new LayerConfigReader(c));
-            case "RandomFlip": return RandomFlip.FromConfig(new LayerConfigReader(c));
-            case "RandomTranslation": return RandomTranslation.FromConfig(new LayerConfigReader(c));
-            case "RandomRotation": return RandomRotation.FromConfig(new LayerConfigReader(c));
-            case "RandomZoom": return RandomZoom.FromConfig(new LayerConfigReader(c));
-            case "RandomContrast": return RandomContrast.FromConfig(new LayerConfigReader(c));
-            // ---- end of issue 17 convolution block ----
-            // Activation, merge, reshaping and preprocessing layers (issue 17): each layer's own FromConfig.
-            case "ReLU": return ReLU.FromConfig(ConfigValues.FromJson(c));
-            case "LeakyReLU": return LeakyReLU.FromConfig(ConfigValues.FromJson(c));
-            case "ELU": return ELU.FromConfig(ConfigValues.FromJson(c));
-            case "PReLU": return PReLU.FromConfig(ConfigValues.FromJson(c));
-            case "Softmax": return Softmax.FromConfig(ConfigValues.FromJson(c));
-            case "Concatenate": return Concatenate.FromConfig(ConfigValues.FromJson(c));
-            case "Multiply": return Multiply.FromConfig(ConfigValues.FromJson(c));
-            case "Subtract": return Subtract.FromConfig(ConfigValues.FromJson(c));
-            case "Average": return Average.FromConfig(ConfigValues.FromJson(c));
-            case "Maximum": return Maximum.FromConfig(ConfigValues.FromJson(c));
-            case "Minimum": return Minimum.FromConfig(ConfigValues.FromJson(c));
-            case "Reshape": return Reshape.FromConfig(ConfigValues.FromJson(c));
-            case "Permute": return Permute.FromConfig(ConfigValues.FromJson(c));
-            case "RepeatVector": return RepeatVector.FromConfig(ConfigValues.FromJson(c));
-            case "Rescaling": return Rescaling.FromConfig(ConfigValues.FromJson(c));
-            case "Normalization": return Normalization.FromConfig(ConfigValues.FromJson(c));
             default:
+                if (WithFromConfig.Value.TryGetValue(className, out var fromConfig)) return fromConfig(c);
                 if (CustomObjects.Find(className) is { } custom) return CustomObjects.Create(custom, ConfigValues.FromJson(c));
-                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: InputLayer, IdentityShortcut, Conv2D, Dense, BatchNormalization, Activation, Add, AveragePooling2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout, ZeroPadding2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv1D, UpSampling2D, Cropping2D, SpatialDropout2D, LayerNormalization, Resizing, RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, ReLU, LeakyReLU, ELU, PReLU, Softmax, Concatenate, Multiply, Subtract, Average, Maximum, Minimum, Reshape, Permute, RepeatVector, Rescaling, Normalization. If it is your own Layer subclass, mark it [RegisterKerasSerializable] or pass it to Models.LoadModel(path, customObjects: new() {{ [\"{className}\"] = typeof({className}) }}).");
+                throw new InvalidDataException($"model config: unknown layer class '{className}'. Supported: {string.Join(", ", InlineClasses.Concat(WithFromConfig.Value.Keys.Order(StringComparer.Ordinal)))}. If it is your own Layer subclass, mark it [RegisterKerasSerializable] or pass it to Models.LoadModel(path, customObjects: new() {{ [\"{className}\"] = typeof({className}) }}).");
+        }
+    }
+
+    /// <summary>The classes this switch builds itself (the tutorial's layers, older than the per-layer FromConfig).</summary>
+    private static readonly string[] InlineClasses =
+        ["InputLayer", "IdentityShortcut", "Dense", "BatchNormalization", "Activation", "Add", "AveragePooling2D", "MaxPooling2D",
+         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout", "ZeroPadding2D"];
+
+    /// <summary>
+    /// Every other library layer, found by its static <c>FromConfig</c> (taking a <see cref="LayerConfigReader"/> or the
+    /// config as a dictionary), so adding a layer is one file: no case to add here.
+    /// </summary>
+    private static readonly Lazy<Dictionary<string, Func<JsonElement, Layer>>> WithFromConfig = new(() =>
+    {
+        var found = new Dictionary<string, Func<JsonElement, Layer>>();
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        foreach (var type in typeof(Layer).Assembly.GetTypes())
+        {
+            if (!type.IsSubclassOf(typeof(Layer)) || type.IsAbstract || !type.IsPublic || InlineClasses.Contains(type.Name)) continue;
+            if (type.GetMethod("FromConfig", flags, [typeof(LayerConfigReader)]) is { } reader && typeof(Layer).IsAssignableFrom(reader.ReturnType))
+                found[type.Name] = c => Invoke(reader, new LayerConfigReader(c));
+            else if (type.GetMethod("FromConfig", flags, [typeof(IReadOnlyDictionary<string, object?>)]) is { } dict && typeof(Layer).IsAssignableFrom(dict.ReturnType))
+                found[type.Name] = c => Invoke(dict, ConfigValues.FromJson(c));
+        }
+        return found;
+    });
+
+    /// <summary>Calls a FromConfig, passing on its own exceptions rather than reflection's wrapper.</summary>
+    private static Layer Invoke(MethodInfo fromConfig, object argument)
+    {
+        try { return (Layer)fromConfig.Invoke(null, [argument])!; }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
         }
     }
 
