@@ -50,10 +50,14 @@ def main():
     for k in range(5):
         with open(os.path.join(a.out, "data_batch_%d.bin" % (k + 1)), "wb") as f:
             f.write(b"".join(train[k * per:(k + 1) * per]))
+    test = records("t10k", a.test)
     with open(os.path.join(a.out, "test_batch.bin"), "wb") as f:
-        f.write(b"".join(records("t10k", a.test)))
+        f.write(b"".join(test))
     with open(os.path.join(a.out, "batches.meta.txt"), "w") as f:
         f.write("\n".join(CLASSES) + "\n")
+    print("wrote %d training images in data_batch_1..5.bin, %d test images in test_batch.bin and batches.meta.txt to %s"
+          % (len(train), len(test), a.out))
+    print("run the tutorial on them: dotnet run -c Release --project examples/Cifar10ResNet -- --data-dir %s" % a.out)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ public static class Program
         }
         catch (HttpRequestException e)
         {
-            Console.Error.WriteLine($"error: {e.Message} (without internet access, pass --data-dir with a CIFAR-10 folder or archive)");
+            Console.Error.WriteLine($"error: {e.Message} (without internet access, pass --data-dir with a CIFAR-10 folder or archive; tools/fashion_mnist_to_cifar_bin.py OUT_DIR writes Debian's Fashion-MNIST in that format)");
             return 1;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException
