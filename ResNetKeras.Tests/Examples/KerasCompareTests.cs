@@ -20,15 +20,7 @@ public sealed class KerasCompareTests
     [TestCleanup]
     public void Cleanup() => Directory.Delete(dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (o, e) = (Console.Out, Console.Error);
-        var (so, se) = (new StringWriter(), new StringWriter());
-        Console.SetOut(so);
-        Console.SetError(se);
-        try { return (KerasCompare.Program.Main(args), so.ToString(), se.ToString()); }
-        finally { Console.SetOut(o); Console.SetError(e); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => KerasCompareRunner.Run(args);
 
     [TestMethod]
     public void Summary_PrintsKerasTotals()
