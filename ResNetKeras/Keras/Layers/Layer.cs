@@ -30,30 +30,32 @@ public abstract class Layer
     /// <summary>Whether the layer's weights are updated by training (<c>layer.trainable</c>).</summary>
     public bool Trainable { get; set; }
 
+    private bool built;
+
     /// <summary>Whether the weights have been created.</summary>
-    public bool Built { get; private set; }
+    public virtual bool Built => built;
 
     internal List<Node> InboundNodes { get; } = new();
 
     /// <summary>All weights, trainable first then non-trainable (<c>layer.weights</c>; the save order).</summary>
-    public IReadOnlyList<Variable> Weights => TrainableWeights.Concat(NonTrainableWeights).ToList();
+    public virtual IReadOnlyList<Variable> Weights => TrainableWeights.Concat(NonTrainableWeights).ToList();
 
     /// <summary>Weights updated by the optimizer.</summary>
-    public IReadOnlyList<Variable> TrainableWeights => Trainable ? weights.Where(w => w.Trainable).ToList() : [];
+    public virtual IReadOnlyList<Variable> TrainableWeights => Trainable ? weights.Where(w => w.Trainable).ToList() : [];
 
     /// <summary>Weights not updated by the optimizer (BatchNormalization's moving statistics; all of a frozen layer).</summary>
-    public IReadOnlyList<Variable> NonTrainableWeights => Trainable ? weights.Where(w => !w.Trainable).ToList() : weights.ToList();
+    public virtual IReadOnlyList<Variable> NonTrainableWeights => Trainable ? weights.Where(w => !w.Trainable).ToList() : weights.ToList();
 
     /// <summary>Regularization penalties on the current weights (<c>layer.losses</c>).</summary>
-    public IReadOnlyList<Tensor> Losses() => regularized.Select(r => r.Regularizer.Call(r.Weight.Value)).ToList();
+    public virtual IReadOnlyList<Tensor> Losses() => regularized.Select(r => r.Regularizer.Call(r.Weight.Value)).ToList();
 
-    internal bool HasRegularizers => regularized.Count > 0;
+    internal virtual bool HasRegularizers => regularized.Count > 0;
 
     /// <summary>Number of weight elements (<c>layer.count_params()</c>).</summary>
-    public int CountParams() => weights.Sum(w => w.Value.Size);
+    public virtual int CountParams() => weights.Sum(w => w.Value.Size);
 
     /// <summary>The output of the layer's first call (<c>layer.output</c>).</summary>
-    public KerasTensor Output => InboundNodes.Count > 0 ? InboundNodes[0].Output
+    public virtual KerasTensor Output => InboundNodes.Count > 0 ? InboundNodes[0].Output
         : throw new InvalidOperationException($"Layer {Name} has never been called and thus has no defined output.");
 
     /// <summary>Creates a weight named <c>{layer}/{name}:0</c> (<c>layer.add_weight</c>).</summary>
@@ -79,7 +81,7 @@ public abstract class Layer
         if (!Built)
         {
             Build(shapes);
-            Built = true;
+            built = true;
         }
         var outShape = ComputeOutputShape(shapes);
         var node = new Node(this, inputs, InboundNodes.Count);

@@ -226,7 +226,7 @@ public partial class Model
     }
 
     /// <summary>Keras's class name of the model in configs: <c>Functional</c>, or <c>Sequential</c>.</summary>
-    public virtual string ClassName => "Functional";
+    public override string ClassName => "Functional";
 
     /// <summary><c>model.to_json()</c>: the Keras model config.</summary>
     public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -238,7 +238,7 @@ public partial class Model
     });
 
     /// <summary><c>model.get_config()</c>: layers with their configs and inbound nodes, input and output layers.</summary>
-    public virtual Dictionary<string, object?> GetConfig()
+    public override Dictionary<string, object?> GetConfig()
     {
         var relevant = new HashSet<Node>(executionOrder, ReferenceEqualityComparer.Instance);
         var layers = GraphLayers.Select(l => new Dictionary<string, object?>

@@ -5,13 +5,16 @@ namespace ResNetKeras.Keras;
 /// <summary>What the trainer needs from the graph: the forward pass, shapes, weights and regularization terms.</summary>
 public partial class Model : Trainer
 {
-    private protected override (Tensor Output, Tensor? Logits) RunGraph(Tensor x, bool training, bool wantLogits) => Run(x, training, wantLogits);
+    private protected override (Tensor[] Outputs, Tensor?[] Logits) RunGraph(IReadOnlyList<Tensor> xs, bool training, bool wantLogits) => Run(xs, training, wantLogits);
 
     private protected override Devices.IDevice TrainingDevice => Device;
 
-    private protected override int[] OutputShape => Output.Shape;
+    private protected override int[][] OutputShapes => Outputs.Select(o => o.Shape).ToArray();
 
-    private protected override void CheckInputShape(ReadOnlySpan<int> shape, string param) => CheckInput(shape, param);
+    // A Sequential model not built yet has one output; its name is only needed once it is built.
+    private protected override IReadOnlyList<string> GraphOutputNames => Built ? OutputNames : [Name];
+
+    private protected override void CheckInputShapes(int[][] shapes, string param) => CheckInputs(shapes, param);
 
     private protected override IReadOnlyList<Variable> TrainableVariables => TrainableWeights;
 

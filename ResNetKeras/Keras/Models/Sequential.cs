@@ -46,7 +46,7 @@ public class Sequential : Model
         stack.Add(layer);
         if (layer is InputLayer) return;
         // Only the new layer is called: calling the others again would give each of them another inbound node.
-        if (Built) InitializeGraph(Input, layer.Call(Output));
+        if (Built) InitializeGraph([Input], [layer.Call(Output)]);
         else if (stack[0] is InputLayer first) Rebuild(first.Output);
     }
 
@@ -78,7 +78,7 @@ public class Sequential : Model
         var x = input;
         foreach (var layer in stack)
             if (layer is not InputLayer) x = layer.Call(x);
-        if (!ReferenceEquals(x, input)) InitializeGraph(input, x);
+        if (!ReferenceEquals(x, input)) InitializeGraph([input], [x]);
     }
 
     /// <summary>

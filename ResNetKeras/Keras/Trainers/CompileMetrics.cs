@@ -9,92 +9,144 @@ namespace ResNetKeras.Keras;
 /// targets have a lower rank or a last axis of 1, else categorical. Each metric is logged under its own name (the
 /// identifier as written, or the object's name), a repeated name getting "_1", "_2", ... as Keras's result() does.
 /// <c>metrics</c> are updated unweighted and <c>weighted_metrics</c> with the sample weights, as in Keras.
-/// One output for now; per-output metric lists extend this container.
+/// For a model with several outputs, <c>metrics</c> has one entry per output (a metric, a list of metrics, or null), as
+/// Keras 3 requires, and each is logged as "{output}_{metric}".
 /// </summary>
 internal sealed class CompileMetrics
 {
-    private readonly object[] user;
-    private readonly object[] userWeighted;
+    private readonly object?[] user;
+    private readonly object?[] userWeighted;
+    private Slot[]? slots;
+    private int boundOutputs = -1;
     private Metric[]? built;
-    private Metric[]? builtWeighted;
 
-    public CompileMetrics(IReadOnlyList<object>? metrics, IReadOnlyList<object>? weightedMetrics = null)
+    /// <summary>One compiled metric: weighted or not, the output it reads, what the user gave, its log name.</summary>
+    private sealed record Slot(bool Weighted, int Output, object Declared, string LogName);
+
+    public CompileMetrics(IReadOnlyList<object?>? metrics, IReadOnlyList<object?>? weightedMetrics = null)
     {
-        user = Validate(metrics, nameof(metrics));
-        userWeighted = Validate(weightedMetrics, nameof(weightedMetrics));
-        Names = ResultNames(user.Select(DeclaredName), userWeighted.Select(DeclaredName));
+        user = (metrics ?? []).ToArray();
+        userWeighted = (weightedMetrics ?? []).ToArray();
+        // Entries are checked now so that Compile fails, not the first batch.
+        foreach (var (list, param) in new[] { (user, nameof(metrics)), (userWeighted, nameof(weightedMetrics)) })
+            for (int i = 0; i < list.Length; i++)
+            {
+                if (list[i] is System.Collections.IEnumerable nested and not string)
+                {
+                    int j = 0;
+                    foreach (var m in nested) ValidateOne(m, $"{param}[{i}][{j++}]", param);
+                }
+                else if (list[i] is not null) ValidateOne(list[i], $"{param}[{i}]", param);
+            }
     }
 
-    /// <summary>The log keys, in compile order: the metrics, then the weighted metrics.</summary>
-    public IReadOnlyList<string> Names { get; }
-
-    /// <summary>The metric objects once built (empty before the first batch): the metrics, then the weighted metrics.</summary>
-    public IReadOnlyList<Metric> Built => built is null ? [] : [.. built, .. builtWeighted!];
-
-    private static object[] Validate(IReadOnlyList<object>? metrics, string param)
+    private static void ValidateOne(object? m, string where, string param)
     {
-        var list = (metrics ?? []).ToArray();
-        for (int i = 0; i < list.Length; i++)
+        switch (m)
         {
-            switch (list[i])
+            case null: throw new ArgumentNullException(param, $"{where} is null: expected a metric identifier or a Metric instance.");
+            case string s when IsAccuracy(s): break;
+            case string s:
+                try { Metrics.Get(s); }
+                catch (ArgumentException e) { throw new ArgumentException(e.Message, param, e); }
+                break;
+            case Metric: break;
+            default: throw new ArgumentException($"Could not interpret metric identifier: {m} (of type {m.GetType().Name}) at {where}. Expected a string or a Metric instance.", param);
+        }
+    }
+
+    /// <summary>
+    /// Keras's <c>_build_metrics_set</c>: with one output every entry is a metric of it (no prefix); with several, the
+    /// list has one entry per output (a metric, a list of metrics or null) and log names get the output's name.
+    /// </summary>
+    public void Bind(IReadOnlyList<string> outputNames)
+    {
+        if (slots is not null && boundOutputs == outputNames.Count) return;
+        var list = new List<Slot>();
+        foreach (var (entries, weighted, param) in new[] { (user, false, "metrics"), (userWeighted, true, "weighted_metrics") })
+        {
+            if (outputNames.Count == 1)
             {
-                case null: throw new ArgumentNullException(param, $"{param}[{i}] is null: expected a metric identifier or a Metric instance.");
-                case string s when IsAccuracy(s): break;
-                case string s:
-                    try { Metrics.Get(s); }
-                    catch (ArgumentException e) { throw new ArgumentException(e.Message, param, e); }
-                    break;
-                case Metric: break;
-                default: throw new ArgumentException($"Could not interpret metric identifier: {list[i]} (of type {list[i].GetType().Name}) at {param}[{i}]. Expected a string or a Metric instance.", param);
+                foreach (var e in entries)
+                {
+                    if (e is System.Collections.IEnumerable nested and not string)
+                        throw new ArgumentException($"Expected all entries in the `{param}` list to be metric objects. Received instead a nested list; nested lists are for models with several outputs.", param);
+                    if (e is not null) list.Add(new Slot(weighted, 0, e, ""));
+                }
+                continue;
+            }
+            if (entries.Length == 0) continue;
+            if (entries.Length != outputNames.Count)
+                throw new ArgumentException($"For a model with multiple outputs, when providing the `{param}` argument as a list, it should have as many entries as the model has outputs. Received:\n{param}=[{string.Join(", ", entries.Select(Describe))}]\nof length {entries.Length} whereas the model has {outputNames.Count} outputs.", param);
+            for (int o = 0; o < entries.Length; o++)
+            {
+                if (entries[o] is null) continue;
+                var perOutput = entries[o] is System.Collections.IEnumerable nested and not string ? nested.Cast<object>() : [entries[o]!];
+                foreach (var m in perOutput) list.Add(new Slot(weighted, o, m, ""));
             }
         }
-        return list;
+        var prefixes = outputNames.Count == 1 ? [""] : outputNames.Select(n => n + "_").ToArray();
+        var names = ResultNames(list.Select(s => (s.Weighted, prefixes[s.Output], DeclaredName(s.Declared))).ToList());
+        slots = list.Select((s, i) => s with { LogName = names[i] }).ToArray();
+        boundOutputs = outputNames.Count;
+        built = null;
     }
+
+    private static string Describe(object? m) => m switch
+    {
+        null => "None",
+        string s => $"'{s}'",
+        Metric metric => metric.Name,
+        System.Collections.IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Describe)) + "]",
+        _ => m.ToString() ?? "",
+    };
+
+    /// <summary>The log keys, in compile order: the metrics, then the weighted metrics; valid after <see cref="Bind"/>.</summary>
+    public IReadOnlyList<string> Names => slots?.Select(s => s.LogName).ToArray() ?? [];
+
+    /// <summary>The metric objects once built (empty before the first batch): the metrics, then the weighted metrics.</summary>
+    public IReadOnlyList<Metric> Built => built ?? [];
 
     private static string DeclaredName(object m) => m is string s ? s : ((Metric)m).Name;
 
     private static bool IsAccuracy(string s) => s.ToLowerInvariant() is "accuracy" or "acc";
 
     /// <summary>
-    /// Keras 3's CompileMetrics.result() naming: a repeated metric name gets "_1", "_2", ...; a weighted metric whose name
-    /// is taken becomes "weighted_" + name (then numbered if that is taken too).
+    /// Keras 3's CompileMetrics.result() naming: a metric's name prefixed by its output's; a repeated name gets "_1",
+    /// "_2", ...; a weighted metric whose name is taken becomes "{output}_weighted_" + name (then numbered if that is
+    /// taken too).
     /// </summary>
-    private static string[] ResultNames(IEnumerable<string> names, IEnumerable<string> weightedNames)
+    private static string[] ResultNames(List<(bool Weighted, string Prefix, string Name)> entries)
     {
         var counters = new Dictionary<string, int>();
-        var result = new List<string>();
-        foreach (var n in names)
-        {
-            if (!counters.TryGetValue(n, out int k)) { counters[n] = 1; result.Add(n); }
-            else { counters[n] = k + 1; result.Add($"{n}_{k}"); }
-        }
-        foreach (var n in weightedNames)
-        {
-            if (!counters.ContainsKey(n)) { counters[n] = 1; result.Add(n); continue; }
-            string w = "weighted_" + n;
-            if (!counters.TryGetValue(w, out int k)) { counters[w] = 1; result.Add(w); }
-            else { counters[w] = k + 1; result.Add($"{w}_{k}"); }
-        }
-        return result.ToArray();
+        var result = new string[entries.Count];
+        foreach (bool weightedPass in new[] { false, true })
+            for (int i = 0; i < entries.Count; i++)
+            {
+                var (weighted, prefix, n) = entries[i];
+                if (weighted != weightedPass) continue;
+                string name = prefix + n;
+                if (!counters.TryGetValue(name, out int k)) { counters[name] = 1; result[i] = name; continue; }
+                if (!weighted) { counters[name] = k + 1; result[i] = $"{name}_{k}"; continue; }
+                string w = prefix + "weighted_" + n;
+                if (!counters.TryGetValue(w, out int kw)) { counters[w] = 1; result[i] = w; }
+                else { counters[w] = kw + 1; result[i] = $"{w}_{kw}"; }
+            }
+        return result;
     }
 
-    /// <summary>Keras's <c>get_metric(identifier, y_true, y_pred)</c> for every entry.</summary>
-    private void Build(Tensor yTrue, Tensor yPred)
+    /// <summary>Keras's <c>get_metric(identifier, y_true, y_pred)</c> for every entry, with its output's targets and predictions.</summary>
+    private void Build(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred)
     {
-        built = Build(user, yTrue, yPred);
-        builtWeighted = Build(userWeighted, yTrue, yPred);
-    }
-
-    private static Metric[] Build(object[] user, Tensor yTrue, Tensor yPred)
-    {
-        return user.Select(m =>
+        built = slots!.Select(slot =>
         {
-            if (m is Metric metric) return metric;
-            var s = (string)m;
+            if (slot.Declared is Metric metric) return metric;
+            var s = (string)slot.Declared;
+            Tensor t = yTrue[slot.Output], p = yPred[slot.Output];
             Metric created;
             if (IsAccuracy(s))
             {
-                int tRank = yTrue.Rank, pRank = yPred.Rank, tLast = tRank == 0 ? 1 : yTrue.Dim(-1), pLast = pRank == 0 ? 1 : yPred.Dim(-1);
+                int tRank = t.Rank, pRank = p.Rank, tLast = tRank == 0 ? 1 : t.Dim(-1), pLast = pRank == 0 ? 1 : p.Dim(-1);
                 bool binary = pLast == 1;
                 bool sparse = tRank < pRank || (tLast == 1 && pLast > 1);
                 created = binary ? new BinaryAccuracy(s) : sparse ? new SparseCategoricalAccuracy(s) : new CategoricalAccuracy(s);
@@ -105,13 +157,17 @@ internal sealed class CompileMetrics
         }).ToArray();
     }
 
-    /// <summary>Keras's update: the metrics unweighted, the weighted metrics with the sample weights.</summary>
-    public void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    /// <summary>Keras's update: the metrics unweighted, the weighted metrics with the sample weights (the same for every output).</summary>
+    public void UpdateState(IReadOnlyList<Tensor> yTrue, IReadOnlyList<Tensor> yPred, Tensor? sampleWeight = null)
     {
-        if (Names.Count == 0) return;
+        if (slots is null || slots.Length == 0) return;
         if (built is null) Build(yTrue, yPred);
-        foreach (var m in built!) m.UpdateState(yTrue, yPred);
-        foreach (var m in builtWeighted!) m.UpdateState(yTrue, yPred, sampleWeight);
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var slot = slots[i];
+            if (slot.Weighted) built![i].UpdateState(yTrue[slot.Output], yPred[slot.Output], sampleWeight);
+            else built![i].UpdateState(yTrue[slot.Output], yPred[slot.Output]);
+        }
     }
 
     public void ResetState()
@@ -122,13 +178,25 @@ internal sealed class CompileMetrics
     /// <summary>(log key, value) per metric; 0 before the first batch, as the running means start.</summary>
     public IEnumerable<(string Name, double Value)> Results()
     {
-        var metrics = Built;
-        for (int i = 0; i < Names.Count; i++)
-            yield return (Names[i], metrics.Count == 0 ? 0 : metrics[i].Result().Item());
+        if (slots is null) yield break;
+        for (int i = 0; i < slots.Length; i++)
+            yield return (slots[i].LogName, built is null ? 0 : built[i].Result().Item());
     }
 
-    /// <summary>The training_config entries (metrics, weighted metrics): identifiers as written, objects as their configs.</summary>
-    public (object[] Metrics, object[] WeightedMetrics) Serialize() => (Serialize(user), Serialize(userWeighted));
+    /// <summary>
+    /// The training_config entries (metrics, weighted metrics): identifiers as written, objects as their configs, nested
+    /// per output as given.
+    /// </summary>
+    public (object?[] Metrics, object?[] WeightedMetrics) Serialize() => (Serialize(user), Serialize(userWeighted));
 
-    private static object[] Serialize(object[] list) => list.Select(m => m is Metric metric ? (object)Metrics.Serialize(metric) : m).ToArray();
+    private static object?[] Serialize(object?[] list) => list.Select(SerializeOne).ToArray();
+
+    private static object? SerializeOne(object? m) => m switch
+    {
+        null => null,
+        Metric metric => Metrics.Serialize(metric),
+        string s => s,
+        System.Collections.IEnumerable e => e.Cast<object?>().Select(SerializeOne).ToArray(),
+        _ => m,
+    };
 }

@@ -8,9 +8,11 @@ public abstract partial class Trainer
 
     /// <summary>
     /// <c>model.fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle, sample_weight,
-    /// initial_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when shuffling (from
-    /// (<paramref name="seed"/>, epoch), or (the global seed of <see cref="Utils.SetRandomSeed"/>, epoch), else the session's
-    /// random source), the last partial batch kept. With
+    /// initial_epoch, steps_per_epoch)</c> over arrays: ⌈N/B⌉ steps per epoch, a fresh permutation each epoch when
+    /// shuffling (from (<paramref name="seed"/>, epoch), or (the global seed of <see cref="Utils.SetRandomSeed"/>, epoch),
+    /// else the session's random source), the last partial batch kept. With <paramref name="stepsPerEpoch"/>, an epoch
+    /// is that many batches and the next epoch continues where it stopped, as Keras 3's epoch iterator does: a pass over
+    /// the data is spread over ⌈(N/B) / steps⌉ epochs (the last one shorter), each pass shuffled anew. With
     /// <paramref name="sampleWeight"/> (one weight per sample) each batch's loss is Σ ℓᵢ·wᵢ / B as in Keras; the
     /// compiled metrics stay unweighted. Cancelling <paramref name="cancellationToken"/> (Ctrl-C through
     /// <see cref="InterruptHandler"/>) stops training between batches: the unfinished epoch gets no validation and no
@@ -20,55 +22,125 @@ public abstract partial class Trainer
     public History Fit(NDArray x, NDArray y, int? batchSize = null, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         double validationSplit = 0, (NDArray X, NDArray Y)? validationData = null, bool shuffle = true, int initialEpoch = 0, uint? seed = null,
         int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null, CancellationToken cancellationToken = default,
-        IReadOnlyDictionary<int, double>? classWeight = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, int? stepsPerEpoch = null)
     {
-        EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
+        return FitArrays([x], [y], batchSize, epochs, verbose, callbacks, validationSplit,
+            validationData is { } vd ? ([vd.X], [vd.Y]) : null, shuffle, initialEpoch, seed, validationBatchSize, validationFreq, sampleWeight,
+            cancellationToken, classWeight, stepsPerEpoch);
+    }
+
+    /// <summary>
+    /// <c>model.fit([xa, xb], [y1, y2], ...)</c> for a model with several inputs or outputs: one array per input in
+    /// <paramref name="x"/>, one target array per output in <paramref name="y"/> (all with the same number of samples);
+    /// everything else as in the one-array overload. The logs hold the total loss, each output's metrics
+    /// ("{output}_{metric}") and, with several losses, each output's loss ("{output}_loss").
+    /// </summary>
+    public History Fit(IReadOnlyList<NDArray> x, IReadOnlyList<NDArray> y, int? batchSize = null, int epochs = 1, int verbose = 1,
+        IReadOnlyList<Callback>? callbacks = null, double validationSplit = 0, (IReadOnlyList<NDArray> X, IReadOnlyList<NDArray> Y)? validationData = null,
+        bool shuffle = true, int initialEpoch = 0, uint? seed = null, int? validationBatchSize = null, int validationFreq = 1, NDArray? sampleWeight = null,
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<int, double>? classWeight = null, int? stepsPerEpoch = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return FitArrays(x, y, batchSize, epochs, verbose, callbacks, validationSplit, validationData, shuffle, initialEpoch, seed,
+            validationBatchSize, validationFreq, sampleWeight, cancellationToken, classWeight, stepsPerEpoch);
+    }
+
+    private History FitArrays(IReadOnlyList<NDArray> xIn, IReadOnlyList<NDArray> yIn, int? batchSize, int epochs, int verbose, IReadOnlyList<Callback>? callbacks,
+        double validationSplit, (IReadOnlyList<NDArray> X, IReadOnlyList<NDArray> Y)? validationIn, bool shuffle, int initialEpoch, uint? seed,
+        int? validationBatchSize, int validationFreq, NDArray? sampleWeight, CancellationToken cancellationToken,
+        IReadOnlyDictionary<int, double>? classWeight, int? stepsPerEpoch)
+    {
+        EnsureCompiled();
         CheckBatchSize(batchSize);
         CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
         CheckEpochs(epochs, initialEpoch);
         CheckValidationFreq(validationFreq);
+        CheckStepsPerEpoch(stepsPerEpoch);
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Invalid value for argument `validation_split`. Expected a float in [0, 1). Received validation_split={validationSplit}.", nameof(validationSplit));
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        CheckLabels(x, y, nameof(y));
+        var x = CheckInputs(xIn, "x");
+        var y = CheckLabels(x, yIn, "y");
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
-        if (classWeight is not null) sampleWeight = ClassWeights(y, classWeight, sampleWeight);
-        if (validationSplit > 0)
+        if (classWeight is not null)
         {
-            int split = (int)(x.Shape[0] * (1 - validationSplit));
-            validationData = (x.Slice(split, x.Shape[0]), y.Slice(split, y.Shape[0]));
-            x = x.Slice(0, split);
-            y = y.Slice(0, split);
+            if (y.Length != 1)
+                throw new ArgumentException("`class_weight` is only supported for models with a single output; weight the samples of each output with sample weights instead.", nameof(classWeight));
+            sampleWeight = ClassWeights(y[0], classWeight, sampleWeight);
+        }
+        (NDArray[] X, NDArray[] Y)? validationData = null;
+        int total = x[0].Shape[0];
+        // As in Keras, validation data given explicitly overrides validation_split.
+        if (validationSplit > 0 && validationIn is null)
+        {
+            int split = (int)(total * (1 - validationSplit));
+            validationData = (x.Select(a => a.Slice(split, total)).ToArray(), y.Select(a => a.Slice(split, total)).ToArray());
+            x = x.Select(a => a.Slice(0, split)).ToArray();
+            y = y.Select(a => a.Slice(0, split)).ToArray();
             sampleWeight = sampleWeight?.Slice(0, split);
         }
-        if (x.Shape[0] == 0)
-            throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
-        if (validationData is { } vd)
+        else if (validationIn is { } vin)
         {
-            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
-            CheckLabels(vd.X, vd.Y, "validationData.Y");
-            if (vd.X.Shape[0] == 0)
-                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
+            ArgumentNullException.ThrowIfNull(vin.X, "validationData.X");
+            ArgumentNullException.ThrowIfNull(vin.Y, "validationData.Y");
+            var vx = CheckInputs(vin.X, "validationData.X");
+            validationData = (vx, CheckLabels(vx, vin.Y, "validationData.Y"));
         }
+        if (x[0].Shape[0] == 0)
+            throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
+        if (validationData is { } vd && vd.X[0].Shape[0] == 0)
+            throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {total} samples leaves none" : "")}.", nameof(validationData));
         int b = batchSize ?? 32;
-        int n = x.Shape[0];
-        int steps = (n + b - 1) / b;
+        int n = x[0].Shape[0];
+        int batches = (n + b - 1) / b;
+        // Keras 3's EpochIterator with steps_per_epoch: the iterator carries over between epochs and starts a new (shuffled)
+        // pass when the data runs out, which ends that epoch early.
+        int perEpoch = stepsPerEpoch ?? batches;
+        int epochsPerPass = (batches + perEpoch - 1) / perEpoch;
+        if (stepsPerEpoch > batches)
+            Console.Error.WriteLine("UserWarning: Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at least `steps_per_epoch * epochs` batches. You may need to use the `.repeat()` function when building your dataset.");
         CheckDistributedBatch(b, nameof(batchSize));
         uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
         var distributed = Distributed;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, (epoch, first) =>
+        var trainX = x;
+        var trainY = y;
+        var trainW = sampleWeight;
+        return RunFit(epochs, initialEpoch, perEpoch, verbose, callbacks, validationData, validationBatchSize ?? b, validationFreq, (epoch, first) =>
         {
-            var order = shuffle ? EpochRandom(baseSeed, epoch).Permutation(n) : Enumerable.Range(0, n).ToArray();
-            return Enumerable.Range(first, steps - first).Select(s =>
+            int pass = epoch / epochsPerPass, offset = epoch % epochsPerPass * perEpoch;
+            int steps = Math.Min(perEpoch, batches - offset);
+            var order = shuffle ? EpochRandom(baseSeed, pass).Permutation(n) : Enumerable.Range(0, n).ToArray();
+            return Enumerable.Range(first, Math.Max(0, steps - first)).Select(s =>
             {
-                var global = order.AsSpan(s * b, Math.Min(b, n - s * b));
+                int start = (offset + s) * b;
+                var global = order.AsSpan(start, Math.Min(b, n - start));
                 // Under a multi-worker strategy each worker trains on its rows of the global batch.
                 var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
-                return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
+                return (AsFloatBatches(Take(trainX, idx)), Take(trainY, idx), trainW?.Take(idx));
             });
         }, onEpochBegin: null, onEpochEnd: null, cancellationToken);
+    }
+
+    private static NDArray[] Take(NDArray[] arrays, int[] idx)
+    {
+        var result = new NDArray[arrays.Length];
+        for (int i = 0; i < arrays.Length; i++) result[i] = arrays[i].Take(idx);
+        return result;
+    }
+
+    private static NDArray[] Slice(NDArray[] arrays, int start, int stop)
+    {
+        var result = new NDArray[arrays.Length];
+        for (int i = 0; i < arrays.Length; i++) result[i] = arrays[i].Slice(start, stop);
+        return result;
+    }
+
+    private static void CheckStepsPerEpoch(int? stepsPerEpoch)
+    {
+        if (stepsPerEpoch is <= 0)
+            throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
     }
 
     /// <summary>
@@ -88,16 +160,16 @@ public abstract partial class Trainer
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         CheckEpochs(epochs, initialEpoch);
-        if (stepsPerEpoch is <= 0)
-            throw new ArgumentException($"Invalid value for argument `steps_per_epoch`. Expected a strictly positive integer. Received steps_per_epoch={stepsPerEpoch}.", nameof(stepsPerEpoch));
+        CheckStepsPerEpoch(stepsPerEpoch);
         CheckBatchSize(validationBatchSize, nameof(validationBatchSize));
         CheckValidationFreq(validationFreq);
         int len = x.Count;
         if (len <= 0) throw new ArgumentException($"The sequence `x` has no batches (Count={len}).", nameof(x));
+        (NDArray[] X, NDArray[] Y)? validation = null;
         if (validationData is { } vd)
         {
-            CheckInputShape(vd.X.ShapeSpan, "validationData.X");
-            CheckLabels(vd.X, vd.Y, "validationData.Y");
+            var vx = CheckInputs([vd.X], "validationData.X");
+            validation = (vx, CheckLabels(vx, [vd.Y], "validationData.Y"));
             if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
@@ -106,7 +178,7 @@ public abstract partial class Trainer
         var source = Distributed is { } strategy ? strategy.Shard(x) : x;
         var enqueuer = new OrderedEnqueuer(source, workers, maxQueueSize);
         bool checkedFirst = false;
-        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validationData, validationBatchSize ?? 32, validationFreq, (epoch, first) =>
+        return RunFit(epochs, initialEpoch, steps, verbose, callbacks, validation, validationBatchSize ?? 32, validationFreq, (epoch, first) =>
         {
             var perm = shuffle ? EpochRandom(baseSeed, epoch).Permutation(len) : Enumerable.Range(0, len).ToArray();
             var order = Enumerable.Range(first, steps - first).Select(s => perm[s % len]).ToList();
@@ -115,12 +187,11 @@ public abstract partial class Trainer
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
                 if (!checkedFirst)
                 {
-                    CheckInputShape(batch.X.ShapeSpan, nameof(x));
-                    CheckLabels(batch.X, yb, "y (from the sequence)");
+                    CheckLabels(CheckInputs([batch.X], nameof(x)), [yb], "y (from the sequence)");
                     checkedFirst = true;
                 }
-                CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
-                return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
+                CheckSampleWeight([batch.X], batch.SampleWeight, "sample_weight (from the sequence)");
+                return (new[] { AsFloatBatch(batch.X) }, new[] { yb }, batch.SampleWeight);
             });
         }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken);
     }
@@ -161,8 +232,8 @@ public abstract partial class Trainer
     }
 
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
-        (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
-        Func<int, int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
+        (NDArray[] X, NDArray[] Y)? validationData, int validationBatchSize, int validationFreq,
+        Func<int, int, IEnumerable<(NDArray[] X, NDArray[] Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
         CancellationToken cancellationToken)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
@@ -219,24 +290,32 @@ public abstract partial class Trainer
     /// </summary>
     public double[] TrainOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return TrainOnBatch([x], [y], sampleWeight, resetMetrics);
+    }
+
+    /// <summary><c>model.train_on_batch([xa, xb], [y1, y2])</c>: one array per input, one target array per output.</summary>
+    public double[] TrainOnBatch(IReadOnlyList<NDArray> x, IReadOnlyList<NDArray> y, NDArray? sampleWeight = null, bool resetMetrics = true)
+    {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        CheckLabels(x, y, nameof(y));
-        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        var xs = CheckInputs(x, nameof(x));
+        var ys = CheckLabels(xs, y, nameof(y));
+        CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
         if (resetMetrics) ResetMetrics();
-        return TrainStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
+        return TrainStep(AsFloatBatches(xs), ys, sampleWeight).Values.ToArray();
     }
 
     // ------------------------------------------------------------------ evaluate / predict
 
     /// <summary>Keras's evaluate loop: test hooks on every callback, inference-mode batches in order, running means.</summary>
-    private Dictionary<string, double> EvaluateCore(NDArray x, NDArray y, int batchSize, List<Callback> list, NDArray? sampleWeight = null)
+    private Dictionary<string, double> EvaluateCore(NDArray[] x, NDArray[] y, int batchSize, List<Callback> list, NDArray? sampleWeight = null)
     {
         foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
         ResetMetrics();
-        int n = x.Shape[0];
+        int n = x[0].Shape[0];
         var logs = GetMetricsResult();
         for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
@@ -248,7 +327,7 @@ public abstract partial class Trainer
                 var (start, count) = strategy.ShardOfBatch(hi - lo);
                 (lo, hi) = (lo + start, lo + start + count);
             }
-            logs = hi > lo ? TestStep(AsFloatBatch(x.Slice(lo, hi)), y.Slice(lo, hi), sampleWeight?.Slice(lo, hi)) : GetMetricsResult();
+            logs = hi > lo ? TestStep(AsFloatBatches(Slice(x, lo, hi)), Slice(y, lo, hi), sampleWeight?.Slice(lo, hi)) : GetMetricsResult();
             foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
         foreach (var c in list) c.OnTestEnd(logs);
@@ -263,31 +342,54 @@ public abstract partial class Trainer
     public double[] Evaluate(NDArray x, NDArray y, int? batchSize = null, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
         NDArray? sampleWeight = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return Evaluate([x], [y], batchSize, verbose, callbacks, sampleWeight);
+    }
+
+    /// <summary><c>model.evaluate([xa, xb], [y1, y2], ...)</c>: one array per input, one target array per output.</summary>
+    public double[] Evaluate(IReadOnlyList<NDArray> x, IReadOnlyList<NDArray> y, int? batchSize = null, int verbose = 1,
+        IReadOnlyList<Callback>? callbacks = null, NDArray? sampleWeight = null)
+    {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         CheckBatchSize(batchSize);
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        CheckLabels(x, y, nameof(y));
-        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
-        int b = batchSize ?? 32, n = x.Shape[0];
+        var xs = CheckInputs(x, nameof(x));
+        var ys = CheckLabels(xs, y, nameof(y));
+        CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
+        int b = batchSize ?? 32, n = xs[0].Shape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
-        return EvaluateCore(x, y, b, list, sampleWeight).Values.ToArray();
+        return EvaluateCore(xs, ys, b, list, sampleWeight).Values.ToArray();
     }
 
     /// <summary><c>model.predict(x, batch_size=32, verbose=0, callbacks)</c>: inference-mode outputs of all batches, concatenated.</summary>
     public NDArray Predict(NDArray x, int? batchSize = null, int verbose = 0, IReadOnlyList<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+        var outputs = GraphOutputNames;
+        if (outputs.Count != 1)
+            throw new InvalidOperationException($"The model has {outputs.Count} outputs ({string.Join(", ", outputs)}); call Predict([x]) to get one array per output.");
+        return Predict([x], batchSize, verbose, callbacks)[0];
+    }
+
+    /// <summary>
+    /// <c>model.predict([xa, xb], ...)</c>: one array per model input; returns one array per model output, the
+    /// inference-mode outputs of all batches concatenated.
+    /// </summary>
+    public NDArray[] Predict(IReadOnlyList<NDArray> x, int? batchSize = null, int verbose = 0, IReadOnlyList<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize(batchSize);
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        int b = batchSize ?? 32, n = x.Shape[0];
+        var xs = CheckInputs(x, nameof(x));
+        int b = batchSize ?? 32, n = xs[0].Shape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
-        var outShape = OutputShape;
-        outShape[0] = n;
-        var result = NDArray.Zeros(outShape);
-        int rowSize = result.Size / Math.Max(1, n);
+        var results = OutputShapes.Select(shape =>
+        {
+            shape[0] = n;
+            return NDArray.Zeros(shape);
+        }).ToArray();
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         foreach (var c in list) c.OnPredictBegin(new Dictionary<string, double>());
         for (int s = 0, step = 0; s < n; s += b, step++)
@@ -295,12 +397,16 @@ public abstract partial class Trainer
             foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + b);
             // One batch covering all of x needs no slice copy.
-            var y = PredictStep(AsFloatBatch(s == 0 && e == n ? x : x.Slice(s, e)));
-            Array.Copy(y.Float32Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            var ys = PredictStep(AsFloatBatches(s == 0 && e == n ? xs : Slice(xs, s, e)));
+            for (int k = 0; k < ys.Length; k++)
+            {
+                int rowSize = results[k].Size / Math.Max(1, n);
+                Array.Copy(ys[k].Float32Data, 0, results[k].Float32Data, (long)s * rowSize, ys[k].Size);
+            }
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }
         foreach (var c in list) c.OnPredictEnd(new Dictionary<string, double>());
-        return result;
+        return results;
     }
 
     /// <summary>
@@ -309,23 +415,41 @@ public abstract partial class Trainer
     /// </summary>
     public double[] TestOnBatch(NDArray x, NDArray y, NDArray? sampleWeight = null, bool resetMetrics = true)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return TestOnBatch([x], [y], sampleWeight, resetMetrics);
+    }
+
+    /// <summary><c>model.test_on_batch([xa, xb], [y1, y2])</c>: one array per input, one target array per output.</summary>
+    public double[] TestOnBatch(IReadOnlyList<NDArray> x, IReadOnlyList<NDArray> y, NDArray? sampleWeight = null, bool resetMetrics = true)
+    {
         EnsureCompiled();
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        CheckLabels(x, y, nameof(y));
-        CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
+        var xs = CheckInputs(x, nameof(x));
+        var ys = CheckLabels(xs, y, nameof(y));
+        CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
         if (resetMetrics) ResetMetrics();
-        return TestStep(AsFloatBatch(x), y, sampleWeight).Values.ToArray();
+        return TestStep(AsFloatBatches(xs), ys, sampleWeight).Values.ToArray();
     }
 
     /// <summary><c>model.predict_on_batch(x)</c>: the inference-mode outputs of one batch.</summary>
     public NDArray PredictOnBatch(NDArray x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        CheckInputShape(x.ShapeSpan, nameof(x));
-        if (x.Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
-        return PredictStep(AsFloatBatch(x));
+        var outputs = GraphOutputNames;
+        if (outputs.Count != 1)
+            throw new InvalidOperationException($"The model has {outputs.Count} outputs ({string.Join(", ", outputs)}); call PredictOnBatch([x]) to get one array per output.");
+        return PredictOnBatch([x])[0];
+    }
+
+    /// <summary><c>model.predict_on_batch([xa, xb])</c>: one array per input; one array per output.</summary>
+    public NDArray[] PredictOnBatch(IReadOnlyList<NDArray> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var xs = CheckInputs(x, nameof(x));
+        if (xs[0].Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        return PredictStep(AsFloatBatches(xs));
     }
 
     /// <summary>

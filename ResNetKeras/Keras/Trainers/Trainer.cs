@@ -10,7 +10,7 @@ namespace ResNetKeras.Keras;
 /// as objects (<see cref="Loss"/>, <see cref="Metric"/>) held in compile containers. The model supplies only its
 /// graph: the forward pass, its output shape and input check, its trainable weights and regularization losses.
 /// </summary>
-public abstract partial class Trainer
+public abstract partial class Trainer : Layer
 {
     private CompileLoss? compileLoss;
     private CompileMetrics compileMetrics = new(null);
@@ -19,21 +19,24 @@ public abstract partial class Trainer
     // is Σ_b n_b·L_b / Σ_b n_b in float32.
     private readonly Mean lossTracker = new("loss");
 
-    private protected Trainer() { }
+    private protected Trainer(string name) : base(name) { }
 
     // ------------------------------------------------------------------ what the model provides
 
-    /// <summary>Runs the graph on a batch; with <paramref name="wantLogits"/>, also the logits of a softmax output.</summary>
-    private protected abstract (Tensor Output, Tensor? Logits) RunGraph(Tensor x, bool training, bool wantLogits);
+    /// <summary>Runs the graph on one batch per input; with <paramref name="wantLogits"/>, also the logits of softmax outputs.</summary>
+    private protected abstract (Tensor[] Outputs, Tensor?[] Logits) RunGraph(IReadOnlyList<Tensor> xs, bool training, bool wantLogits);
 
     /// <summary>The device holding the model's weights: batches, targets and weights go there.</summary>
     private protected abstract IDevice TrainingDevice { get; }
 
-    /// <summary>The symbolic output shape (batch axis -1).</summary>
-    private protected abstract int[] OutputShape { get; }
+    /// <summary>The symbolic output shapes (batch axis -1), one per output.</summary>
+    private protected abstract int[][] OutputShapes { get; }
 
-    /// <summary>Throws a clear error when an input batch does not fit the model's input.</summary>
-    private protected abstract void CheckInputShape(ReadOnlySpan<int> shape, string param);
+    /// <summary>The output names (the layers producing the outputs); one name for a model not built yet.</summary>
+    private protected abstract IReadOnlyList<string> GraphOutputNames { get; }
+
+    /// <summary>Throws a clear error when the input batches (one per input) do not fit the model's inputs.</summary>
+    private protected abstract void CheckInputShapes(int[][] shapes, string param);
 
     /// <summary>The weights the optimizer updates, in Keras's order.</summary>
     private protected abstract IReadOnlyList<Variable> TrainableVariables { get; }
@@ -46,17 +49,28 @@ public abstract partial class Trainer
     /// <summary>The optimizer set by <see cref="Compile"/> (<c>model.optimizer</c>).</summary>
     public Optimizer? Optimizer { get; private set; }
 
-    /// <summary>The loss as given to Compile, an identifier string or a <see cref="Keras.Loss"/> (<c>model.loss</c>).</summary>
+    /// <summary>The loss as given to Compile: an identifier string, a <see cref="Keras.Loss"/>, or one per output (<c>model.loss</c>).</summary>
     public object? Loss => compileLoss?.UserLoss;
 
     /// <summary>
     /// <c>model.metrics</c>: the loss tracker (a <see cref="Mean"/> named "loss"), then the compiled metrics once the
     /// first batch has built them.
     /// </summary>
-    public IReadOnlyList<Metric> Metrics => compileLoss is null ? [] : [lossTracker, .. compileMetrics.Built];
+    public IReadOnlyList<Metric> Metrics => compileLoss is null ? [] : [lossTracker, .. compileMetrics.Built, .. compileLoss.Trackers];
 
-    /// <summary><c>model.metrics_names</c>: <c>loss</c> then the metrics in compile order (<c>accuracy</c> or <c>acc</c> as spelled).</summary>
-    public IReadOnlyList<string> MetricsNames => ["loss", .. compileMetrics.Names];
+    /// <summary>
+    /// <c>model.metrics_names</c>: <c>loss</c>, the metrics in compile order (<c>accuracy</c> or <c>acc</c> as spelled,
+    /// "{output}_{metric}" with several outputs), then each output's loss ("{output}_loss") when there are several losses.
+    /// </summary>
+    public IReadOnlyList<string> MetricsNames
+    {
+        get
+        {
+            if (compileLoss is null) return ["loss"];
+            BindOutputs();
+            return ["loss", .. compileMetrics.Names, .. compileLoss.TrackerNames(GraphOutputNames)];
+        }
+    }
 
     /// <summary>Set by callbacks to end <c>Fit</c> after the current batch or epoch (<c>model.stop_training</c>).</summary>
     public bool StopTraining { get; set; }
@@ -65,15 +79,19 @@ public abstract partial class Trainer
     public History? History { get; private set; }
 
     /// <summary>
-    /// <c>model.compile(optimizer, loss, metrics)</c>. <paramref name="optimizer"/>: an <see cref="Keras.Optimizer"/> or
-    /// "adam" / "sgd" (<see cref="Optimizers.Get"/>). <paramref name="loss"/>: a <see cref="Keras.Loss"/> or an identifier
-    /// such as "categorical_crossentropy" (<see cref="Losses.Get"/>). <paramref name="metrics"/>: identifiers and
+    /// <c>model.compile(optimizer, loss, metrics, loss_weights, weighted_metrics)</c>. <paramref name="optimizer"/>: an
+    /// <see cref="Keras.Optimizer"/> or an identifier such as "adam" (<see cref="Optimizers.Get"/>). <paramref name="loss"/>:
+    /// a <see cref="Keras.Loss"/> or an identifier such as "categorical_crossentropy" (<see cref="Losses.Get"/>), applied
+    /// to every output; or a dictionary from output name to loss. <paramref name="metrics"/>: identifiers and
     /// <see cref="Metric"/> objects, e.g. <c>["accuracy", new TopKCategoricalAccuracy(k: 3)]</c>; "accuracy" / "acc"
-    /// are resolved by the shapes of targets and outputs as Keras does. <paramref name="metrics"/> ignore sample weights;
+    /// are resolved by the shapes of targets and outputs as Keras does; for several outputs, one entry per output (a
+    /// metric, an array of metrics, or null). <paramref name="metrics"/> ignore sample weights;
     /// <paramref name="weightedMetrics"/> (Keras's <c>weighted_metrics</c>) are weighted by them, and a name already
-    /// taken by a metric is logged as "weighted_" + name.
+    /// taken by a metric is logged as "weighted_" + name. <paramref name="lossWeights"/>: one weight per loss (the total
+    /// loss is Σ wᵢ·Lᵢ).
     /// </summary>
-    public void Compile(object optimizer, object loss, IReadOnlyList<object>? metrics = null, IReadOnlyList<object>? weightedMetrics = null)
+    public void Compile(object optimizer, object loss, IReadOnlyList<object?>? metrics = null, IReadOnlyList<object?>? weightedMetrics = null,
+        IReadOnlyList<double>? lossWeights = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -81,14 +99,40 @@ public abstract partial class Trainer
         try { resolvedOptimizer = Optimizers.Get(optimizer); }
         catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(optimizer), e); }
         CompileLoss resolvedLoss;
-        try { resolvedLoss = new CompileLoss(loss); }
-        catch (ArgumentException e) { throw new ArgumentException(e.Message, nameof(loss), e); }
+        try { resolvedLoss = new CompileLoss(loss, lossWeights); }
+        catch (ArgumentException e) { throw new ArgumentException(e.Message, e.ParamName == nameof(lossWeights) ? nameof(lossWeights) : nameof(loss), e); }
         var resolvedMetrics = new CompileMetrics(metrics, weightedMetrics);
+        if (Built)
+        {
+            // A built model checks the loss and metric structures against its outputs now, as Keras's compile does.
+            try { resolvedLoss.Bind(GraphOutputNames); }
+            catch (ArgumentException e) { throw new ArgumentException(e.Message, e.ParamName ?? nameof(loss), e); }
+            resolvedMetrics.Bind(GraphOutputNames);
+        }
         Optimizer = resolvedOptimizer;
         DistributeStrategy = MultiWorkerMirroredStrategy.Current ?? DistributeStrategy;
         compileLoss = resolvedLoss;
         compileMetrics = resolvedMetrics;
         lossTracker.ResetState();
+    }
+
+    /// <summary>
+    /// <c>model.compile</c> with one loss per output, in the order of the model's outputs (<c>loss=["sparse_categorical_crossentropy", "mse"]</c>;
+    /// null: that output has no loss); the other arguments as in the one-loss overload.
+    /// </summary>
+    public void Compile(object optimizer, IReadOnlyList<object?> loss, IReadOnlyList<object?>? metrics = null, IReadOnlyList<object?>? weightedMetrics = null,
+        IReadOnlyList<double>? lossWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        Compile(optimizer, (object)loss.ToArray(), metrics, weightedMetrics, lossWeights);
+    }
+
+    /// <summary>Binds the compiled loss and metrics to the outputs of the (now built) model.</summary>
+    private void BindOutputs()
+    {
+        var names = GraphOutputNames;
+        compileLoss!.Bind(names);
+        compileMetrics.Bind(names);
     }
 
     private void EnsureCompiled()
@@ -97,15 +141,17 @@ public abstract partial class Trainer
             throw new InvalidOperationException("You must compile your model before training/testing. Use `model.Compile(optimizer, loss)`.");
     }
 
-    /// <summary>The training_config entries of a compiled model (loss and metrics as Keras serializes them), or null.</summary>
-    internal (object Loss, object[] Metrics, object[] WeightedMetrics)? CompileConfig =>
-        compileLoss is null ? null : (compileLoss.Serialize(), compileMetrics.Serialize().Metrics, compileMetrics.Serialize().WeightedMetrics);
+    /// <summary>The training_config entries of a compiled model (loss, metrics and loss weights as Keras serializes them), or null.</summary>
+    internal (object Loss, object?[] Metrics, object?[] WeightedMetrics, IReadOnlyList<double>? LossWeights)? CompileConfig =>
+        compileLoss is null ? null : (compileLoss.Serialize(), compileMetrics.Serialize().Metrics, compileMetrics.Serialize().WeightedMetrics, compileLoss.UserLossWeights);
 
     /// <summary><c>model.reset_metrics()</c>: the loss tracker and every compiled metric back to zero.</summary>
     public void ResetMetrics()
     {
         lossTracker.ResetState();
         compileMetrics.ResetState();
+        if (compileLoss is not null)
+            foreach (var t in compileLoss.Trackers) t.ResetState();
     }
 
     /// <summary>
@@ -119,18 +165,20 @@ public abstract partial class Trainer
     {
         var logs = new Dictionary<string, double> { ["loss"] = lossTracker.Result().Item() };
         foreach (var (name, value) in compileMetrics.Results()) logs[name] = value;
+        if (compileLoss is not null)
+            foreach (var t in compileLoss.Trackers) logs[t.Name] = t.Result().Item();
         return logs;
     }
 
     // ------------------------------------------------------------------ one batch
 
     /// <summary>
-    /// Keras's <c>compute_loss</c>: the compiled loss of the batch (from the softmax's logits when the loss has that form)
-    /// plus add_n of the regularization terms in layer order.
+    /// Keras's <c>compute_loss</c>: the compiled loss of the batch (Σ wᵢ·Lᵢ over the outputs, each from the softmax's
+    /// logits when the loss has that form) plus add_n of the regularization terms in layer order.
     /// </summary>
-    private Tensor ComputeLoss(Tensor y, Tensor yPred, Tensor? logits, Tensor? sampleWeight)
+    private Tensor ComputeLoss(Tensor[] y, Tensor[] yPred, Tensor?[] logits, Tensor? sampleWeight, int batchSize)
     {
-        var data = compileLoss!.Call(y, yPred, logits, sampleWeight);
+        var data = compileLoss!.Call(y, yPred, logits, sampleWeight, GraphOutputNames, TrainingDevice, batchSize);
         var regs = RegularizationLosses();
         return regs.Count switch
         {
@@ -142,19 +190,28 @@ public abstract partial class Trainer
 
     private static Tensor? WeightTensor(NDArray? sampleWeight, IDevice device) => sampleWeight is null ? null : Tensor.FromNDArray(sampleWeight, device);
 
+    private static Tensor[] ToDevice(NDArray[] arrays, IDevice device)
+    {
+        var result = new Tensor[arrays.Length];
+        for (int i = 0; i < arrays.Length; i++) result[i] = Tensor.FromNDArray(arrays[i], device);
+        return result;
+    }
+
     /// <summary>
     /// Keras's <c>train_step</c>: forward in training mode, loss, metrics from the same forward pass, gradients, one
-    /// optimizer update; returns the running logs (<see cref="GetMetricsResult"/>).
+    /// optimizer update; returns the running logs (<see cref="GetMetricsResult"/>). <paramref name="x"/> has one array
+    /// per model input, <paramref name="y"/> one per output.
     /// </summary>
-    protected virtual Dictionary<string, double> TrainStep(NDArray x, NDArray y, NDArray? sampleWeight)
+    protected virtual Dictionary<string, double> TrainStep(NDArray[] x, NDArray[] y, NDArray? sampleWeight)
     {
-        if (x.Shape[0] == 0 && Distributed is not null) return EmptyTrainStep();
+        int rows = x[0].Shape[0];
+        if (rows == 0 && Distributed is not null) return EmptyTrainStep();
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
         using var scope = new TensorScope();
         var device = TrainingDevice;
-        var xt = Tensor.FromNDArray(x, device);
-        var yt = Tensor.FromNDArray(y, device);
+        var xt = ToDevice(x, device);
+        var yt = ToDevice(y, device);
         var vars = TrainableVariables;
         Tensor[] grads;
         // The tape recycles each buffer once backpropagation is done with it, so everything read from the forward
@@ -162,11 +219,11 @@ public abstract partial class Trainer
         using (var tape = new GradientTape { RecyclesBuffers = true })
         {
             foreach (var v in vars) tape.Watch(v.Value);
-            var (output, logits) = RunGraph(xt, training: true, wantLogits: true);
+            var (outputs, logits) = RunGraph(xt, training: true, wantLogits: true);
             var weights = WeightTensor(sampleWeight, device);
-            var total = ComputeLoss(yt, output, logits, weights);
-            lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
-            compileMetrics.UpdateState(yt, output, weights);
+            var total = ComputeLoss(yt, outputs, logits, weights, rows);
+            lossTracker.UpdateState(total, Tensor.Full(device, [], rows));
+            compileMetrics.UpdateState(yt, outputs, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
         // Under a multi-worker strategy: the average over the workers (Keras's all-reduce before apply_gradients).
@@ -176,47 +233,78 @@ public abstract partial class Trainer
     }
 
     /// <summary>Keras's <c>test_step</c>: forward in inference mode, loss and metrics; returns the running logs.</summary>
-    protected virtual Dictionary<string, double> TestStep(NDArray x, NDArray y, NDArray? sampleWeight)
+    protected virtual Dictionary<string, double> TestStep(NDArray[] x, NDArray[] y, NDArray? sampleWeight)
     {
         using var scope = new TensorScope();
         var device = TrainingDevice;
-        var yt = Tensor.FromNDArray(y, device);
-        var (output, logits) = RunGraph(Tensor.FromNDArray(x, device), training: false, wantLogits: true);
+        var yt = ToDevice(y, device);
+        var (outputs, logits) = RunGraph(ToDevice(x, device), training: false, wantLogits: true);
         var weights = WeightTensor(sampleWeight, device);
-        var total = ComputeLoss(yt, output, logits, weights);
-        lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
-        compileMetrics.UpdateState(yt, output, weights);
+        int rows = x[0].Shape[0];
+        var total = ComputeLoss(yt, outputs, logits, weights, rows);
+        lossTracker.UpdateState(total, Tensor.Full(device, [], rows));
+        compileMetrics.UpdateState(yt, outputs, weights);
         return GetMetricsResult();
     }
 
-    /// <summary>Keras's <c>predict_step</c>: the inference-mode output of one batch, copied out of the step's buffers.</summary>
-    protected virtual NDArray PredictStep(NDArray x)
+    /// <summary>Keras's <c>predict_step</c>: the inference-mode outputs of one batch (one per model output), copied out of the step's buffers.</summary>
+    protected virtual NDArray[] PredictStep(NDArray[] x)
     {
         using var scope = new TensorScope();
-        var y = RunGraph(Tensor.FromNDArray(x, TrainingDevice), training: false, wantLogits: false).Output;
-        return new NDArray(y.ToArray(), y.Shape);
+        var ys = RunGraph(ToDevice(x, TrainingDevice), training: false, wantLogits: false).Outputs;
+        return ys.Select(y => new NDArray(y.ToArray(), y.Shape)).ToArray();
     }
 
     // ------------------------------------------------------------------ checks
 
-    private void CheckLabels(NDArray x, NDArray y, string yParam)
+    /// <summary>Keras's data-adapter checks: as many arrays as the model has inputs, and every array with the same number of samples.</summary>
+    private NDArray[] CheckInputs(IReadOnlyList<NDArray> x, string param)
     {
-        if (y.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, y sizes: {y.Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
-        compileLoss!.CheckTargets(y, OutputShape, yParam);
+        if (x.Count == 0) throw new ArgumentException($"Expected `{param}` to hold one array per model input; received an empty list.", param);
+        for (int i = 0; i < x.Count; i++)
+            if (x[i] is null) throw new ArgumentNullException(param, $"{param}[{i}] is null.");
+        CheckInputShapes(x.Select(a => a.Shape).ToArray(), param);
+        int n = x[0].Shape[0];
+        for (int i = 1; i < x.Count; i++)
+            if (x[i].Shape[0] != n)
+                throw new ArgumentException($"Data cardinality is ambiguous: {param} sizes: {string.Join(", ", x.Select(a => a.Shape[0]))}. Make sure all arrays contain the same number of samples.", param);
+        return x.ToArray();
+    }
+
+    private NDArray[] CheckLabels(NDArray[] x, IReadOnlyList<NDArray> y, string yParam)
+    {
+        var names = GraphOutputNames;
+        if (y.Count != names.Count)
+            throw new ArgumentException($"The model has {names.Count} output(s) ({string.Join(", ", names)}) but `{yParam}` holds {y.Count} array(s); pass one target array per output.", yParam);
+        for (int i = 0; i < y.Count; i++)
+        {
+            if (y[i] is null) throw new ArgumentNullException(yParam, $"{yParam}[{i}] is null.");
+            if (y[i].Shape[0] != x[0].Shape[0])
+                throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].Shape[0]}, y sizes: {y[i].Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
+        }
+        BindOutputs();
+        compileLoss!.CheckTargets(y, OutputShapes, names, yParam);
+        return y.ToArray();
     }
 
     /// <summary>Keras's data-adapter check: sample weights are one number per sample, (N,) or (N, 1).</summary>
-    private static void CheckSampleWeight(NDArray x, NDArray? sampleWeight, string param)
+    private static void CheckSampleWeight(NDArray[] x, NDArray? sampleWeight, string param)
     {
         if (sampleWeight is null) return;
         if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.Shape[1] == 1)))
             throw new ArgumentException($"Invalid `{param}` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)}: expected one weight per sample, shape (N,) or (N, 1).", param);
-        if (sampleWeight.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
+        if (sampleWeight.Shape[0] != x[0].Shape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
     }
 
     private static NDArray AsFloatBatch(NDArray x) => x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
+
+    private static NDArray[] AsFloatBatches(NDArray[] xs)
+    {
+        var result = new NDArray[xs.Length];
+        for (int i = 0; i < xs.Length; i++) result[i] = AsFloatBatch(xs[i]);
+        return result;
+    }
 
     private static void CheckBatchSize(int? batchSize, string param = "batchSize")
     {
