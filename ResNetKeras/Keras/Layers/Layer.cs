@@ -40,6 +40,12 @@ public abstract class Layer
     /// <summary>All weights, trainable first then non-trainable (<c>layer.weights</c>; the save order).</summary>
     public virtual IReadOnlyList<Variable> Weights => TrainableWeights.Concat(NonTrainableWeights).ToList();
 
+    /// <summary>
+    /// tf.keras's <c>_legacy_weights</c>, the order of a layer's weights in HDF5 files: trainable then non-trainable (for a
+    /// nested model, all of its layers' trainable weights first).
+    /// </summary>
+    internal IReadOnlyList<Variable> LegacyWeights => [.. TrainableWeights, .. NonTrainableWeights];
+
     /// <summary>Weights updated by the optimizer.</summary>
     public virtual IReadOnlyList<Variable> TrainableWeights => Trainable ? weights.Where(w => w.Trainable).ToList() : [];
 
@@ -57,6 +63,19 @@ public abstract class Layer
     /// <summary>The output of the layer's first call (<c>layer.output</c>).</summary>
     public virtual KerasTensor Output => InboundNodes.Count > 0 ? InboundNodes[0].Output
         : throw new InvalidOperationException($"Layer {Name} has never been called and thus has no defined output.");
+
+    /// <summary>Copies of the weights' values in <see cref="Weights"/> order (<c>layer.get_weights()</c>; for a model, every layer's in layer order).</summary>
+    public List<NDArray> GetWeights() => Weights.Select(w => w.Numpy()).ToList();
+
+    /// <summary>Sets the weights' values in <see cref="Weights"/> order (<c>layer.set_weights</c>); count and shapes must match.</summary>
+    public void SetWeights(IReadOnlyList<NDArray> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var ws = Weights;
+        if (values.Count != ws.Count)
+            throw new ArgumentException($"You called SetWeights with a list of length {values.Count}, but the {(this is Model ? "model" : "layer")} \"{Name}\" has {ws.Count} weights.", nameof(values));
+        for (int i = 0; i < ws.Count; i++) ws[i].Assign(values[i]);
+    }
 
     /// <summary>Creates a weight named <c>{layer}/{name}:0</c> (<c>layer.add_weight</c>).</summary>
     protected Variable AddWeight(string name, int[] shape, Initializer initializer, bool trainable = true, Regularizer? regularizer = null)

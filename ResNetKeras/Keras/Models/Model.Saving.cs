@@ -53,7 +53,7 @@ public partial class Model
         foreach (var layer in Layers)
         {
             var lg = g.CreateGroup(layer.Name);
-            var weights = layer.Weights;
+            var weights = layer.LegacyWeights;
             SetNames(lg, "weight_names", weights.Select(v => v.Name).ToList());
             foreach (var v in weights) lg.CreateDataset(v.Name, v.Numpy());
         }
@@ -135,7 +135,7 @@ public partial class Model
             {
                 if (!fileSet.Contains(layer.Name)) continue;
                 var values = ReadLayer(layer.Name);
-                var weights = layer.Weights;
+                var weights = layer.LegacyWeights;
                 if (values.Length != weights.Count)
                 {
                     string msg = $"Layer \"{layer.Name}\" expects {weights.Count} weight(s), but the saved weights have {values.Length} element(s).";
@@ -165,7 +165,7 @@ public partial class Model
         {
             var layer = withWeights[k];
             var values = ReadLayer(fileWithWeights[k]);
-            var weights = layer.Weights;
+            var weights = layer.LegacyWeights;
             if (values.Length != weights.Count)
                 throw new ArgumentException($"Layer #{k} (named \"{layer.Name}\" in the current model) was found to correspond to layer {fileWithWeights[k]} in the save file. However the new layer {layer.Name} expects {weights.Count} weights, but the saved weights have {values.Length} elements.", nameof(path));
             for (int i = 0; i < values.Length; i++)
@@ -206,9 +206,10 @@ public partial class Model
             w.Root.SetAttribute("training_config", JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["loss"] = compiled.Loss,
-                ["metrics"] = new object[] { compiled.Metrics },
-                ["weighted_metrics"] = compiled.WeightedMetrics.Length == 0 ? null : new object[] { compiled.WeightedMetrics },
-                ["loss_weights"] = null,
+                // tf.keras writes one metric list per output; a multi-output compile already has that shape.
+                ["metrics"] = Outputs.Count > 1 ? compiled.Metrics : new object[] { compiled.Metrics },
+                ["weighted_metrics"] = compiled.WeightedMetrics.Length == 0 ? null : Outputs.Count > 1 ? compiled.WeightedMetrics : new object[] { compiled.WeightedMetrics },
+                ["loss_weights"] = compiled.LossWeights,
                 ["optimizer_config"] = new Dictionary<string, object?> { ["class_name"] = Optimizer.GetType().Name, ["config"] = Optimizer.GetConfig() },
             }));
         }
@@ -254,8 +255,8 @@ public partial class Model
         {
             ["name"] = Name,
             ["layers"] = layers,
-            ["input_layers"] = new object[] { new object[] { Input.Layer!.Name, Input.Node!.NodeIndex, 0 } },
-            ["output_layers"] = new object[] { new object[] { Output.Layer!.Name, Output.Node!.NodeIndex, 0 } },
+            ["input_layers"] = Inputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
+            ["output_layers"] = Outputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
         };
     }
 }

@@ -161,18 +161,6 @@ public partial class Model
 
     internal override bool HasRegularizers => Layers.Any(l => l.HasRegularizers);
 
-    /// <summary>Copies of all weights in layer order (<c>model.get_weights()</c>).</summary>
-    public List<NDArray> GetWeights() => Weights.Select(w => w.Numpy()).ToList();
-
-    /// <summary>Sets all weights in layer order (<c>model.set_weights</c>); shapes must match.</summary>
-    public void SetWeights(IReadOnlyList<NDArray> values)
-    {
-        var ws = Weights;
-        if (values.Count != ws.Count)
-            throw new ArgumentException($"You called SetWeights with a list of length {values.Count}, but the model has {ws.Count} weights.", nameof(values));
-        for (int i = 0; i < ws.Count; i++) ws[i].Assign(values[i]);
-    }
-
     /// <summary>
     /// Keras's _map_graph_network: number layers in depth-first pre-order from the outputs (in order), give each
     /// node its longest distance to an output, and sort layers by decreasing depth, ties by number.

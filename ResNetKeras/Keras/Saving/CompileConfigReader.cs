@@ -14,22 +14,63 @@ internal static class CompileConfigReader
         var optimizer = c.TryGetProperty("optimizer", out var o) ? Optimizer(o, source)
             : c.TryGetProperty("optimizer_config", out var oc) ? Optimizer(oc, source)
             : throw new InvalidDataException($"{source}: the compile config has no optimizer.");
-        object loss = c.TryGetProperty("loss", out var l) ? Entry(l, "loss", source) : throw new InvalidDataException($"{source}: the compile config has no loss.");
-        try { model.Compile(optimizer, loss, Entries(c, "metrics", source), Entries(c, "weighted_metrics", source)); }
+        object loss = c.TryGetProperty("loss", out var l) ? LossEntry(l, source) : throw new InvalidDataException($"{source}: the compile config has no loss.");
+        int outputs = model.Outputs.Count;
+        try { model.Compile(optimizer, loss, Entries(c, "metrics", outputs, source), Entries(c, "weighted_metrics", outputs, source), LossWeights(model, c, source)); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: cannot compile the loaded model ({e.Message}); load it with compile: false.", e); }
     }
 
-    /// <summary>A metric list: flat, or one list per output as tf.keras writes it.</summary>
-    private static List<object> Entries(JsonElement c, string key, string source)
+    /// <summary>
+    /// A metric list: for one output flat, or one list per output as tf.keras writes it (flattened); for several outputs
+    /// one entry per output (a metric, a list of metrics, or null) as Keras 3 takes it.
+    /// </summary>
+    private static List<object?> Entries(JsonElement c, string key, int outputs, string source)
     {
-        var list = new List<object>();
-        if (c.TryGetProperty(key, out var m) && m.ValueKind == JsonValueKind.Array)
+        var list = new List<object?>();
+        if (!c.TryGetProperty(key, out var m) || m.ValueKind != JsonValueKind.Array) return list;
+        if (outputs > 1 && m.GetArrayLength() == outputs)
+        {
             foreach (var e in m.EnumerateArray())
-            {
-                if (e.ValueKind == JsonValueKind.Array) list.AddRange(e.EnumerateArray().Select(x => Entry(x, "metric", source)));
-                else if (e.ValueKind != JsonValueKind.Null) list.Add(Entry(e, "metric", source));
-            }
+                list.Add(e.ValueKind switch
+                {
+                    JsonValueKind.Null => null,
+                    JsonValueKind.Array => e.EnumerateArray().Select(x => Entry(x, "metric", source)).ToArray(),
+                    _ => Entry(e, "metric", source),
+                });
+            return list;
+        }
+        foreach (var e in m.EnumerateArray())
+        {
+            if (e.ValueKind == JsonValueKind.Array) list.AddRange(e.EnumerateArray().Select(x => Entry(x, "metric", source)));
+            else if (e.ValueKind != JsonValueKind.Null) list.Add(Entry(e, "metric", source));
+        }
         return list;
+    }
+
+    /// <summary>The loss: one entry, a list with one per output (null: none), or a dictionary by output name.</summary>
+    private static object LossEntry(JsonElement l, string source)
+    {
+        if (l.ValueKind == JsonValueKind.Array)
+            return l.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? null : Entry(e, "loss", source)).ToArray();
+        if (l.ValueKind == JsonValueKind.Object && !l.TryGetProperty("class_name", out _))
+            return l.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Null ? null : (object?)Entry(p.Value, "loss", source));
+        return Entry(l, "loss", source);
+    }
+
+    /// <summary><c>loss_weights</c>: null, a number, a list in output order, or a dictionary by output name.</summary>
+    private static List<double>? LossWeights(Model model, JsonElement c, string source)
+    {
+        if (!c.TryGetProperty("loss_weights", out var w) || w.ValueKind == JsonValueKind.Null) return null;
+        double Number(JsonElement e, string where) => e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+            : throw new InvalidDataException($"{source}: loss_weights{where} is {e.GetRawText()}; expected a number.");
+        return w.ValueKind switch
+        {
+            JsonValueKind.Number => [w.GetDouble()],
+            JsonValueKind.Array => w.EnumerateArray().Select((e, i) => Number(e, $"[{i}]")).ToList(),
+            JsonValueKind.Object => model.OutputNames.Select(name => w.TryGetProperty(name, out var e) ? Number(e, $"['{name}']")
+                : throw new InvalidDataException($"{source}: loss_weights has no weight for output '{name}'.")).ToList(),
+            _ => throw new InvalidDataException($"{source}: loss_weights is {w.GetRawText()}; expected a number, a list or a dictionary."),
+        };
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal static partial class Keras3Config
                 .Select(n => new Dictionary<string, object?>
                 {
                     // A merge layer is called with a list: Keras 3 records that list as the single positional argument.
-                    ["args"] = n.Inputs.Length == 1 && l is not Add ? new object?[] { TensorRef(n.Inputs[0]) } : new object?[] { n.Inputs.Select(TensorRef).ToArray() },
+                    ["args"] = n.Inputs.Length == 1 && l is not (Add or Merge or Concatenate) ? new object?[] { TensorRef(n.Inputs[0]) } : new object?[] { n.Inputs.Select(TensorRef).ToArray() },
                     ["kwargs"] = new Dictionary<string, object?>(),
                 }).ToArray();
             layers.Add(entry);
@@ -45,8 +45,8 @@ internal static partial class Keras3Config
                 ["name"] = model.Name,
                 ["trainable"] = true,
                 ["layers"] = layers,
-                ["input_layers"] = new object[] { new object[] { model.Input.Layer!.Name, model.Input.Node!.NodeIndex, 0 } },
-                ["output_layers"] = new object[] { new object[] { model.Output.Layer!.Name, model.Output.Node!.NodeIndex, 0 } },
+                ["input_layers"] = model.Inputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
+                ["output_layers"] = model.Outputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
             },
             ["registered_name"] = "Functional",
             ["build_config"] = new Dictionary<string, object?> { ["input_shape"] = null },
@@ -98,6 +98,8 @@ internal static partial class Keras3Config
     /// <summary>A layer's module/class_name/config/registered_name/build_config, its config in Keras 3's spelling.</summary>
     private static Dictionary<string, object?> LayerEntry(Layer l)
     {
+        // A nested model is serialized as a model (its own layers and graph), as Keras 3's serialize_keras_object does.
+        if (l is Model nested) return nested.IsSequential ? SerializeSequential(nested) : SerializeFunctional(nested);
         var c = l.GetConfig();
         bool custom = l is IdentityShortcut;
         if (l is InputLayer input)
@@ -144,7 +146,7 @@ internal static partial class Keras3Config
                 ["registered_name"] = null,
             },
             ["loss"] = compiled.Loss,
-            ["loss_weights"] = null,
+            ["loss_weights"] = compiled.LossWeights,
             ["metrics"] = compiled.Metrics,
             ["weighted_metrics"] = compiled.WeightedMetrics.Length == 0 ? null : compiled.WeightedMetrics,
             ["run_eagerly"] = false,

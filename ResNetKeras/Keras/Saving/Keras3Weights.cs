@@ -36,21 +36,35 @@ internal static class Keras3Weights
 
     public static void Write(Model model, H5WriterGroup root)
     {
-        root.CreateGroup("vars").SetAttribute("name", model.Name);
-        var layers = root.CreateGroup("layers");
-        foreach (var (layer, key) in LayerKeys(model))
-        {
-            var vars = layers.CreateGroup(key).CreateGroup("vars");
-            vars.SetAttribute("name", layer.Name);
-            var weights = layer.Weights;
-            for (int i = 0; i < weights.Count; i++) vars.CreateDataset(i.ToString(), weights[i].Numpy());
-        }
+        WriteModel(model, root);
         if (model.Optimizer is { } opt)
         {
             var vars = root.CreateGroup("optimizer").CreateGroup("vars");
             vars.SetAttribute("name", opt.Name);
             var values = OptimizerValues(model, opt);
             for (int i = 0; i < values.Count; i++) vars.CreateDataset(i.ToString(), values[i]);
+        }
+    }
+
+    /// <summary>
+    /// A model's own (empty) <c>vars</c> and <c>layers/&lt;key&gt;</c> per layer; a nested model is a layer whose group
+    /// holds its own <c>vars</c> and <c>layers</c> in turn, as Keras 3's <c>_save_state</c> walks it.
+    /// </summary>
+    private static void WriteModel(Model model, H5WriterGroup root)
+    {
+        root.CreateGroup("vars").SetAttribute("name", model.Name);
+        var layers = root.CreateGroup("layers");
+        foreach (var (layer, key) in LayerKeys(model))
+        {
+            if (layer is Model nested)
+            {
+                WriteModel(nested, layers.CreateGroup(key));
+                continue;
+            }
+            var vars = layers.CreateGroup(key).CreateGroup("vars");
+            vars.SetAttribute("name", layer.Name);
+            var weights = layer.Weights;
+            for (int i = 0; i < weights.Count; i++) vars.CreateDataset(i.ToString(), weights[i].Numpy());
         }
     }
 
@@ -117,18 +131,7 @@ internal static class Keras3Weights
     public static void Read(Model model, H5Group root, string source, bool loadOptimizer)
     {
         var assignments = new List<(Variable, NDArray)>();
-        foreach (var (layer, key) in LayerKeys(model))
-        {
-            var weights = layer.Weights;
-            string path = $"layers/{key}/vars";
-            int found = root.Contains(path) && root.IsGroupChild(path) ? root.Group(path).Keys.Count : 0;
-            if (found != weights.Count)
-                throw new InvalidDataException(
-                    $"{source}: layer '{layer.Name}' ({layer.ClassName}) expects {weights.Count} variable(s) at '{path}', but the file has {(root.Contains(path) ? found.ToString() : "no such group")}. Expected: [{string.Join(", ", weights.Select(w => w.Name))}].");
-            var g = found > 0 ? root.Group(path) : null;
-            for (int i = 0; i < weights.Count; i++)
-                assignments.Add((weights[i], ReadChecked(g!, i.ToString(), weights[i].Shape, DType.Float32, $"{source}: layer '{layer.Name}' variable {i} ({weights[i].Name})")));
-        }
+        ReadModel(model, root, "", source, assignments);
         Optimizer? opt = loadOptimizer ? model.Optimizer : null;
         List<Variable>? slots = null;
         NDArray? iterations = null, learningRate = null;
@@ -161,6 +164,30 @@ internal static class Keras3Weights
         {
             opt.Iterations = (long)iterations.GetFlat(0);
             if (learningRate is not null) opt.LearningRate = learningRate.GetFlat(0);
+        }
+    }
+
+    /// <summary>Every layer's variables under <paramref name="prefix"/>, checked before any is assigned; nested models recursively.</summary>
+    private static void ReadModel(Model model, H5Group root, string prefix, string source, List<(Variable, NDArray)> assignments)
+    {
+        foreach (var (layer, key) in LayerKeys(model))
+        {
+            if (layer is Model nested)
+            {
+                if (!root.Contains($"{prefix}layers/{key}") || root.IsGroupChild($"{prefix}layers/{key}") is false)
+                    throw new InvalidDataException($"{source}: the nested model '{layer.Name}' ({layer.ClassName}) has no group '{prefix}layers/{key}'.");
+                ReadModel(nested, root, $"{prefix}layers/{key}/", source, assignments);
+                continue;
+            }
+            var weights = layer.Weights;
+            string path = $"{prefix}layers/{key}/vars";
+            int found = root.Contains(path) && root.IsGroupChild(path) ? root.Group(path).Keys.Count : 0;
+            if (found != weights.Count)
+                throw new InvalidDataException(
+                    $"{source}: layer '{layer.Name}' ({layer.ClassName}) expects {weights.Count} variable(s) at '{path}', but the file has {(root.Contains(path) ? found.ToString() : "no such group")}. Expected: [{string.Join(", ", weights.Select(w => w.Name))}].");
+            var g = found > 0 ? root.Group(path) : null;
+            for (int i = 0; i < weights.Count; i++)
+                assignments.Add((weights[i], ReadChecked(g!, i.ToString(), weights[i].Shape, DType.Float32, $"{source}: layer '{layer.Name}' variable {i} ({weights[i].Name})")));
         }
     }
 

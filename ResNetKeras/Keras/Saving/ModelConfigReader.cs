@@ -32,8 +32,8 @@ internal static class ModelConfigReader
     {
         string cls = entry.TryGetProperty("class_name", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!
             : throw new InvalidDataException($"{source}: a layer entry has no 'class_name'.");
-        if (cls is "Functional" or "Model" or "Sequential")
-            throw new InvalidDataException($"{source}: nested models are not supported (a '{cls}' is used as a layer); flatten it into the outer model.");
+        // A model used as a layer of another model (Keras's nested Sequential blocks) is rebuilt from its own config.
+        if (cls is "Functional" or "Model" or "Sequential") return Build(entry, source);
         if (!entry.TryGetProperty("config", out var cfg) || cfg.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{source}: layer entry of class '{cls}' has no 'config' object.");
         try { return LayerFactory.Create(cls, cfg); }
@@ -71,23 +71,22 @@ internal static class ModelConfigReader
                 produced.Add(layer.Call(inputs));
             }
         }
-        KerasTensor Endpoint(string key)
+        KerasTensor[] Endpoints(string key)
         {
             if (!config.TryGetProperty(key, out var e) || e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0)
                 throw new InvalidDataException($"{source}: the model config has no '{key}'.");
-            // One endpoint is [name, node, tensor] (Keras 3 may write it bare) or [[name, node, tensor]].
-            if (e[0].ValueKind == JsonValueKind.Array)
+            // One endpoint is [name, node, tensor] (Keras 3 writes a single one bare); several are [[name, node, tensor], ...].
+            var refs = e[0].ValueKind == JsonValueKind.Array ? e.EnumerateArray().ToList() : [e];
+            return refs.Select(r =>
             {
-                if (e.GetArrayLength() != 1)
-                    throw new InvalidDataException($"{source}: '{key}' lists {e.GetArrayLength()} tensors; this library's models have exactly one input and one output.");
-                e = e[0];
-            }
-            var (layerName, nodeIndex) = HistoryEntry(e, key, source);
-            return outputs.TryGetValue(layerName, out var list) && list.Count > nodeIndex ? list[nodeIndex]
-                : throw new InvalidDataException($"{source}: {key} names layer '{layerName}', which is not in the model.");
+                var (layerName, nodeIndex) = HistoryEntry(r, key, source);
+                return outputs.TryGetValue(layerName, out var list) && list.Count > nodeIndex ? list[nodeIndex]
+                    : throw new InvalidDataException($"{source}: {key} names layer '{layerName}', which is not in the model.");
+            }).ToArray();
         }
         string? modelName = config.TryGetProperty("name", out var mn) && mn.ValueKind == JsonValueKind.String ? mn.GetString() : null;
-        return new Model(Endpoint("input_layers"), Endpoint("output_layers"), modelName);
+        try { return new Model(Endpoints("input_layers"), Endpoints("output_layers"), modelName); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{source}: the model's graph is invalid: {e.Message}", e); }
     }
 
     private static (string, int) HistoryEntry(JsonElement e, string owner, string source)
