@@ -119,7 +119,7 @@ public sealed class MultiIOModelTests
         var (xa, xb, yCls, yReg) = Data(48, 8);
         Backend.SetRandomSeed(11);
         var two = TwoInTwoOut();
-        var one = new Model([two.Inputs[0], two.Inputs[1]], [two.Outputs[0]]);
+        var one = new Model(inputs: [two.Inputs[0], two.Inputs[1]], outputs: two.Outputs[0]);
         two.Compile(optimizer: new SGD(learningRate: 0.1), loss: ["sparse_categorical_crossentropy", "mse"], lossWeights: [1.0, 0.0]);
         var start = two.GetWeights();
         two.TrainOnBatch([xa, xb], [yCls, yReg]);
@@ -195,7 +195,7 @@ public sealed class MultiIOModelTests
         var a = Layers.Input(shape: [3]);
         var o1 = new Dense(1, name: "o1").Call(a);
         var o2 = new Dense(1, name: "o2").Call(a);
-        var m = new Model([a], [o1, o2]);
+        var m = new Model(inputs: a, outputs: [o1, o2]);
         m.Compile(optimizer: "sgd", loss: "mse", lossWeights: [0.25]);
         var x = NDArray.FromArray(new float[] { 1, 2, 3, -1, 0, 2 }, 2, 3);
         var y1 = NDArray.FromArray(new float[] { 1, -1 }, 2, 1);

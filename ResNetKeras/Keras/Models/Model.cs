@@ -42,6 +42,22 @@ public partial class Model
         InitializeGraph(inputs.ToArray(), outputs.ToArray());
     }
 
+    /// <summary>A model with several inputs and one output (<c>keras.Model(inputs=[a, b], outputs=y)</c>).</summary>
+    public Model(IReadOnlyList<KerasTensor> inputs, KerasTensor outputs, string? name = null) : this(name, "model")
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        InitializeGraph(inputs.ToArray(), [outputs]);
+    }
+
+    /// <summary>A model with one input and several outputs (<c>keras.Model(inputs=x, outputs=[y1, y2])</c>).</summary>
+    public Model(KerasTensor inputs, IReadOnlyList<KerasTensor> outputs, string? name = null) : this(name, "model")
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        InitializeGraph([inputs], outputs.ToArray());
+    }
+
     /// <summary>A model whose graph a subclass sets later with <see cref="InitializeGraph"/> (<see cref="Sequential"/>).</summary>
     private protected Model(string? name, string defaultName) : base(CheckedName(name) ?? Backend.UniqueName(defaultName))
     {
