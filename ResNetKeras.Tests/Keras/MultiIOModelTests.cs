@@ -302,6 +302,25 @@ public sealed class MultiIOModelTests
     }
 
     [TestMethod]
+    public void FrozenNestedModel_KeepsItsWeightsAndBatchStatistics()
+    {
+        Backend.SetRandomSeed(3);
+        var m = NestedModel();
+        var block = (Model)m.GetLayer("block");
+        block.Trainable = false;
+        Assert.IsFalse(block.Layers.Any(l => l.Trainable), "Keras 3 sets the flag on every sublayer");
+        Assert.AreEqual(2, m.TrainableWeights.Count, "only the head trains");
+        Assert.AreEqual(8, m.NonTrainableWeights.Count);
+        var before = block.GetWeights();
+        var x = NDArray.FromArray(Enumerable.Range(0, 40).Select(i => (float)Math.Sin(i)).ToArray(), 8, 5);
+        var y = NDArray.FromArray(new float[] { 0, 1, 0, 1, 1, 0, 0, 1 }, 8);
+        m.Compile(optimizer: new SGD(learningRate: 0.5), loss: "sparse_categorical_crossentropy");
+        m.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0);
+        var after = block.GetWeights();
+        for (int k = 0; k < before.Count; k++) CollectionAssert.AreEqual(before[k].Float32Data, after[k].Float32Data, $"block weight {k}");
+    }
+
+    [TestMethod]
     public void NestedModel_FileLayouts_AreKerasOnes()
     {
         Backend.SetRandomSeed(1);

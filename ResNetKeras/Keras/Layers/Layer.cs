@@ -28,7 +28,7 @@ public abstract class Layer
     public virtual string ClassName => GetType().Name;
 
     /// <summary>Whether the layer's weights are updated by training (<c>layer.trainable</c>).</summary>
-    public bool Trainable { get; set; }
+    public virtual bool Trainable { get; set; }
 
     private bool built;
 

@@ -162,6 +162,20 @@ public partial class Model
     /// <summary>All weights in layer order (<c>model.weights</c>).</summary>
     public override IReadOnlyList<Variable> Weights => Layers.SelectMany(l => l.Weights).ToList();
 
+    /// <summary>
+    /// Whether the model trains (<c>model.trainable</c>); setting it sets every layer's flag too, as Keras 3 does, so a
+    /// frozen nested model's BatchNormalization layers also run in inference mode.
+    /// </summary>
+    public override bool Trainable
+    {
+        get => base.Trainable;
+        set
+        {
+            base.Trainable = value;
+            if (Built) foreach (var layer in Layers) layer.Trainable = value;
+        }
+    }
+
     /// <summary>Trainable weights in layer order (none when the model itself is frozen, <c>model.trainable = False</c>).</summary>
     public override IReadOnlyList<Variable> TrainableWeights => Trainable ? Layers.SelectMany(l => l.TrainableWeights).ToList() : [];
 
