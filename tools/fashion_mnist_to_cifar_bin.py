@@ -4,7 +4,8 @@
 Real images for the tutorial when CIFAR-10 itself cannot be downloaded: each 28x28 grey image is
 padded with 2 black pixels on every side to 32x32 and repeated over the R, G and B planes; the 10
 Fashion-MNIST classes take the place of the CIFAR-10 classes. Output: data_batch_1.bin ...
-data_batch_5.bin (60000 training records split in five), test_batch.bin (10000), batches.meta.txt.
+data_batch_5.bin (60000 training records split in five), test_batch.bin (10000), batches.meta.txt, and
+dataset_name.txt ("fashion_mnist"), from which the tutorial names its checkpoints, history and chart.
 
 Usage: python3 tools/fashion_mnist_to_cifar_bin.py OUT_DIR [--train N] [--test N]
 """
@@ -55,8 +56,10 @@ def main():
         f.write(b"".join(test))
     with open(os.path.join(a.out, "batches.meta.txt"), "w") as f:
         f.write("\n".join(CLASSES) + "\n")
-    print("wrote %d training images in data_batch_1..5.bin, %d test images in test_batch.bin and batches.meta.txt to %s"
-          % (len(train), len(test), a.out))
+    with open(os.path.join(a.out, "dataset_name.txt"), "w") as f:
+        f.write("fashion_mnist\n")
+    print("wrote %d training images in data_batch_1..5.bin, %d test images in test_batch.bin, batches.meta.txt and "
+          "dataset_name.txt (fashion_mnist) to %s" % (len(train), len(test), a.out))
     print("run the tutorial on them: dotnet run -c Release --project examples/Cifar10ResNet -- --data-dir %s" % a.out)
 
 

@@ -64,8 +64,10 @@ public sealed class Cifar10ResNetExampleTests
         StringAssert.Contains(output, "Test loss: ");
         StringAssert.Contains(output, "Test accuracy: ");
         Assert.IsTrue(File.Exists(Path.Combine(save, $"cifar10_{modelType}_model.001.h5")));
+        Assert.DoesNotContain("Data set:", output, "CIFAR-10 itself needs no note");
         var svg = new XmlDocument();
         svg.Load(Path.Combine(save, $"cifar10_{modelType}_history.svg"));
+        StringAssert.Contains(svg.InnerText, $"CIFAR-10 {modelType}");
         Assert.AreEqual(4, svg.GetElementsByTagName("polyline").Count, "training and validation lines in both panels");
         var csv = File.ReadAllLines(Path.Combine(save, $"cifar10_{modelType}_history.csv"));
         // Keras's CSVLogger layout (keys sorted, 0-based epochs), written a row per epoch.
@@ -93,6 +95,50 @@ public sealed class Cifar10ResNetExampleTests
         var values = (string s) => s.Split('\n').Select(l => double.Parse(l.Split(": ")[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var (a, b) = (values(cpu), values(sim));
         for (int i = 0; i < a.Length; i++) Assert.AreEqual(a[i], b[i], 1e-5 * Math.Max(1, Math.Abs(a[i])), $"{cpu} vs {sim}");
+    }
+
+    [TestMethod]
+    public void OtherData_NamesFilesAndChartAfterItself()
+    {
+        // What tools/fashion_mnist_to_cifar_bin.py writes beside the batches: its class names and dataset_name.txt.
+        string data = Path.Combine(dir, "data");
+        File.WriteAllText(Path.Combine(data, "batches.meta.txt"), "t-shirt_top\ntrouser\npullover\ndress\ncoat\nsandal\nshirt\nsneaker\nbag\nankle_boot\n");
+        File.WriteAllText(Path.Combine(data, "dataset_name.txt"), "fashion_mnist\n");
+        string save = Path.Combine(dir, "saved");
+        var (code, output) = Run("--data-dir", data, "--epochs", "1", "--n", "1", "--batch-size", "8", "--seed", "1",
+            "--no-augmentation", "--save-dir", save, "--verbose", "0");
+        Assert.AreEqual(0, code, output);
+        StringAssert.Contains(output, $"Data set: Fashion-MNIST (from {Path.Combine(data, "dataset_name.txt")}); output files start with fashion_mnist_\n");
+        CollectionAssert.AreEquivalent(new[] { "fashion_mnist_ResNet8v1_history.csv", "fashion_mnist_ResNet8v1_history.svg", "fashion_mnist_ResNet8v1_model.001.h5" },
+            Directory.GetFiles(save).Select(Path.GetFileName).ToArray());
+        string chart = File.ReadAllText(Path.Combine(save, "fashion_mnist_ResNet8v1_history.svg"));
+        StringAssert.Contains(chart, "Fashion-MNIST ResNet8v1");
+        Assert.DoesNotContain("CIFAR", chart);
+        Assert.DoesNotContain("cifar10_", output);
+    }
+
+    [TestMethod]
+    public void DatasetName_ResolutionRules()
+    {
+        var cifar = Cifar10ResNet.DatasetName.Cifar10;
+        Assert.AreEqual(("cifar10", "CIFAR-10"), (cifar.FileStem, cifar.Title));
+        Assert.AreEqual(cifar, Cifar10ResNet.DatasetName.Resolve(null, null), "the download is CIFAR-10");
+        string data = Path.Combine(dir, "data");
+        Assert.AreEqual(cifar, Cifar10ResNet.DatasetName.Resolve(null, data), "a folder without marks");
+        Assert.AreEqual(cifar, Cifar10ResNet.DatasetName.Resolve(null, Path.Combine(dir, "archive.tar.gz")), "an archive: --dataset-name names other data");
+        Assert.AreEqual(("my_data", "my_data"), Cifar10ResNet.DatasetName.Resolve("my_data", data) is var o ? (o.FileStem, o.Title) : default);
+        File.WriteAllText(Path.Combine(data, "batches.meta.txt"), string.Join("\n", Cifar10.ClassNames) + "\n");
+        Assert.AreEqual(cifar, Cifar10ResNet.DatasetName.Resolve(null, data), "CIFAR-10's own class list");
+        // A folder the converter wrote before it wrote dataset_name.txt: recognized by its class list.
+        File.WriteAllText(Path.Combine(data, "batches.meta.txt"), "t-shirt_top\ntrouser\npullover\ndress\ncoat\nsandal\nshirt\nsneaker\nbag\nankle_boot\n");
+        Assert.AreEqual("Fashion-MNIST", Cifar10ResNet.DatasetName.Resolve(null, data).Title);
+        File.WriteAllText(Path.Combine(data, "batches.meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");
+        Assert.AreEqual("data", Cifar10ResNet.DatasetName.Resolve(null, data).FileStem, "other classes without a marker: the folder's name");
+        File.WriteAllText(Path.Combine(data, "dataset_name.txt"), "\n  cifar10 \n");
+        Assert.AreEqual(cifar, Cifar10ResNet.DatasetName.Resolve(null, data), "the marker wins");
+        File.WriteAllText(Path.Combine(data, "dataset_name.txt"), "../x");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Cifar10ResNet.DatasetName.Resolve(null, data)).Message, "dataset_name.txt: the data set name must be");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Cifar10ResNet.DatasetName.Resolve("a/b", data)).Message, "--dataset-name: the data set name must be letters, digits, '_', '.' or '-' (it starts the output file names); received 'a/b'.");
     }
 
     [TestMethod]

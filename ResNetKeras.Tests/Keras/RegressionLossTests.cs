@@ -92,7 +92,13 @@ public abstract class RegressionLossTests
             var p = GradientChecker.Random(rng, Device, 3, 4);
             GradientChecker.Set(t, (i, v) => kind is ElementwiseLossKind.Hinge or ElementwiseLossKind.SquaredHinge ? (i % 2) : 0.5f + 0.45f * v);
             GradientChecker.Set(p, (_, v) => 0.5f + 0.4f * v);
-            float parameter = kind == ElementwiseLossKind.Huber ? 0.3f : kind is ElementwiseLossKind.BinaryCrossentropy or ElementwiseLossKind.BinaryCrossentropyFromLogits ? 0.1f : 0f;
+            float parameter = kind switch
+            {
+                ElementwiseLossKind.Huber => 0.3f,
+                ElementwiseLossKind.BinaryCrossentropy or ElementwiseLossKind.BinaryCrossentropyFromLogits => 0.1f,
+                ElementwiseLossKind.BinaryFocalCrossentropy or ElementwiseLossKind.CategoricalFocalCrossentropy => 1.5f,
+                _ => 0f,
+            };
             GradientChecker.Check(x => Op.ElementwiseLoss(kind, t, x[0], parameter), [p], delta: 1e-3f);
         }
     }

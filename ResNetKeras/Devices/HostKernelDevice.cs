@@ -422,5 +422,13 @@ public abstract class HostKernelDevice : IDevice
         Launch(() => Kernels.MeanIoUResult(Read(matrix), Write(result), classes));
 
     /// <inheritdoc/>
+    public void L2NormalizeRows(DeviceStorage x, DeviceStorage y, int k, float epsilon) =>
+        Launch(() => Kernels.L2NormalizeRows(Read(x), Write(y), k, epsilon));
+
+    /// <inheritdoc/>
+    public void L2NormalizeRowsGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, int k, float epsilon) =>
+        Launch(() => Kernels.L2NormalizeRowsGrad(Read(x), Read(dy), Write(dx), k, epsilon));
+
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -282,4 +282,10 @@ public interface IDevice
 
     /// <summary>Keras 3's EMA of weights: average ← momentum·average + (1 − momentum)·θ.</summary>
     void EmaUpdate(DeviceStorage average, DeviceStorage variable, float momentum);
+
+    /// <summary>Row-wise L2 normalization (see <see cref="IKernels.L2NormalizeRows"/>).</summary>
+    void L2NormalizeRows(DeviceStorage x, DeviceStorage y, int k, float epsilon);
+
+    /// <summary>Gradient of <see cref="L2NormalizeRows"/>.</summary>
+    void L2NormalizeRowsGrad(DeviceStorage x, DeviceStorage dy, DeviceStorage dx, int k, float epsilon);
 }

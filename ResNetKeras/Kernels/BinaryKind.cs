@@ -9,4 +9,6 @@ public enum BinaryKind
     Maximum,
     /// <summary>min(a, b); the gradient goes to a on ties (TensorFlow's Minimum).</summary>
     Minimum,
+    /// <summary>a / b (IEEE division: b = 0 gives ±∞ or NaN, as <c>keras.ops.divide</c>).</summary>
+    Divide,
 }

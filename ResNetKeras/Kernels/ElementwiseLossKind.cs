@@ -30,4 +30,14 @@ public enum ElementwiseLossKind
     BinaryCrossentropy,
     /// <summary>Sigmoid cross-entropy from logits: max(x, 0) − x·t + log(1 + e^−|x|); the parameter is the label smoothing.</summary>
     BinaryCrossentropyFromLogits,
+    /// <summary>
+    /// Keras 3's binary focal term (1 − p_t)^γ·bce, p_t = t·p + (1 − t)(1 − p) from the unclipped p and
+    /// bce = −(t·log p̃ + (1 − t)·log(1 − p̃)), p̃ = clip(p, ε, 1 − ε); the parameter is γ.
+    /// </summary>
+    BinaryFocalCrossentropy,
+    /// <summary>
+    /// Keras 3's categorical focal term of one class, −t·log(õ)·(1 − õ)^γ with õ = clip(o, ε, 1 − ε) (o already
+    /// renormalized over the class axis; α and the sum over classes come outside); the parameter is γ.
+    /// </summary>
+    CategoricalFocalCrossentropy,
 }

@@ -346,4 +346,13 @@ public interface IKernels
 
     /// <summary>Keras 3's EMA of weights: average ← momentum·average + (1 − momentum)·θ.</summary>
     void EmaUpdate(float[] average, float[] variable, float momentum);
+
+    /// <summary>
+    /// Keras 3's <c>ops.normalize(x, order=2)</c> per row of <paramref name="k"/> values: y = x·min(1/√Σx², 1/ε)
+    /// (so x/max(‖x‖₂, ε); an all-zero row gives zeros).
+    /// </summary>
+    void L2NormalizeRows(float[] x, float[] y, int k, float epsilon);
+
+    /// <summary>dx of <see cref="L2NormalizeRows"/>: (dy − y·Σ dy·y)/‖x‖₂ per row where ‖x‖₂ ≥ ε, dy/ε where the bound holds.</summary>
+    void L2NormalizeRowsGrad(float[] x, float[] dy, float[] dx, int k, float epsilon);
 }

@@ -155,5 +155,7 @@ public static class KernelProfiler
         public void ClipByValue(float[] gradient, float[] clipped, float clipvalue) => Time(nameof(ClipByValue), () => inner.ClipByValue(gradient, clipped, clipvalue));
         public void ScaleByGlobalNorm(float[] gradient, float[] squaredNorm, float clipnorm, float[] clipped) => Time(nameof(ScaleByGlobalNorm), () => inner.ScaleByGlobalNorm(gradient, squaredNorm, clipnorm, clipped));
         public void EmaUpdate(float[] average, float[] variable, float momentum) => Time(nameof(EmaUpdate), () => inner.EmaUpdate(average, variable, momentum));
+        public void L2NormalizeRows(float[] x, float[] y, int k, float epsilon) => Time(nameof(L2NormalizeRows), () => inner.L2NormalizeRows(x, y, k, epsilon));
+        public void L2NormalizeRowsGrad(float[] x, float[] dy, float[] dx, int k, float epsilon) => Time(nameof(L2NormalizeRowsGrad), () => inner.L2NormalizeRowsGrad(x, dy, dx, k, epsilon));
     }
 }

@@ -33,10 +33,11 @@ public static class Program
         var initialEpoch = new Option<int>("--initial-epoch") { Description = "Epoch to start at (Keras's initial_epoch): the number of epochs the --resume-from model has trained" };
         var device = new Option<string?>("--device") { Description = "Device to train on: cpu (default, or RESNETKERAS_DEVICE) or sim; see KerasCompare devices" };
         var distributed = new Option<bool>("--distributed") { Description = "Train data-parallel over the processes started by mpirun (MultiWorkerMirroredStrategy; needs Open MPI)" };
+        var datasetName = new Option<string?>("--dataset-name") { Description = "Name of the data in file names and the chart (default: cifar10, or what --data-dir's dataset_name.txt says)" };
         var root = new RootCommand("Keras CIFAR-10 ResNet tutorial (resnet_v1 / resnet_v2) on ResNetKeras")
         {
             version, n, epochs, batchSize, noAugmentation, noPixelMean, dataDir, saveDir, seed, verbose, trainLimit, testLimit, workers, device, distributed,
-            backupDir, backupFreq, finalModel, resumeFrom, initialEpoch,
+            backupDir, backupFreq, finalModel, resumeFrom, initialEpoch, datasetName,
         };
         // The tutorial's --version selects the ResNet version, so the built-in "show program version" option goes.
         foreach (var builtIn in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(builtIn);
@@ -50,6 +51,7 @@ public static class Program
             FinalModel = r.GetValue(finalModel),
             ResumeFrom = r.GetValue(resumeFrom),
             InitialEpoch = r.GetValue(initialEpoch),
+            DatasetName = r.GetValue(datasetName),
         }));
         return root.Parse(args).Invoke();
     }
@@ -68,6 +70,8 @@ public static class Program
         public string? ResumeFrom { get; init; }
         /// <summary>Keras's initial_epoch.</summary>
         public int InitialEpoch { get; init; }
+        /// <summary>The data's name in file names and the chart, or null to take it from the data (see <see cref="Cifar10ResNet.DatasetName.Resolve"/>).</summary>
+        public string? DatasetName { get; init; }
     }
 
     /// <summary>Runs the tutorial; returns the process exit code.</summary>
@@ -128,7 +132,10 @@ public static class Program
 
         // Load the CIFAR10 data.
         // (x_train, y_train), (x_test, y_test) = cifar10.load_data()
+        // Not in the tutorial: other data in CIFAR-10's format is not saved and charted under CIFAR-10's name.
+        var dataset = Cifar10ResNet.DatasetName.Resolve(s.DatasetName, s.DataDir);
         var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(s.DataDir);
+        if (dataset != Cifar10ResNet.DatasetName.Cifar10) Console.WriteLine($"Data set: {dataset.Title} (from {dataset.Source}); output files start with {dataset.FileStem}_");
         if (s.TrainLimit is { } tl) { xTrainRaw = xTrainRaw.Slice(0, tl); yTrain = yTrain.Slice(0, tl); }
         if (s.TestLimit is { } el) { xTestRaw = xTestRaw.Slice(0, el); yTest = yTest.Slice(0, el); }
 
@@ -178,7 +185,7 @@ public static class Program
         Console.WriteLine(modelType);
 
         // Prepare model model saving directory.
-        string modelName = $"cifar10_{modelType}_model.{{epoch:03d}}.h5";
+        string modelName = $"{dataset.FileStem}_{modelType}_model.{{epoch:03d}}.h5";
         string filepath = Path.Combine(saveDir, modelName);
 
         // Prepare callbacks for model saving and for learning rate adjustment.
@@ -187,7 +194,7 @@ public static class Program
         var lrReducer = new ReduceLROnPlateau(factor: Math.Sqrt(0.1), cooldown: 0, patience: 5, minLr: 0.5e-6);
         // Not in the tutorial: the history is appended and flushed every epoch (a killed run keeps it); a resumed run
         // appends to it. The backup comes last so that it holds the learning rate the reducer has just set.
-        string csvPath = Path.Combine(saveDir, $"cifar10_{modelType}_history.csv");
+        string csvPath = Path.Combine(saveDir, $"{dataset.FileStem}_{modelType}_history.csv");
         BackupAndRestore? backup = s.BackupDir is { } dir ? new BackupAndRestore(dir, saveFreq: s.BackupFreq) : null;
         bool resuming = backup is not null && File.Exists(backup.BackupPath);
         var csvLogger = new CSVLogger(csvPath, append: resuming || s.ResumeFrom is not null);
@@ -248,8 +255,8 @@ public static class Program
         interrupt.Dispose();
         if (model.TrainingCancelled)
         {
-            if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
-            string? last = LastCheckpoint(saveDir, modelType);
+            if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType, dataset);
+            string? last = LastCheckpoint(saveDir, modelType, dataset);
             var at = backup?.LastSaved ?? backup?.RestoredPosition;
             Console.WriteLine($"Interrupted. Last checkpoint: {last ?? "none yet"}. " + (backup is null
                 ? "No backup (pass --backup-dir DIR to resume an interrupted run)."
@@ -264,7 +271,7 @@ public static class Program
         Console.WriteLine("Test loss: " + Py(scores[0]));
         Console.WriteLine("Test accuracy: " + Py(scores[1]));
 
-        if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType);
+        if (strategy is null || strategy.IsChief) WriteChart(csvPath, saveDir, modelType, dataset);
         return 0;
     }
 
@@ -284,8 +291,8 @@ public static class Program
         }
     }
 
-    private static string? LastCheckpoint(string saveDir, string modelType) =>
-        Directory.EnumerateFiles(saveDir, $"cifar10_{modelType}_model.*.h5").Order(StringComparer.Ordinal).LastOrDefault();
+    private static string? LastCheckpoint(string saveDir, string modelType, DatasetName dataset) =>
+        Directory.EnumerateFiles(saveDir, $"{dataset.FileStem}_{modelType}_model.*.h5").Order(StringComparer.Ordinal).LastOrDefault();
 
     private static string Py(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -293,9 +300,9 @@ public static class Program
     /// The SVG chart of the CSV history (all epochs, also those of earlier interrupted runs; a row repeated by a resumed
     /// run counts once, the last one).
     /// </summary>
-    private static void WriteChart(string csv, string saveDir, string modelType)
+    private static void WriteChart(string csv, string saveDir, string modelType, DatasetName dataset)
     {
-        string svg = Path.Combine(saveDir, $"cifar10_{modelType}_history.svg");
+        string svg = Path.Combine(saveDir, $"{dataset.FileStem}_{modelType}_history.svg");
         var lines = File.Exists(csv) ? File.ReadAllLines(csv) : [];
         if (lines.Length == 0) return;
         var header = lines[0].Split(',');
@@ -316,7 +323,7 @@ public static class Program
                 _ => double.TryParse(f[i], CultureInfo.InvariantCulture, out double v) ? v : double.NaN,
             }).ToList();
         }
-        SvgChart.Write(svg, $"CIFAR-10 {modelType}", "epoch",
+        SvgChart.Write(svg, $"{dataset.Title} {modelType}", "epoch",
         [
             new ChartPanel("loss", [new ChartSeries("training", epochs, Get("loss")), new ChartSeries("validation", epochs, Get("val_loss"))]),
             new ChartPanel("accuracy", [new ChartSeries("training", epochs, Get("accuracy")), new ChartSeries("validation", epochs, Get("val_accuracy"))]),

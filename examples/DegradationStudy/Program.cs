@@ -13,7 +13,7 @@ namespace DegradationStudy;
 /// <summary>Entry point; public so the test suite can run it in-process.</summary>
 public static class Program
 {
-    /// <summary>Options: --data-dir, --epochs (10), --batch-size (128), --train-limit, --test-limit, --seed (1), --out-dir (degradation), --depths (20,56).</summary>
+    /// <summary>Options: --data-dir, --epochs (10), --batch-size (128), --train-limit, --test-limit, --seed (1), --out-dir (degradation), --depths (20,56), --dataset-name (from the data, as the tutorial's).</summary>
     public static int Main(string[] args)
     {
         try
@@ -33,6 +33,7 @@ public static class Program
             if (epochs < 1 || batch < 1) throw new ArgumentException("--epochs and --batch-size must be at least 1.");
             CheckWritable(outDir, "--out-dir");
 
+            var dataset = Cifar10ResNet.DatasetName.Resolve(o.GetValueOrDefault("dataset-name"), o.GetValueOrDefault("data-dir"));
             var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
             if (o.ContainsKey("train-limit")) { xTrainRaw = xTrainRaw.Slice(0, Int("train-limit", 0)); yTrain = yTrain.Slice(0, Int("train-limit", 0)); }
             if (o.ContainsKey("test-limit")) { xTestRaw = xTestRaw.Slice(0, Int("test-limit", 0)); yTest = yTest.Slice(0, Int("test-limit", 0)); }
@@ -87,7 +88,7 @@ public static class Program
                 runs.Where(r => r.Name.StartsWith(residual ? "ResNet" : "plain", StringComparison.Ordinal))
                     .SelectMany(r => new[] { new ChartSeries(r.Name + " train", Axis(r.Train.Count), r.Train), new ChartSeries(r.Name + " test", Axis(r.Test.Count), r.Test) })
                     .ToList());
-            SvgChart.Write(svg, "CIFAR-10: plain networks (left) and ResNets (right)", "epoch", [Panel("plain", false), Panel("ResNet", true)]);
+            SvgChart.Write(svg, $"{dataset.Title}: plain networks (left) and ResNets (right)", "epoch", [Panel("plain", false), Panel("ResNet", true)]);
             Console.WriteLine($"Errors written to {csv}");
             Console.WriteLine($"Chart written to {svg}");
             if (interrupted) Console.WriteLine("Interrupted: the files hold the epochs finished before Ctrl-C.");

@@ -26,25 +26,37 @@ public abstract class ElementwiseLoss : Loss
     /// <inheritdoc/>
     public override Tensor Call(Tensor yTrue, Tensor yPred)
     {
-        ArgumentNullException.ThrowIfNull(yTrue);
-        ArgumentNullException.ThrowIfNull(yPred);
-        // Keras's squeeze_or_expand_to_same_rank: labels (N,) against predictions (N, 1) and the reverse.
-        if (yTrue.Rank == yPred.Rank - 1 && yPred.Dim(-1) == 1) yTrue = Op.Reshape(yTrue, yPred.Shape);
-        else if (yPred.Rank == yTrue.Rank - 1 && yTrue.Dim(-1) == 1) yTrue = Op.Reshape(yTrue, yPred.Shape);
-        if (!yTrue.ShapeSpan.SequenceEqual(yPred.ShapeSpan))
-            throw new ArgumentException($"{Name}: y_true of shape {ShapeUtil.Format(yTrue.ShapeSpan)} and y_pred of shape {ShapeUtil.Format(yPred.ShapeSpan)} must have the same shape.", nameof(yTrue));
+        yTrue = MatchTargets(Name, yTrue, yPred);
         var terms = Op.ElementwiseLoss(Kind, yTrue, yPred, Parameter);
         if (terms.Rank == 0) return terms;
         return SumLastAxis ? Op.Sum(terms, -1) : Op.Mean(terms, -1);
     }
 
-    internal override void CheckTargets(NDArray y, int[] outputShape, string param)
+    /// <summary>
+    /// Keras's <c>squeeze_or_expand_to_same_rank</c> (labels (N,) against predictions (N, 1) and the reverse): the
+    /// targets reshaped to the predictions' shape, or a clear error when the shapes differ otherwise.
+    /// </summary>
+    internal static Tensor MatchTargets(string name, Tensor yTrue, Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (yTrue.Rank == yPred.Rank - 1 && yPred.Dim(-1) == 1) yTrue = Op.Reshape(yTrue, yPred.Shape);
+        else if (yPred.Rank == yTrue.Rank - 1 && yTrue.Dim(-1) == 1) yTrue = Op.Reshape(yTrue, yPred.Shape);
+        if (!yTrue.ShapeSpan.SequenceEqual(yPred.ShapeSpan))
+            throw new ArgumentException($"{name}: y_true of shape {ShapeUtil.Format(yTrue.ShapeSpan)} and y_pred of shape {ShapeUtil.Format(yPred.ShapeSpan)} must have the same shape.", nameof(yTrue));
+        return yTrue;
+    }
+
+    internal override void CheckTargets(NDArray y, int[] outputShape, string param) => CheckSameShapeTargets(this, y, outputShape, param);
+
+    /// <summary>Targets of the output's shape, or without its trailing axis of 1.</summary>
+    internal static void CheckSameShapeTargets(Loss loss, NDArray y, int[] outputShape, string param)
     {
         var s = y.ShapeSpan;
         bool same = s.Length == outputShape.Length && s[1..].SequenceEqual(outputShape.AsSpan(1));
         bool squeezed = s.Length == outputShape.Length - 1 && outputShape[^1] == 1 && s[1..].SequenceEqual(outputShape.AsSpan(1, outputShape.Length - 2));
         if (!same && !squeezed)
-            throw new ArgumentException($"Shapes are incompatible: targets `{param}` of shape {ShapeUtil.Format(s)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {Name}.", param);
+            throw new ArgumentException($"Shapes are incompatible: targets `{param}` of shape {ShapeUtil.Format(s)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {loss.Name}.", param);
     }
 
     /// <summary>Builds a loss of this family from a config's name and reduction (subclasses add their own keys).</summary>

@@ -25,7 +25,19 @@ public static class Metrics
         ["recall"] = () => new Recall(),
         ["AUC"] = () => new AUC(),
         ["auc"] = () => new AUC(),
+        // Keras's metric of this name is the positive similarity, unlike the loss (which Get would otherwise wrap).
+        ["CosineSimilarity"] = () => CosineSimilarity(),
+        ["cosine_similarity"] = () => CosineSimilarity(),
     };
+
+    /// <summary>
+    /// <c>keras.metrics.CosineSimilarity(name="cosine_similarity", axis=-1)</c>: the running mean of
+    /// Σ l2_normalize(y_true)·l2_normalize(y_pred) over <paramref name="axis"/>, +1 for vectors pointing the same way.
+    /// A function here because the class name <c>CosineSimilarity</c> is the loss (which is the negated value), as
+    /// <c>MeanSquaredError</c> is.
+    /// </summary>
+    public static MeanMetricWrapper CosineSimilarity(string name = "cosine_similarity", int axis = -1) =>
+        new((yTrue, yPred) => Keras.CosineSimilarity.Similarity(ElementwiseLoss.MatchTargets(name, yTrue, yPred), yPred, axis), name);
 
     /// <summary>
     /// <c>keras.metrics.get(identifier)</c>: a <see cref="Metric"/> is returned as is; a string names a metric by class name

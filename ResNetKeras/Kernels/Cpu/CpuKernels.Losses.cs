@@ -31,6 +31,8 @@ public sealed partial class CpuKernels
                 ElementwiseLossKind.SquaredHinge => Square(MathF.Max(1f - HingeLabel(t, binaryHinge) * p, 0f)),
                 ElementwiseLossKind.BinaryCrossentropy => BinaryCrossentropyTerm(Smooth(t, parameter), p),
                 ElementwiseLossKind.BinaryCrossentropyFromLogits => SigmoidCrossentropyTerm(Smooth(t, parameter), p),
+                ElementwiseLossKind.BinaryFocalCrossentropy => FocalPower(1f - (t * p + (1f - t) * (1f - p)), parameter) * Keras3BinaryCrossentropyTerm(t, p),
+                ElementwiseLossKind.CategoricalFocalCrossentropy => CategoricalFocalTerm(t, p, parameter),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss kind."),
             };
         }
@@ -77,6 +79,22 @@ public sealed partial class CpuKernels
                 case ElementwiseLossKind.BinaryCrossentropyFromLogits:
                     g = 1f / (1f + MathF.Exp(-p)) - Smooth(t, parameter);
                     break;
+                case ElementwiseLossKind.BinaryFocalCrossentropy:
+                {
+                    // d/dp of f(q)·bce with q = 1 − p_t, dq/dp = 1 − 2t; bce's clip passes its gradient inside [ε, 1 − ε].
+                    float q = 1f - (t * p + (1f - t) * (1f - p));
+                    float dBce = p >= LossEpsilon && p <= 1f - LossEpsilon ? -(t / p - (1f - t) / (1f - p)) : 0f;
+                    g = FocalPowerGrad(q, parameter) * (1f - 2f * t) * Keras3BinaryCrossentropyTerm(t, p) + FocalPower(q, parameter) * dBce;
+                    break;
+                }
+                case ElementwiseLossKind.CategoricalFocalCrossentropy:
+                {
+                    // Both factors read the clipped output, so outside [ε, 1 − ε] nothing flows back.
+                    if (p >= LossEpsilon && p <= 1f - LossEpsilon)
+                        g = -t * (FocalPower(1f - p, parameter) / p - FocalPowerGrad(1f - p, parameter) * MathF.Log(p));
+                    else g = 0f;
+                    break;
+                }
                 default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss kind.");
             }
             dPred[i] = dValues[i] * g;
@@ -105,6 +123,25 @@ public sealed partial class CpuKernels
     {
         float pc = Clip(p, LossEpsilon, 1f - LossEpsilon);
         return -(t * MathF.Log(pc + LossEpsilon) + (1f - t) * MathF.Log(1f - pc + LossEpsilon));
+    }
+
+    /// <summary>Keras 3's <c>ops.binary_crossentropy</c> on probabilities: clipped to [ε, 1 − ε], no ε inside the logs (unlike tf.keras).</summary>
+    private static float Keras3BinaryCrossentropyTerm(float t, float p)
+    {
+        float pc = Clip(p, LossEpsilon, 1f - LossEpsilon);
+        return -(t * MathF.Log(pc) + (1f - t) * MathF.Log(1f - pc));
+    }
+
+    /// <summary>q^γ as <c>ops.power</c>: 1 for γ = 0 (also at q = 0).</summary>
+    private static float FocalPower(float q, float gamma) => gamma == 0f ? 1f : MathF.Pow(q, gamma);
+
+    /// <summary>d(q^γ)/dq = γ·q^(γ−1), TensorFlow's Pow gradient (0 for γ = 0).</summary>
+    private static float FocalPowerGrad(float q, float gamma) => gamma == 0f ? 0f : gamma * MathF.Pow(q, gamma - 1f);
+
+    private static float CategoricalFocalTerm(float t, float o, float gamma)
+    {
+        float oc = Clip(o, LossEpsilon, 1f - LossEpsilon);
+        return -t * MathF.Log(oc) * FocalPower(1f - oc, gamma);
     }
 
     /// <summary><c>tf.nn.sigmoid_cross_entropy_with_logits</c>: max(x, 0) − x·t + log(1 + e^−|x|).</summary>

@@ -15,6 +15,7 @@ public sealed partial class CpuKernels
             // Not TensorPrimitives.Max/Min: those propagate NaN like IEEE maximum, TensorFlow's kernels compare.
             case BinaryKind.Maximum: Map(y.Length, i => y[i] = a[i] >= b[i] ? a[i] : b[i]); break;
             case BinaryKind.Minimum: Map(y.Length, i => y[i] = a[i] <= b[i] ? a[i] : b[i]); break;
+            case BinaryKind.Divide: TensorPrimitives.Divide(a, b, y); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown binary kernel.");
         }
     }
@@ -35,6 +36,14 @@ public sealed partial class CpuKernels
                     bool toA = max ? a[i] >= b[i] : a[i] <= b[i];
                     if (da is not null) da[i] = toA ? dy[i] : 0f;
                     if (db is not null) db[i] = toA ? 0f : dy[i];
+                });
+                break;
+            case BinaryKind.Divide:
+                // d(a/b)/da = 1/b, d(a/b)/db = −a/b² (TensorFlow's RealDiv gradient).
+                Map(dy.Length, i =>
+                {
+                    if (da is not null) da[i] = dy[i] / b[i];
+                    if (db is not null) db[i] = -dy[i] * a[i] / (b[i] * b[i]);
                 });
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown binary kernel.");
