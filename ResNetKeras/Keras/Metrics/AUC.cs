@@ -57,4 +57,15 @@ public sealed class AUC : ConfusionMetric
         c["from_logits"] = false;
         return c;
     }
+
+    /// <summary><c>AUC.from_config(config)</c>: Keras's keys; multi-label, label weights and explicit thresholds are refused.</summary>
+    public static AUC FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        foreach (var (key, value) in new (string, object?)[] { ("multi_label", false), ("num_labels", null), ("label_weights", null), ("thresholds", null) })
+            ConfigValues.ExpectDefault(config, key, value, nameof(AUC));
+        return new AUC(ConfigValues.Int(config, "num_thresholds", 200), ConfigValues.String(config, "curve") ?? "ROC",
+            ConfigValues.String(config, "summation_method") ?? "interpolation", ConfigValues.Bool(config, "from_logits", false),
+            ConfigValues.String(config, "name") ?? "auc");
+    }
 }

@@ -22,6 +22,33 @@ public abstract class ConfusionMetric : Metric
         thresholds = new Tensor(thresholdValues, thresholdValues.Length).To(TruePositives.Value.Device);
     }
 
+    /// <summary>
+    /// The <c>thresholds</c> of a Precision/Recall config: one number, a list, or null (the class default); the keys
+    /// <c>top_k</c> and <c>class_id</c>, which this library does not implement, must be null.
+    /// </summary>
+    private protected static float[]? ThresholdsFromConfig(IReadOnlyDictionary<string, object?> config, string className)
+    {
+        ConfigValues.ExpectDefault(config, "top_k", null, className);
+        ConfigValues.ExpectDefault(config, "class_id", null, className);
+        if (!config.TryGetValue("thresholds", out var v) || v is null) return null;
+        static float Number(object? o) => o switch
+        {
+            double d => (float)d,
+            float f => f,
+            int i => i,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => (float)e.GetDouble(),
+            _ => throw new ArgumentException($"Invalid config value for 'thresholds': expected numbers, received {o ?? "None"}.", "config"),
+        };
+        return v switch
+        {
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } e => e.EnumerateArray().Select(x => Number(x)).ToArray(),
+            System.Text.Json.JsonElement e => [Number(e)],
+            float[] a => a,
+            System.Collections.IEnumerable list and not string => list.Cast<object?>().Select(Number).ToArray(),
+            _ => [Number(v)],
+        };
+    }
+
     /// <summary>The thresholds (a copy).</summary>
     public IReadOnlyList<float> Thresholds { get; }
 

@@ -56,4 +56,15 @@ public sealed class MeanIoU : Metric
         c["axis"] = -1;
         return c;
     }
+
+    /// <summary><c>MeanIoU.from_config(config)</c>: <c>ignore_class</c> must be null and <c>axis</c> -1.</summary>
+    public static MeanIoU FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ConfigValues.ExpectDefault(config, "ignore_class", null, nameof(MeanIoU));
+        ConfigValues.ExpectDefault(config, "axis", -1, nameof(MeanIoU));
+        if (!config.ContainsKey("num_classes")) throw new ArgumentException("MeanIoU: config key 'num_classes' is missing.", nameof(config));
+        return new MeanIoU(ConfigValues.Int(config, "num_classes", 0), ConfigValues.String(config, "name") ?? "mean_io_u",
+            ConfigValues.Bool(config, "sparse_y_true", true), ConfigValues.Bool(config, "sparse_y_pred", true));
+    }
 }

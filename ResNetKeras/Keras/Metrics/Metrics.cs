@@ -62,21 +62,35 @@ public static class Metrics
         return new() { ["class_name"] = metric.GetType().Name, ["config"] = metric.GetConfig() };
     }
 
-    /// <summary><c>keras.metrics.deserialize({"class_name": ..., "config": ...})</c> for this library's metric classes.</summary>
+    /// <summary>
+    /// <c>keras.metrics.deserialize({"class_name": ..., "config": ...})</c>: every metric class of this library with a
+    /// static <c>FromConfig</c> (found by reflection, so adding a metric is one file).
+    /// </summary>
     public static Metric Deserialize(string className, IReadOnlyDictionary<string, object?> config)
     {
         ArgumentNullException.ThrowIfNull(className);
         ArgumentNullException.ThrowIfNull(config);
-        return className switch
+        if (!FromConfigs.Value.TryGetValue(className, out var fromConfig))
+            throw new ArgumentException($"Could not interpret metric identifier: unknown metric class '{className}'. Known classes: {string.Join(", ", FromConfigs.Value.Keys.Order())}.", nameof(className));
+        try { return fromConfig(config); }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
         {
-            nameof(Mean) => Mean.FromConfig(config),
-            nameof(Accuracy) => Accuracy.FromConfig(config),
-            nameof(BinaryAccuracy) => BinaryAccuracy.FromConfig(config),
-            nameof(CategoricalAccuracy) => CategoricalAccuracy.FromConfig(config),
-            nameof(SparseCategoricalAccuracy) => SparseCategoricalAccuracy.FromConfig(config),
-            nameof(TopKCategoricalAccuracy) => TopKCategoricalAccuracy.FromConfig(config),
-            nameof(SparseTopKCategoricalAccuracy) => SparseTopKCategoricalAccuracy.FromConfig(config),
-            _ => throw new ArgumentException($"Could not interpret metric identifier: unknown metric class '{className}'.", nameof(className)),
-        };
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
     }
+
+    private static readonly Lazy<Dictionary<string, Func<IReadOnlyDictionary<string, object?>, Metric>>> FromConfigs = new(() =>
+    {
+        var result = new Dictionary<string, Func<IReadOnlyDictionary<string, object?>, Metric>>();
+        foreach (var type in typeof(Metric).Assembly.GetTypes())
+        {
+            if (!type.IsPublic || type.IsAbstract || !typeof(Metric).IsAssignableFrom(type)) continue;
+            var method = type.GetMethod("FromConfig", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly,
+                [typeof(IReadOnlyDictionary<string, object?>)]);
+            if (method is null || !typeof(Metric).IsAssignableFrom(method.ReturnType)) continue;
+            result[type.Name] = c => (Metric)method.Invoke(null, [c])!;
+        }
+        return result;
+    });
 }

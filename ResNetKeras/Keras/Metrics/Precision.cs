@@ -29,4 +29,11 @@ public sealed class Precision : ConfusionMetric
         c["class_id"] = null;
         return c;
     }
+
+    /// <summary><c>Precision.from_config(config)</c>.</summary>
+    public static Precision FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Precision(ThresholdsFromConfig(config, nameof(Precision)), ConfigValues.String(config, "name") ?? "precision");
+    }
 }

@@ -29,4 +29,11 @@ public sealed class Recall : ConfusionMetric
         c["class_id"] = null;
         return c;
     }
+
+    /// <summary><c>Recall.from_config(config)</c>.</summary>
+    public static Recall FromConfig(IReadOnlyDictionary<string, object?> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new Recall(ThresholdsFromConfig(config, nameof(Recall)), ConfigValues.String(config, "name") ?? "recall");
+    }
 }
