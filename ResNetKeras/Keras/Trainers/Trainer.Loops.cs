@@ -37,23 +37,23 @@ public abstract partial class Trainer
         if (classWeight is not null) sampleWeight = ClassWeights(y, classWeight, sampleWeight);
         if (validationSplit > 0)
         {
-            int split = (int)(x.Shape[0] * (1 - validationSplit));
-            validationData = (x.Slice(split, x.Shape[0]), y.Slice(split, y.Shape[0]));
+            int split = (int)(x.IntShape[0] * (1 - validationSplit));
+            validationData = (x.Slice(split, x.IntShape[0]), y.Slice(split, y.IntShape[0]));
             x = x.Slice(0, split);
             y = y.Slice(0, split);
             sampleWeight = sampleWeight?.Slice(0, split);
         }
-        if (x.Shape[0] == 0)
+        if (x.IntShape[0] == 0)
             throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
         if (validationData is { } vd)
         {
             CheckInputShape(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
-            if (vd.X.Shape[0] == 0)
-                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.Shape[0]} samples leaves none" : "")}.", nameof(validationData));
+            if (vd.X.IntShape[0] == 0)
+                throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {x.IntShape[0]} samples leaves none" : "")}.", nameof(validationData));
         }
         int b = batchSize ?? 32;
-        int n = x.Shape[0];
+        int n = x.IntShape[0];
         int steps = (n + b - 1) / b;
         CheckDistributedBatch(b, nameof(batchSize));
         uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
@@ -68,7 +68,7 @@ public abstract partial class Trainer
                 var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
                 return (AsFloatBatch(x.Take(idx)), y.Take(idx), sampleWeight?.Take(idx));
             });
-        }, onEpochBegin: null, onEpochEnd: null, cancellationToken);
+        }, onEpochBegin: null, onEpochEnd: null, cancellationToken, disposeBatches: true);
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public abstract partial class Trainer
         {
             CheckInputShape(vd.X.ShapeSpan, "validationData.X");
             CheckLabels(vd.X, vd.Y, "validationData.Y");
-            if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
+            if (vd.X.IntShape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
         uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
@@ -122,7 +122,7 @@ public abstract partial class Trainer
                 CheckSampleWeight(batch.X, batch.SampleWeight, "sample_weight (from the sequence)");
                 return (AsFloatBatch(batch.X), yb, batch.SampleWeight);
             });
-        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken);
+        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken, disposeBatches: x.YieldsTemporaries);
     }
 
     /// <summary>
@@ -163,7 +163,7 @@ public abstract partial class Trainer
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
         (NDArray X, NDArray Y)? validationData, int validationBatchSize, int validationFreq,
         Func<int, int, IEnumerable<(NDArray X, NDArray Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool disposeBatches = false)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
@@ -188,7 +188,14 @@ public abstract partial class Trainer
                 // Ctrl-C stops between batches: the epoch stays unfinished (no validation, no OnEpochEnd).
                 if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                var batchLogs = TrainStep(xb, yb, wb);
+                Dictionary<string, double> batchLogs;
+                try { batchLogs = TrainStep(xb, yb, wb); }
+                finally
+                {
+                    // Batches gathered here or by Flow are this step's temporaries: their unmanaged memory goes back now,
+                    // not when a finalizer runs, so resident memory stays flat across epochs.
+                    if (disposeBatches) { xb.Dispose(); yb.Dispose(); wb?.Dispose(); }
+                }
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
                 if (StopTraining) break;
@@ -236,7 +243,7 @@ public abstract partial class Trainer
     {
         foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
         ResetMetrics();
-        int n = x.Shape[0];
+        int n = x.IntShape[0];
         var logs = GetMetricsResult();
         for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
@@ -270,7 +277,7 @@ public abstract partial class Trainer
         CheckInputShape(x.ShapeSpan, nameof(x));
         CheckLabels(x, y, nameof(y));
         CheckSampleWeight(x, sampleWeight, nameof(sampleWeight));
-        int b = batchSize ?? 32, n = x.Shape[0];
+        int b = batchSize ?? 32, n = x.IntShape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         return EvaluateCore(x, y, b, list, sampleWeight).Values.ToArray();
@@ -282,11 +289,11 @@ public abstract partial class Trainer
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize(batchSize);
         CheckInputShape(x.ShapeSpan, nameof(x));
-        int b = batchSize ?? 32, n = x.Shape[0];
+        int b = batchSize ?? 32, n = x.IntShape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var outShape = OutputShape;
         outShape[0] = n;
-        var result = NDArray.Zeros(outShape);
+        var result = np.empty(new NumSharp.Shape(outShape), np.float32);
         int rowSize = result.Size / Math.Max(1, n);
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         foreach (var c in list) c.OnPredictBegin(new Dictionary<string, double>());
@@ -295,8 +302,8 @@ public abstract partial class Trainer
             foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + b);
             // One batch covering all of x needs no slice copy.
-            var y = PredictStep(AsFloatBatch(s == 0 && e == n ? x : x.Slice(s, e)));
-            Array.Copy(y.Float32Data, 0, result.Float32Data, (long)s * rowSize, y.Size);
+            using (var y = PredictStep(s == 0 && e == n ? x : x.Slice(s, e)))
+                y.ReadSpan<float>().CopyTo(result.WriteSpan<float>()[(s * rowSize)..]);
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }
         foreach (var c in list) c.OnPredictEnd(new Dictionary<string, double>());
@@ -324,7 +331,7 @@ public abstract partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckInputShape(x.ShapeSpan, nameof(x));
-        if (x.Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        if (x.IntShape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         return PredictStep(AsFloatBatch(x));
     }
 
@@ -337,18 +344,19 @@ public abstract partial class Trainer
         var keys = classWeight.Keys.Order().ToArray();
         if (keys.Length == 0 || !keys.SequenceEqual(Enumerable.Range(0, keys.Length)))
             throw new ArgumentException($"Expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found {{{string.Join(", ", classWeight.Select(kv => $"{kv.Key}: {kv.Value}"))}}}", nameof(classWeight));
-        int n = y.Shape[0];
-        bool oneHot = y.Rank == 2 && y.Shape[1] > 1;
-        var flat = oneHot ? null : y.Reshape(-1);
-        var classes = oneHot ? y.ArgMax(1) : null;
-        var w = NDArray.Zeros([n]);
+        int n = y.IntShape[0];
+        bool oneHot = y.Rank == 2 && y.IntShape[1] > 1;
+        using var argmax = oneHot ? np.argmax(y, axis: 1) : null;
+        var labels = (argmax ?? y).ToDoubleArray();
+        var sw = sampleWeight?.ToDoubleArray();
+        var w = new float[n];
         for (int i = 0; i < n; i++)
         {
-            double label = oneHot ? classes!.GetFlat(i) : Math.Round(flat!.GetFlat(i));
+            double label = oneHot ? labels[i] : Math.Round(labels[i]);
             if (!classWeight.TryGetValue((int)label, out double cw))
                 throw new ArgumentException($"Invalid `class_weight`: sample {i} has class {label}, which has no weight (classes 0 to {keys.Length - 1}).", nameof(classWeight));
-            w.SetFlat(i, cw * (sampleWeight?.GetFlat(i) ?? 1.0));
+            w[i] = (float)(cw * (sw?[i] ?? 1.0));
         }
-        return w;
+        return NDArrays.FromSpan<float>(w, n);
     }
 }

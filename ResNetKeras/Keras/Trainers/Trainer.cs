@@ -148,7 +148,7 @@ public abstract partial class Trainer
     /// </summary>
     protected virtual Dictionary<string, double> TrainStep(NDArray x, NDArray y, NDArray? sampleWeight)
     {
-        if (x.Shape[0] == 0 && Distributed is not null) return EmptyTrainStep();
+        if (x.IntShape[0] == 0 && Distributed is not null) return EmptyTrainStep();
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
         using var scope = new TensorScope();
@@ -165,7 +165,7 @@ public abstract partial class Trainer
             var (output, logits) = RunGraph(xt, training: true, wantLogits: true);
             var weights = WeightTensor(sampleWeight, device);
             var total = ComputeLoss(yt, output, logits, weights);
-            lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
+            lossTracker.UpdateState(total, Tensor.Full(device, [], x.IntShape[0]));
             compileMetrics.UpdateState(yt, output, weights);
             grads = tape.Gradient(total, vars.Select(v => v.Value).ToList());
         }
@@ -184,7 +184,7 @@ public abstract partial class Trainer
         var (output, logits) = RunGraph(Tensor.FromNDArray(x, device), training: false, wantLogits: true);
         var weights = WeightTensor(sampleWeight, device);
         var total = ComputeLoss(yt, output, logits, weights);
-        lossTracker.UpdateState(total, Tensor.Full(device, [], x.Shape[0]));
+        lossTracker.UpdateState(total, Tensor.Full(device, [], x.IntShape[0]));
         compileMetrics.UpdateState(yt, output, weights);
         return GetMetricsResult();
     }
@@ -193,16 +193,15 @@ public abstract partial class Trainer
     protected virtual NDArray PredictStep(NDArray x)
     {
         using var scope = new TensorScope();
-        var y = RunGraph(Tensor.FromNDArray(x, TrainingDevice), training: false, wantLogits: false).Output;
-        return new NDArray(y.ToArray(), y.Shape);
+        return RunGraph(Tensor.FromNDArray(x, TrainingDevice), training: false, wantLogits: false).Output.ToNDArray();
     }
 
     // ------------------------------------------------------------------ checks
 
     private void CheckLabels(NDArray x, NDArray y, string yParam)
     {
-        if (y.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, y sizes: {y.Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
+        if (y.IntShape[0] != x.IntShape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.IntShape[0]}, y sizes: {y.IntShape[0]}. Make sure all arrays contain the same number of samples.", yParam);
         compileLoss!.CheckTargets(y, OutputShape, yParam);
     }
 
@@ -210,13 +209,15 @@ public abstract partial class Trainer
     private static void CheckSampleWeight(NDArray x, NDArray? sampleWeight, string param)
     {
         if (sampleWeight is null) return;
-        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.Shape[1] == 1)))
+        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.IntShape[1] == 1)))
             throw new ArgumentException($"Invalid `{param}` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)}: expected one weight per sample, shape (N,) or (N, 1).", param);
-        if (sampleWeight.Shape[0] != x.Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
+        if (sampleWeight.IntShape[0] != x.IntShape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x.IntShape[0]}, sample_weight sizes: {sampleWeight.IntShape[0]}. Make sure all arrays contain the same number of samples.", param);
     }
 
-    private static NDArray AsFloatBatch(NDArray x) => x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
+    // Batches go to the device as they are: Tensor.FromNDArray converts other dtypes during its one copy, so a float32
+    // copy of a uint8 batch here would only add a second one.
+    private static NDArray AsFloatBatch(NDArray x) => x;
 
     private static void CheckBatchSize(int? batchSize, string param = "batchSize")
     {
