@@ -20,13 +20,13 @@ public static class FitCase
         {
             var v = new float[n * 8];
             for (int i = 0; i < v.Length; i++) v[i] = (float)(rs.NextDouble() * 2 - 1);
-            return new NDArray(v, n, 8);
+            return np.array(v).reshape(n, 8);
         }
         NDArray Labels(int n)
         {
             var v = new float[n];
             for (int i = 0; i < n; i++) v[i] = Math.Min(3, (int)(rs.NextDouble() * 4));
-            return Utils.ToCategorical(new NDArray(v, n), 4);
+            return Utils.ToCategorical(np.array(v), 4);
         }
         var x = Inputs(21);
         var y = Labels(21);

@@ -45,14 +45,14 @@ switch (mode)
         var losses = new float[steps];
         for (int s = 0; s < steps; s++)
         {
-            var xb = strategy.ShardBatch(x.Slice(s * globalBatch, (s + 1) * globalBatch));
-            var yb = strategy.ShardBatch(y.Slice(s * globalBatch, (s + 1) * globalBatch));
+            var xb = strategy.ShardBatch(x[$"{s * globalBatch}:{(s + 1) * globalBatch}"]);
+            var yb = strategy.ShardBatch(y[$"{s * globalBatch}:{(s + 1) * globalBatch}"]);
             losses[s] = DataParallelStep.Run(strategy, model, optimizer, xb, yb);
         }
         var arrays = new Dictionary<string, NDArray>();
         var weights = model.GetWeights();
         for (int i = 0; i < weights.Count; i++) arrays[$"w{i:D3}"] = weights[i];
-        arrays["losses"] = new NDArray(losses, steps);
+        arrays["losses"] = np.array(losses);
         Npy.SaveNpz(Path.Combine(outDir, $"rank{rank}.npz"), arrays);
         Console.WriteLine($"rank {rank}: trained {steps} steps, {strategy.AllReduceCount} all-reduces");
         break;
@@ -64,7 +64,7 @@ switch (mode)
         for (int i = 0; i < n; i++) x[i] = i;
         var datagen = new ImageDataGenerator();
         // No seed: the strategy gave every worker the chief's random state, so the workers shuffle alike.
-        var flow = strategy.Shard(datagen.Flow(new NDArray(x, n, 1, 1, 1), new NDArray((float[])x.Clone(), n), batchSize: globalBatch, shuffle: true));
+        var flow = strategy.Shard(datagen.Flow(np.array(x).reshape(n, 1, 1, 1), np.array(x), batchSize: globalBatch, shuffle: true));
         using var file = new StreamWriter(Path.Combine(Opt("out", "."), $"ids{rank}.txt"));
         for (int e = 0; e < epochs; e++)
         {
@@ -72,7 +72,7 @@ switch (mode)
             for (int b = 0; b < flow.Count; b++)
             {
                 var (_, yb) = flow.GetItem(b);
-                for (int i = 0; i < yb!.Size; i++) seen.Add((int)yb.GetFlat(i));
+                foreach (float id in yb!.ToArray<float>()) seen.Add((int)id);
             }
             file.WriteLine(string.Join(' ', seen));
             flow.OnEpochEnd();
@@ -112,8 +112,8 @@ switch (mode)
         var rs = new RandomState(3);
         var xs = new float[2 * 8];
         for (int i = 0; i < xs.Length; i++) xs[i] = (float)rs.NextDouble();
-        var x = new NDArray(xs, 2, 8);
-        var y = Utils.ToCategorical(new NDArray(new float[] { 1, 3 }, 2), 4);
+        var x = np.array(xs).reshape(2, 8);
+        var y = Utils.ToCategorical(np.array(new float[] { 1, 3 }), 4);
         strategy.Barrier();
         if (timeout is { } bound) strategy.Collectives.Timeout = bound;
         var clock = Stopwatch.StartNew();
@@ -135,7 +135,7 @@ switch (mode)
         var arrays = new Dictionary<string, NDArray>();
         var weights = model.GetWeights();
         for (int i = 0; i < weights.Count; i++) arrays[$"w{i:D3}"] = weights[i];
-        foreach (var (key, values) in history.HistoryData) arrays["h_" + key] = new NDArray(values.ToArray(), values.Count);
+        foreach (var (key, values) in history.HistoryData) arrays["h_" + key] = np.array(values.ToArray());
         Npy.SaveNpz(Path.Combine(outDir, $"rank{rank}.npz"), arrays);
         break;
     }

@@ -13,6 +13,6 @@ public static class SyntheticData
         for (int i = 0; i < x.Length; i++) x[i] = (float)(rs.NextDouble() - 0.5);
         var labels = new float[n];
         for (int i = 0; i < n; i++) labels[i] = Math.Min(classes - 1, (int)(rs.NextDouble() * classes));
-        return (new NDArray(x, n, height, width, channels), Utils.ToCategorical(new NDArray(labels, n), classes));
+        return (np.array(x).reshape(n, height, width, channels), Utils.ToCategorical(np.array(labels), classes));
     }
 }

@@ -56,8 +56,8 @@ public sealed class ApplicationsTests
         var b = ResNetKeras.Keras.Applications.ResNet18(inputShape: [32, 32, 3], classes: 10);
         // Option B adds three 1x1 projections with BN: 64·128 + 128·256 + 256·512 weights and 4·(128 + 256 + 512) BN values.
         Assert.AreEqual(b.CountParams() - (64 * 128 + 128 * 256 + 256 * 512) - 4 * (128 + 256 + 512), a.CountParams());
-        var y = a.Predict(NDArray.Zeros([1, 32, 32, 3]));
-        CollectionAssert.AreEqual(new[] { 1, 10 }, y.Shape);
+        var y = a.Predict(ND.Zeros([1, 32, 32, 3]));
+        CollectionAssert.AreEqual(new[] { 1, 10 }, y.IntShape);
         // The shortcut keeps the input channels and zero-fills the new ones.
         var layer = new IdentityShortcut(4, 2);
         var x = new Tensor(Enumerable.Range(1, 2 * 2 * 2).Select(i => (float)i).ToArray(), 1, 2, 2, 2);
@@ -73,8 +73,8 @@ public sealed class ApplicationsTests
         CollectionAssert.AreEqual(new[] { -1, 2048 }, model.Output.Shape);
         var names = model.Layers.Select(l => l.Name).ToList();
         CollectionAssert.IsSubsetOf(new[] { "conv1_pad", "conv1_conv", "conv1_bn", "pool1_pool", "conv2_block1_0_conv", "conv2_block1_1_conv", "conv5_block3_out", "avg_pool" }, names);
-        var features = model.Predict(NDArray.Zeros([1, 32, 32, 3]));
-        CollectionAssert.AreEqual(new[] { 1, 2048 }, features.Shape);
+        var features = model.Predict(ND.Zeros([1, 32, 32, 3]));
+        CollectionAssert.AreEqual(new[] { 1, 2048 }, features.IntShape);
     }
 
     [TestMethod]
@@ -95,7 +95,7 @@ public sealed class ApplicationsTests
         {
             var a = ResNetKeras.Keras.Applications.ResNet50(includeTop: false, pooling: "avg", inputShape: [32, 32, 3]);
             a.SaveWeights(path);
-            var x = NDArray.Zeros([1, 32, 32, 3]);
+            var x = ND.Zeros([1, 32, 32, 3]);
             for (int i = 0; i < x.Size; i++) x.SetFlat(i, (i % 255) - 127);
             var expected = a.Predict(x).Float32Data;
             Backend.ClearSession();
@@ -119,7 +119,7 @@ public sealed class ApplicationsTests
     [TestMethod]
     public void PreprocessInput_CaffeAndTfStyles()
     {
-        var x = NDArray.FromArray(new float[] { 10, 20, 30 }, 1, 1, 3);
+        var x = ND.Of(new float[] { 10, 20, 30 }, 1, 1, 3);
         CollectionAssert.AreEqual(new float[] { (float)(30 - 103.939), (float)(20 - 116.779), (float)(10 - 123.68) }, ResNetKeras.Keras.Applications.PreprocessInput(x).Float32Data);
         CollectionAssert.AreEqual(new float[] { 10 / 127.5f - 1, 20 / 127.5f - 1, 30 / 127.5f - 1 }, ResNetKeras.Keras.Applications.PreprocessInputV2(x).Float32Data);
     }

@@ -10,8 +10,8 @@ public sealed class Cifar10Tests
     /// <summary>Every pixel: (row r, col c, channel k) of image i = byte k·1024 + r·32 + c of its record's pixels.</summary>
     private static void AssertImages(NDArray x, NDArray y, IEnumerable<(byte[] Planes, byte[] Labels)> batches)
     {
-        var xs = x.Data<byte>();
-        var ys = y.Data<byte>();
+        var xs = x.ToArray<byte>();
+        var ys = y.ToArray<byte>();
         int img = 0;
         foreach (var (planes, labels) in batches)
         {
@@ -35,10 +35,10 @@ public sealed class Cifar10Tests
     {
         var ((xTrain, yTrain), (xTest, yTest)) = data;
         int nTrain = batches.Take(5).Sum(b => b.Labels.Length), nTest = batches[5].Labels.Length;
-        CollectionAssert.AreEqual(new[] { nTrain, 32, 32, 3 }, xTrain.Shape);
-        CollectionAssert.AreEqual(new[] { nTrain, 1 }, yTrain.Shape);
-        CollectionAssert.AreEqual(new[] { nTest, 32, 32, 3 }, xTest.Shape);
-        CollectionAssert.AreEqual(new[] { nTest, 1 }, yTest.Shape);
+        CollectionAssert.AreEqual(new[] { nTrain, 32, 32, 3 }, xTrain.IntShape);
+        CollectionAssert.AreEqual(new[] { nTrain, 1 }, yTrain.IntShape);
+        CollectionAssert.AreEqual(new[] { nTest, 32, 32, 3 }, xTest.IntShape);
+        CollectionAssert.AreEqual(new[] { nTest, 1 }, yTest.IntShape);
         foreach (var a in new[] { xTrain, yTrain, xTest, yTest }) Assert.AreEqual(DType.UInt8, a.DType);
         AssertImages(xTrain, yTrain, batches.Take(5));
         AssertImages(xTest, yTest, batches.Skip(5));
@@ -73,12 +73,12 @@ public sealed class Cifar10Tests
             foreach (var name in new[] { "data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch" })
                 File.Copy(Fixture("batch_py2.pkl"), Path.Combine(dir, name));
             var ((xTrain, yTrain), (xTest, yTest)) = Cifar10.LoadData(dir);
-            CollectionAssert.AreEqual(new[] { 25, 32, 32, 3 }, xTrain.Shape);
-            CollectionAssert.AreEqual(new[] { 5, 1 }, yTest.Shape);
-            CollectionAssert.AreEqual(new byte[] { 3, 1, 4, 1, 5, 3, 1 }, yTrain.Data<byte>()[..7]);
+            CollectionAssert.AreEqual(new[] { 25, 32, 32, 3 }, xTrain.IntShape);
+            CollectionAssert.AreEqual(new[] { 5, 1 }, yTest.IntShape);
+            CollectionAssert.AreEqual(new byte[] { 3, 1, 4, 1, 5, 3, 1 }, yTrain.ToArray<byte>()[..7]);
             // Image 2 of the fixture: byte j = (14 + j) % 256; pixel (r, c, k) is j = k*1024 + r*32 + c.
-            Assert.AreEqual((byte)((14 + 2 * 1024 + 7 * 32 + 9) % 256), (byte)xTest.GetValue(2, 7, 9, 2));
-            Assert.AreEqual((byte)((14 + 31 * 32 + 31) % 256), (byte)xTrain.GetValue(7, 31, 31, 0));
+            Assert.AreEqual((byte)((14 + 2 * 1024 + 7 * 32 + 9) % 256), (byte)xTest.GetDouble(2, 7, 9, 2));
+            Assert.AreEqual((byte)((14 + 31 * 32 + 31) % 256), (byte)xTrain.GetDouble(7, 31, 31, 0));
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -1,3 +1,4 @@
+using ResNetKeras.Engine;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -30,7 +31,7 @@ public sealed class DownloadTests
                 Assert.AreEqual("GET /~kriz/cifar-10-python.tar.gz HTTP/1.1", server.RequestLine);
                 Assert.AreEqual(1 + 2 + 3 + 1 + 2, xTrain.Shape[0]);
                 Assert.AreEqual(3, xTest.Shape[0]);
-                CollectionAssert.AreEqual(new[] { 3, 1 }, yTest.Shape);
+                CollectionAssert.AreEqual(new[] { 3, 1 }, yTest.IntShape);
             }
             string text = log.ToString();
             StringAssert.StartsWith(text, "Downloading data from http://127.0.0.1:");

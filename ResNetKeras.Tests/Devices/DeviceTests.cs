@@ -92,8 +92,8 @@ public sealed class DeviceTests
         // The tutorial's compile (Adam, categorical cross-entropy, L2 kernels, accuracy) and three steps of 8 images.
         var (cpuModel, simModel) = TwinModels(version);
         var x = RandomArray(6, [8, 32, 32, 3]);
-        var y = NDArray.Zeros([8, 10]);
-        for (int i = 0; i < 8; i++) y.SetValue(1, i, (i * 3) % 10);
+        var y = ND.Zeros([8, 10]);
+        for (int i = 0; i < 8; i++) y.SetDouble(1, i, (i * 3) % 10);
         foreach (var m in new[] { cpuModel, simModel }) m.Compile(new Adam(1e-3), "categorical_crossentropy", ["accuracy"]);
         for (int step = 0; step < 3; step++)
         {
@@ -128,7 +128,7 @@ public sealed class DeviceTests
     private static NDArray RandomArray(uint seed, int[] shape)
     {
         var rng = new RandomState(seed);
-        var a = NDArray.Zeros(shape);
+        var a = ND.Zeros(shape);
         for (int i = 0; i < a.Size; i++) a.SetFlat(i, rng.Uniform(-1, 1));
         return a;
     }

@@ -61,7 +61,7 @@ public sealed class MpiTrainingTests
                         var b = grads[1][i].ToNDArray().Float32Data;
                         var m = new float[a.Length];
                         for (int k = 0; k < m.Length; k++) m[k] = (a[k] + b[k]) / 2;
-                        return (Tensor.FromNDArray(new NDArray(m, g.Shape)), vars[i]);
+                        return (Tensor.FromNDArray(ND.Of(m, g.Shape)), vars[i]);
                     }).ToList();
                     optimizers[r].ApplyGradients(avg);
                 }

@@ -39,7 +39,7 @@ public sealed class StrategyTests
         for (int r = 0; r < workers; r++)
         {
             using var s = new MultiWorkerMirroredStrategy(new FakeCollectives(r, workers));
-            var flow = s.Shard(new ImageDataGenerator().Flow(new NDArray((float[])ids.Clone(), n, 1, 1, 1), new NDArray((float[])ids.Clone(), n), batchSize: 5, seed: 11));
+            var flow = s.Shard(new ImageDataGenerator().Flow(ND.Of((float[])ids.Clone(), n, 1, 1, 1), ND.Of((float[])ids.Clone(), n), batchSize: 5, seed: 11));
             Assert.AreEqual(5, flow.Count);
             for (int e = 0; e < 2; e++)
             {

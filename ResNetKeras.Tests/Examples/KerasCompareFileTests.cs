@@ -99,7 +99,7 @@ public sealed class KerasCompareFileTests
     [TestMethod]
     public void GeneratorConfig_AcceptsNullPreprocessingFunction_RefusesAFunction()
     {
-        var img = NDArray.Zeros([1, 4, 4, 3]);
+        var img = ND.Zeros([1, 4, 4, 3]);
         for (int i = 0; i < img.Size; i++) img.SetFlat(i, i % 7);
         string input = Path.Combine(dir, "x.npy"), output = Path.Combine(dir, "y.npy"), c = Path.Combine(dir, "c.json");
         Npy.Save(input, img);
@@ -138,9 +138,9 @@ public sealed class KerasCompareFileTests
         model.SaveWeights(w);
         const int n = 3, batch = 2, steps = 3;
         var rng = new RandomState(7);
-        var x = NDArray.Zeros([n, 32, 32, 3]);
+        var x = ND.Zeros([n, 32, 32, 3]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-1, 1));
-        var y = NDArray.Zeros([n, 10]);
+        var y = ND.Zeros([n, 10]);
         for (int i = 0; i < n; i++) y.SetFlat(i * 10 + (3 * i + 1) % 10, 1);
         Npy.Save(xp, x);
         Npy.Save(yp, y);
@@ -158,7 +158,7 @@ public sealed class KerasCompareFileTests
         }
         var losses = Npy.Load(lp);
         Assert.AreEqual(DType.Float32, losses.DType);
-        CollectionAssert.AreEqual(new[] { steps }, losses.Shape);
+        CollectionAssert.AreEqual(new[] { steps }, losses.IntShape);
         for (int s = 0; s < steps; s++) Assert.AreEqual(expectedLosses[s], losses.GetFlat(s), 1e-5 * Math.Abs(expectedLosses[s]), $"loss of step {s}");
 
         Backend.ClearSession();

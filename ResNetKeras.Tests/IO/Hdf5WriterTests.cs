@@ -16,24 +16,24 @@ public sealed class Hdf5WriterTests
     internal static H5Writer Everything(int children = 600)
     {
         var w = new H5Writer();
-        w.Root.SetAttribute("layer_names", ["input_1", "conv2d"]);
-        w.Root.SetAttribute("layer_names_vlen", ["input_1", "conv2d", "caf\u00e9", ""], variableLength: true);
+        w.Root.SetAttribute("layer_names", new[] { "input_1", "conv2d" });
+        w.Root.SetAttribute("layer_names_vlen", new[] { "input_1", "conv2d", "caf\u00e9", "" }, variableLength: true);
         w.Root.SetAttribute("model_config", new string('{', 70000) + "\u00e9");
         w.Root.SetAttribute("backend", "tensorflow");
-        w.Root.SetAttribute("scalar_f64", new NDArray(new double[] { 2.5 }));
-        w.Root.SetAttribute("matrix_i32", NDArray.FromArray(new[] { 1, -2, 3, -4, 5, -6 }, 2, 3));
+        w.Root.SetAttribute("scalar_f64", ND.Of(new double[] { 2.5 }));
+        w.Root.SetAttribute("matrix_i32", ND.Of(new[] { 1, -2, 3, -4, 5, -6 }, 2, 3));
         var g = w.Root.CreateGroup("conv2d");
-        g.SetAttribute("weight_names", ["conv2d/kernel:0", "conv2d/bias:0"]);
-        g.CreateDataset("conv2d/kernel:0", NDArray.FromArray(Enumerable.Range(0, 24).Select(i => i * 0.5f).ToArray(), 2, 3, 4));
-        g.CreateDataset("conv2d/bias:0", NDArray.FromArray(new float[] { 1, -1 }, 2)).SetAttribute("note", "a dataset attribute");
+        g.SetAttribute("weight_names", new[] { "conv2d/kernel:0", "conv2d/bias:0" });
+        g.CreateDataset("conv2d/kernel:0", ND.Of(Enumerable.Range(0, 24).Select(i => i * 0.5f).ToArray(), 2, 3, 4));
+        g.CreateDataset("conv2d/bias:0", ND.Of(new float[] { 1, -1 }, 2)).SetAttribute("note", "a dataset attribute");
         w.Root.CreateGroup("input_1").SetAttribute("weight_names", Array.Empty<string>());
         var many = w.Root.CreateGroup("many");
-        for (int i = 0; i < children; i++) many.CreateDataset($"d{i:D4}", NDArray.FromArray(new double[] { i }, 1));
+        for (int i = 0; i < children; i++) many.CreateDataset($"d{i:D4}", ND.Of(new double[] { i }, 1));
         var opt = w.Root.CreateGroup("optimizer_weights");
-        opt.CreateDataset("Adam/iter:0", new NDArray(new long[] { 42 }));
-        w.Root.CreateDataset("bytes", NDArray.FromArray(new byte[] { 1, 255 }, 2));
-        w.Root.CreateDataset("empty_f64", NDArray.Zeros([0, 3], DType.Float64));
-        w.Root.CreateDataset("i64", NDArray.FromArray(new long[] { long.MinValue, long.MaxValue }, 2));
+        opt.CreateDataset("Adam/iter:0", ND.Of(new long[] { 42 }));
+        w.Root.CreateDataset("bytes", ND.Of(new byte[] { 1, 255 }, 2));
+        w.Root.CreateDataset("empty_f64", ND.Zeros([0, 3], DType.Float64));
+        w.Root.CreateDataset("i64", ND.Of(new long[] { long.MinValue, long.MaxValue }, 2));
         w.Root.CreateGroup("empty_group");
         return w;
     }
@@ -53,7 +53,7 @@ public sealed class Hdf5WriterTests
         Assert.AreEqual("tensorflow", f.Attributes["backend"].ReadString());
         Assert.AreEqual(0, f.Attributes["scalar_f64"].Shape!.Length);
         Assert.AreEqual(2.5, f.Attributes["scalar_f64"].ReadArray().Item());
-        CollectionAssert.AreEqual(new[] { 1, -2, 3, -4, 5, -6 }, f.Attributes["matrix_i32"].ReadArray().Data<int>());
+        CollectionAssert.AreEqual(new[] { 1, -2, 3, -4, 5, -6 }, f.Attributes["matrix_i32"].ReadArray().ToArray<int>());
         CollectionAssert.AreEqual(new[] { 2, 3 }, f.Attributes["matrix_i32"].Shape);
         var weightless = f.Group("input_1").Attributes["weight_names"];
         Assert.AreEqual("<f8", weightless.TypeName, "Keras stores an empty name list as an empty float64 array");
@@ -62,14 +62,14 @@ public sealed class Hdf5WriterTests
         CollectionAssert.AreEqual(Enumerable.Range(0, 24).Select(i => i * 0.5f).ToArray(), f.Dataset("conv2d/conv2d/kernel:0").Read().Float32Data);
         Assert.AreEqual("a dataset attribute", f.Dataset("conv2d/conv2d/bias:0").Attributes["note"].ReadString());
         Assert.AreEqual(600, f.Group("many").Keys.Count, "more children than one B-tree node holds: a two-level group B-tree");
-        for (int i = 0; i < 600; i += 37) Assert.AreEqual((double)i, f.Dataset($"many/d{i:D4}").Read().Data<double>()[0]);
+        for (int i = 0; i < 600; i += 37) Assert.AreEqual((double)i, f.Dataset($"many/d{i:D4}").Read().ToArray<double>()[0]);
         var iter = f.Dataset("optimizer_weights/Adam/iter:0");
         Assert.AreEqual(0, iter.Shape.Length, "Keras's optimizer iter is a scalar int64 dataset");
         Assert.AreEqual("<i8", iter.TypeName);
-        Assert.AreEqual(42L, iter.Read().Data<long>()[0]);
-        CollectionAssert.AreEqual(new byte[] { 1, 255 }, f.Dataset("bytes").Read().Data<byte>());
+        Assert.AreEqual(42L, iter.Read().ToArray<long>()[0]);
+        CollectionAssert.AreEqual(new byte[] { 1, 255 }, f.Dataset("bytes").Read().ToArray<byte>());
         CollectionAssert.AreEqual(new[] { 0, 3 }, f.Dataset("empty_f64").Shape);
-        CollectionAssert.AreEqual(new[] { long.MinValue, long.MaxValue }, f.Dataset("i64").Read().Data<long>());
+        CollectionAssert.AreEqual(new[] { long.MinValue, long.MaxValue }, f.Dataset("i64").Read().ToArray<long>());
         Assert.AreEqual(0, f.Group("empty_group").Keys.Count);
     }
 
@@ -84,7 +84,7 @@ public sealed class Hdf5WriterTests
             for (int i = 0; i < n; i++)
             {
                 if (i % 2 == 0) g.CreateGroup($"c{i:D5}");
-                else g.CreateDataset($"c{i:D5}", NDArray.Zeros([0]));
+                else g.CreateDataset($"c{i:D5}", ND.Zeros([0]));
             }
             var keys = H5File.Parse(w.ToBytes()).Root.Group("g").Keys;
             CollectionAssert.AreEqual(Enumerable.Range(0, n).Select(i => $"c{i:D5}").ToArray(), keys.ToArray(), $"{n} children");
@@ -101,9 +101,9 @@ public sealed class Hdf5WriterTests
         w.Root.SetAttribute("huge", Enumerable.Range(0, 10000).Select(i => $"layer_{i:D6}").ToList());
         var e = Assert.ThrowsExactly<ArgumentException>(() => w.ToBytes());
         StringAssert.Contains(e.Message, "65535");
-        Assert.ThrowsExactly<ArgumentException>(() => w.Root.CreateGroup("x").CreateDataset("../y", NDArray.Zeros([1])));
-        w.Root.CreateDataset("d", NDArray.Zeros([1]));
-        Assert.ThrowsExactly<ArgumentException>(() => w.Root.CreateDataset("d", NDArray.Zeros([1])));
+        Assert.ThrowsExactly<ArgumentException>(() => w.Root.CreateGroup("x").CreateDataset("../y", ND.Zeros([1])));
+        w.Root.CreateDataset("d", ND.Zeros([1]));
+        Assert.ThrowsExactly<ArgumentException>(() => w.Root.CreateDataset("d", ND.Zeros([1])));
         Assert.ThrowsExactly<ArgumentException>(() => w.Root.CreateGroup("d/sub"));
     }
 
@@ -114,10 +114,10 @@ public sealed class Hdf5WriterTests
         try
         {
             var w = new H5Writer();
-            w.Root.CreateDataset("x", NDArray.FromArray(new float[] { 1, 2 }, 2));
+            w.Root.CreateDataset("x", ND.Of(new float[] { 1, 2 }, 2));
             w.Save(path);
             var before = File.ReadAllBytes(path);
-            w.Root.CreateDataset("y", NDArray.FromArray(new float[] { 3 }, 1));
+            w.Root.CreateDataset("y", ND.Of(new float[] { 3 }, 1));
             AtomicFile.BeforeRename = _ => throw new IOException("simulated crash between write and rename");
             try { Assert.ThrowsExactly<IOException>(() => w.Save(path)); }
             finally { AtomicFile.BeforeRename = null; }
@@ -142,15 +142,15 @@ public sealed class Hdf5WriterTests
         {
             Everything().Save(Path.Combine(dir, "everything.h5"));
             var k = new H5Writer();
-            k.Root.SetAttribute("layer_names", ["input_1", "conv2d", "activation"], variableLength: true);
+            k.Root.SetAttribute("layer_names", new[] { "input_1", "conv2d", "activation" }, variableLength: true);
             k.Root.SetAttribute("backend", "tensorflow");
             k.Root.SetAttribute("keras_version", "2.6.0");
             k.Root.CreateGroup("input_1").SetAttribute("weight_names", Array.Empty<string>());
             k.Root.CreateGroup("activation").SetAttribute("weight_names", Array.Empty<string>());
             var conv = k.Root.CreateGroup("conv2d");
-            conv.SetAttribute("weight_names", ["conv2d/kernel:0", "conv2d/bias:0"], variableLength: true);
-            conv.CreateDataset("conv2d/kernel:0", NDArray.FromArray(Enumerable.Range(0, 3 * 3 * 2 * 4).Select(i => i / 10f).ToArray(), 3, 3, 2, 4));
-            conv.CreateDataset("conv2d/bias:0", NDArray.FromArray(new float[] { 1, -2, 3, -4 }, 4));
+            conv.SetAttribute("weight_names", new[] { "conv2d/kernel:0", "conv2d/bias:0" }, variableLength: true);
+            conv.CreateDataset("conv2d/kernel:0", ND.Of(Enumerable.Range(0, 3 * 3 * 2 * 4).Select(i => i / 10f).ToArray(), 3, 3, 2, 4));
+            conv.CreateDataset("conv2d/bias:0", ND.Of(new float[] { 1, -2, 3, -4 }, 4));
             k.Save(Path.Combine(dir, "keras_weights_written.h5"));
             foreach (var file in Directory.GetFiles(dir, "*.h5")) Hdf5CorruptionTests.Walk(H5File.Open(file).Root);
         }

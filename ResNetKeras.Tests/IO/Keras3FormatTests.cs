@@ -36,7 +36,7 @@ public sealed class Keras3FormatTests
 
     private static void AssertClose(NDArray expected, NDArray got, double tol)
     {
-        CollectionAssert.AreEqual(expected.Shape, got.Shape);
+        CollectionAssert.AreEqual(expected.IntShape, got.IntShape);
         var e = expected.Float32Data;
         var g = got.Float32Data;
         for (int i = 0; i < e.Length; i++) Assert.AreEqual(e[i], g[i], tol, $"element {i}");
@@ -84,9 +84,9 @@ public sealed class Keras3FormatTests
     private static (NDArray X, NDArray Y) Batch(int n, int seed)
     {
         var rng = new RandomState((uint)seed);
-        var x = NDArray.Zeros([n, 32, 32, 3]);
+        var x = ND.Zeros([n, 32, 32, 3]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-1, 1));
-        var y = NDArray.Zeros([n, 4]);
+        var y = ND.Zeros([n, 4]);
         for (int i = 0; i < n; i++) y.SetFlat(i * 4 + i % 4, 1);
         return (x, y);
     }
@@ -337,7 +337,7 @@ public sealed class Keras3FormatTests
         string path = Path.Combine(dir, "m.keras");
         model.Save(path);
         var before = File.ReadAllBytes(path);
-        foreach (var v in model.TrainableWeights) v.Assign(NDArray.Zeros(v.Shape));
+        foreach (var v in model.TrainableWeights) v.Assign(ND.Zeros(v.Shape));
         ResNetKeras.IO.AtomicFile.BeforeRename = _ => throw new IOException("simulated crash before rename");
         Assert.ThrowsExactly<IOException>(() => model.Save(path));
         ResNetKeras.IO.AtomicFile.BeforeRename = null;

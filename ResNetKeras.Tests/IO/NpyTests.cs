@@ -16,13 +16,13 @@ public sealed class NpyTests
         {
             var a = Npy.Load(Fx(file + ".npy"));
             Assert.AreEqual(dtype, a.DType, file);
-            CollectionAssert.AreEqual(new[] { 2, 3, 4 }, a.Shape, file);
+            CollectionAssert.AreEqual(new[] { 2, 3, 4 }, a.IntShape, file);
             for (int i = 0; i < 24; i++) Assert.AreEqual(dtype == DType.UInt8 ? i + 5 : i - 5, a.GetFlat(i), file);
         }
         var s = Npy.Load(Fx("scalar.npy"));
         Assert.AreEqual(0, s.Rank);
         Assert.AreEqual(2.5, s.Item());
-        CollectionAssert.AreEqual(new[] { 0, 3 }, Npy.Load(Fx("empty.npy")).Shape);
+        CollectionAssert.AreEqual(new[] { 0, 3 }, Npy.Load(Fx("empty.npy")).IntShape);
     }
 
     [TestMethod]
@@ -33,7 +33,7 @@ public sealed class NpyTests
             var d = Npy.LoadNpz(Fx(file));
             CollectionAssert.AreEquivalent(new[] { "x", "y" }, d.Keys.ToArray());
             Assert.AreEqual(18.0, d["x"].GetFlat(23));
-            CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, d["y"].Data<long>());
+            CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, d["y"].ToArray<long>());
         }
     }
 
@@ -44,14 +44,14 @@ public sealed class NpyTests
         Directory.CreateDirectory(dir);
         try
         {
-            var a = NDArray.FromArray(new double[] { 1.5, -2, 3e10 }, 3, 1);
+            var a = ND.Of(new double[] { 1.5, -2, 3e10 }, 3, 1);
             Npy.Save(Path.Combine(dir, "a.npy"), a);
             var b = Npy.Load(Path.Combine(dir, "a.npy"));
-            CollectionAssert.AreEqual(a.Shape, b.Shape);
-            CollectionAssert.AreEqual(a.Data<double>(), b.Data<double>());
+            CollectionAssert.AreEqual(a.IntShape, b.IntShape);
+            CollectionAssert.AreEqual(a.ToArray<double>(), b.ToArray<double>());
             Assert.AreEqual(File.ReadAllBytes(Fx("a_float32.npy")).Length, WriteBack("a_float32.npy").Length, "same header padding as NumPy");
             CollectionAssert.AreEqual(File.ReadAllBytes(Fx("a_float32.npy")), WriteBack("a_float32.npy"), "byte-identical to np.save");
-            Npy.SaveNpz(Path.Combine(dir, "z.npz"), new Dictionary<string, NDArray> { ["p"] = a, ["q"] = NDArray.FromArray(new byte[] { 7 }, 1) }, compressed: true);
+            Npy.SaveNpz(Path.Combine(dir, "z.npz"), new Dictionary<string, NDArray> { ["p"] = a, ["q"] = ND.Of(new byte[] { 7 }, 1) }, compressed: true);
             var z = Npy.LoadNpz(Path.Combine(dir, "z.npz"));
             Assert.AreEqual(3e10, z["p"].GetFlat(2));
             Assert.AreEqual(7.0, z["q"].GetFlat(0));
@@ -73,14 +73,14 @@ public sealed class NpyTests
         {
             var a = Npy.Load(Fx(file));
             Assert.AreEqual(DType.Float64, a.DType, file);
-            CollectionAssert.AreEqual(new[] { 2, 3, 4 }, a.Shape, file);
+            CollectionAssert.AreEqual(new[] { 2, 3, 4 }, a.IntShape, file);
             for (int i = 0; i < 24; i++) Assert.AreEqual(i - 5.0, a.GetFlat(i), file);
         }
         var s = Npy.Load(Fx("scalar_i64.npy"));
         Assert.AreEqual(DType.Int64, s.DType);
         Assert.AreEqual(0, s.Rank);
-        Assert.AreEqual(-7L, s.Data<long>()[0]);
-        CollectionAssert.AreEqual(new[] { 0.1, 0.2, 0.3 }, Npy.Load(Fx("vector.npy")).Data<double>());
+        Assert.AreEqual(-7L, s.ToArray<long>()[0]);
+        CollectionAssert.AreEqual(new[] { 0.1, 0.2, 0.3 }, Npy.Load(Fx("vector.npy")).ToArray<double>());
     }
 
     [TestMethod]
@@ -103,9 +103,9 @@ public sealed class NpyTests
         {
             var arrays = new Dictionary<string, NDArray>
             {
-                ["zeta"] = NDArray.FromArray(new float[] { 1, 2 }, 2),
-                ["alpha"] = NDArray.FromArray(new int[] { -3 }, 1),
-                ["scalar"] = new NDArray(new double[] { 0.5 }),
+                ["zeta"] = ND.Of(new float[] { 1, 2 }, 2),
+                ["alpha"] = ND.Of(new int[] { -3 }, 1),
+                ["scalar"] = ND.Of(new double[] { 0.5 }),
             };
             foreach (bool compressed in new[] { false, true })
             {
@@ -113,11 +113,11 @@ public sealed class NpyTests
                 Npy.SaveNpz(path, arrays, compressed);
                 var back = Npy.LoadNpz(path);
                 CollectionAssert.AreEqual(new[] { "zeta", "alpha", "scalar" }, back.Keys.ToArray());
-                CollectionAssert.AreEqual(new float[] { 1, 2 }, back["zeta"].Data<float>());
-                Assert.AreEqual(-3, back["alpha"].Data<int>()[0]);
+                CollectionAssert.AreEqual(new float[] { 1, 2 }, back["zeta"].ToArray<float>());
+                Assert.AreEqual(-3, back["alpha"].ToArray<int>()[0]);
                 Assert.AreEqual(0, back["scalar"].Rank);
             }
-            Assert.ThrowsExactly<ArgumentException>(() => Npy.SaveNpz(Path.Combine(dir, "bad.npz"), new Dictionary<string, NDArray> { [""] = NDArray.Zeros([1]) }));
+            Assert.ThrowsExactly<ArgumentException>(() => Npy.SaveNpz(Path.Combine(dir, "bad.npz"), new Dictionary<string, NDArray> { [""] = ND.Zeros([1]) }));
         }
         finally { Directory.Delete(dir, true); }
     }

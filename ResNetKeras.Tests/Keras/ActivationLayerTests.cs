@@ -199,9 +199,9 @@ public sealed class ActivationLayerTests
     {
         // axis=None: adapt on [1, 2, 3, 4, 5], call on [1, 2, 3].
         var global = new Normalization(axis: null);
-        global.Adapt(NDArray.FromArray([1f, 2f, 3f, 4f, 5f], 5));
+        global.Adapt(ND.Of([1f, 2f, 3f, 4f, 5f], 5));
         Near([-1.4142135f, -0.70710677f, 0f], Run(global, T([1f, 2f, 3f], 3)));
-        var data = NDArray.FromArray([0f, 7f, 4f, 2f, 9f, 6f, 0f, 7f, 4f, 2f, 9f, 6f], 4, 3);
+        var data = ND.Of([0f, 7f, 4f, 2f, 9f, 6f, 0f, 7f, 4f, 2f, 9f, 6f], 4, 3);
         var perFeature = new Normalization(axis: -1);
         perFeature.Adapt(data);
         Near([-1f, -1f, -1f], Run(perFeature, T([0f, 7f, 4f], 1, 3)));
@@ -223,7 +223,7 @@ public sealed class ActivationLayerTests
         float[] F(string k) => n.GetProperty(k).EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
         var data = F("data");
         var layer = new Normalization();
-        layer.Adapt(NDArray.FromArray(data, 6, 3));
+        layer.Adapt(ND.Of(data, 6, 3));
         Near(F("mean"), layer.Weights[0].Numpy().Float32Data, 1e-5f);
         var variance = F("variance");
         var got = layer.Weights[1].Numpy().Float32Data;
@@ -326,14 +326,14 @@ public sealed class ActivationLayerTests
     private static (NDArray X, NDArray Y) Classes(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 4]);
-        var y = NDArray.Zeros([n, 3]);
+        var x = ND.Zeros([n, 4]);
+        var y = ND.Zeros([n, 3]);
         double[] scale = [1, 100, 0.01, 10];
         for (int i = 0; i < n; i++)
         {
             int c = i % 3;
-            for (int j = 0; j < 4; j++) x.SetValue(scale[j] * (rng.Normal(0, 0.6) + (j == c ? 1.5 : 0) - (j == (c + 1) % 3 ? 1 : 0)), i, j);
-            y.SetValue(1, i, c);
+            for (int j = 0; j < 4; j++) x.SetDouble(scale[j] * (rng.Normal(0, 0.6) + (j == c ? 1.5 : 0) - (j == (c + 1) % 3 ? 1 : 0)), i, j);
+            y.SetDouble(1, i, c);
         }
         return (x, y);
     }
@@ -449,14 +449,14 @@ public sealed class ActivationLayerTests
     {
         // The issue's `bin` model (Adam in place of AdamW): a gelu hidden layer and a sigmoid output on two blobs.
         var rng = new RandomState(21);
-        var x = NDArray.Zeros([200, 2]);
-        var y = NDArray.Zeros([200, 1]);
+        var x = ND.Zeros([200, 2]);
+        var y = ND.Zeros([200, 1]);
         for (int i = 0; i < 200; i++)
         {
             int c = i % 2;
-            x.SetValue(rng.Normal(c == 0 ? -1 : 1, 0.5), i, 0);
-            x.SetValue(rng.Normal(c == 0 ? 1 : -1, 0.5), i, 1);
-            y.SetValue(c, i, 0);
+            x.SetDouble(rng.Normal(c == 0 ? -1 : 1, 0.5), i, 0);
+            x.SetDouble(rng.Normal(c == 0 ? 1 : -1, 0.5), i, 1);
+            y.SetDouble(c, i, 0);
         }
         var bin = new Sequential([new InputLayer(shape: [2]), new Dense(8, activation: "gelu"), new Dense(1, activation: "sigmoid")]);
         bin.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "binary_crossentropy", metrics: ["accuracy"]);

@@ -16,10 +16,10 @@ public sealed class AugmentationLayerTests
     [TestInitialize]
     public void Setup() => Backend.ClearSession();
 
-    private static Tensor Image(float[] values, int h, int w) => Tensor.FromNDArray(NDArray.FromArray(values, 1, h, w, 1));
+    private static Tensor Image(float[] values, int h, int w) => Tensor.FromNDArray(ND.Of(values, 1, h, w, 1));
 
     private static float[] Transform(Tensor x, float[] t, string interpolation, string fillMode, float fill = 0f) =>
-        Op.AffineTransform(x, Tensor.FromNDArray(NDArray.FromArray(t, 1, 8)), interpolation, fillMode, fill).ToArray();
+        Op.AffineTransform(x, Tensor.FromNDArray(ND.Of(t, 1, 8)), interpolation, fillMode, fill).ToArray();
 
     private static float[] Shift(float dx) => [1, 0, -dx, 0, 1, 0, 0, 0];
 
@@ -51,7 +51,7 @@ public sealed class AugmentationLayerTests
     public void AdjustContrast_ScalesAboutTheChannelMean_ThenClips()
     {
         var x = Image([0, 2, 4, 6], 2, 2);
-        var f = Tensor.FromNDArray(NDArray.FromArray([0.5f], 1));
+        var f = Tensor.FromNDArray(ND.Of([0.5f], 1));
         CollectionAssert.AreEqual(new float[] { 1.5f, 2.5f, 3.5f, 4.5f }, Op.AdjustContrast(x, f, 0, 255).ToArray());
         CollectionAssert.AreEqual(new float[] { 2f, 2.5f, 3.5f, 4f }, Op.AdjustContrast(x, f, 2, 4).ToArray());
     }
@@ -59,7 +59,7 @@ public sealed class AugmentationLayerTests
     private static Tensor Batch(int n, int h, int w, int c, uint seed)
     {
         var rng = new RandomState(seed);
-        return Tensor.FromNDArray(NDArray.FromArray(Enumerable.Range(0, n * h * w * c).Select(_ => (float)rng.Uniform(0, 255)).ToArray(), n, h, w, c));
+        return Tensor.FromNDArray(ND.Of(Enumerable.Range(0, n * h * w * c).Select(_ => (float)rng.Uniform(0, 255)).ToArray(), n, h, w, c));
     }
 
     [TestMethod]
@@ -180,7 +180,7 @@ public sealed class AugmentationLayerTests
         h = new Conv2D(4, 3, activation: "relu").Call(h);
         var model = new Model(input, new Dense(2, activation: "softmax").Call(new GlobalAveragePooling2D().Call(h)));
         var x = Batch(8, 8, 8, 3, 6).ToNDArray();
-        var y = NDArray.FromArray(Enumerable.Range(0, 16).Select(i => (float)((i / 2 + i) % 2)).ToArray(), 8, 2);
+        var y = ND.Of(Enumerable.Range(0, 16).Select(i => (float)((i / 2 + i) % 2)).ToArray(), 8, 2);
         model.Compile(optimizer: new Adam(learningRate: 1e-3), loss: "categorical_crossentropy");
         var history = model.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0);
         Assert.IsTrue(history.HistoryData["loss"].All(double.IsFinite));

@@ -51,8 +51,8 @@ public sealed class CallbackTests
     public void LearningRateScheduler_AfterReduceLROnPlateau_OverridesIt()
     {
         var model = TinyModel();
-        var x = NDArray.FromArray(new float[] { 1, 0, 0, 1 }, 2, 2);
-        var y = NDArray.FromArray(new float[] { 1, 0, 0, 1 }, 2, 2);
+        var x = ND.Of(new float[] { 1, 0, 0, 1 }, 2, 2);
+        var y = ND.Of(new float[] { 1, 0, 0, 1 }, 2, 2);
         var seen = new List<double>();
         var rlrop = new ReduceLROnPlateau(monitor: "loss", factor: 0.1, patience: 0, minDelta: 10);
         var sched = new LearningRateScheduler(epoch => { seen.Add(model.Optimizer!.LearningRate); return 1e-3 * (epoch + 1); });
@@ -120,7 +120,7 @@ public sealed class CallbackTests
         string path = Path.Combine(Path.GetTempPath(), $"csvlog_{Guid.NewGuid():N}.csv");
         try
         {
-            var x = NDArray.FromArray(new float[] { 1, 0, 0, 1 }, 2, 2);
+            var x = ND.Of(new float[] { 1, 0, 0, 1 }, 2, 2);
             model.Fit(x, x, batchSize: 2, epochs: 2, verbose: 0, callbacks: [new CSVLogger(path)], seed: 1);
             var text = File.ReadAllText(path);
             StringAssert.StartsWith(text, "epoch,accuracy,loss\r\n0,");

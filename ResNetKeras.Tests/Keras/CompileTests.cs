@@ -22,8 +22,8 @@ public sealed class CompileTests
     private static (NDArray X, NDArray Y, NDArray Labels) Data(int n, int classes, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 6]);
-        var labels = NDArray.Zeros([n]);
+        var x = ND.Zeros([n, 6]);
+        var labels = ND.Zeros([n]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-1, 1));
         for (int i = 0; i < n; i++) labels.SetFlat(i, i % classes);
         return (x, ResNetKeras.Keras.Utils.ToCategorical(labels, classes), labels);
@@ -108,7 +108,7 @@ public sealed class CompileTests
         CollectionAssert.AreEqual(s, d, "the same numbers from one-hot and sparse labels");
 
         var binary = Net(1, "sigmoid");
-        var yb = NDArray.Zeros([24, 1]);
+        var yb = ND.Zeros([24, 1]);
         for (int i = 0; i < 24; i++) yb.SetFlat(i, i % 2);
         binary.Compile("sgd", new MeanSquaredErrorForTest(), ["accuracy"]);
         var b = binary.Evaluate(x, yb, verbose: 0);
@@ -175,7 +175,7 @@ public sealed class CompileTests
         model.Compile("sgd", "categorical_crossentropy", metrics: ["accuracy"], weightedMetrics: ["accuracy", new CategoricalAccuracy("hits")]);
         CollectionAssert.AreEqual(new[] { "loss", "accuracy", "weighted_accuracy", "hits" }, model.MetricsNames.ToArray(),
             "a weighted metric whose name is taken is logged as weighted_<name>, as Keras 3");
-        var w = NDArray.Zeros([18]);
+        var w = ND.Zeros([18]);
         for (int i = 0; i < 18; i++) w.SetFlat(i, i % 3);
         var scores = model.Evaluate(x, y, batchSize: 18, verbose: 0, sampleWeight: w);
         var p = model.Predict(x).Float32Data;
@@ -213,7 +213,7 @@ public sealed class CompileTests
             var model = Net(5);
             model.Compile(new Adam(0.01), new CategoricalCrossentropy(), ["accuracy", new TopKCategoricalAccuracy(k: 2)],
                 weightedMetrics: [new CategoricalAccuracy("hits")]);
-            var h = model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, seed: 2, validationData: (x, y), sampleWeight: NDArray.Ones([20]));
+            var h = model.Fit(x, y, batchSize: 8, epochs: 2, verbose: 0, seed: 2, validationData: (x, y), sampleWeight: ND.Ones([20]));
             Assert.AreEqual(device, model.Metrics[1].Variables[0].Value.Device.Name, "metric state lives on the model's device");
             return h;
         }
@@ -234,7 +234,7 @@ public sealed class CompileTests
         Assert.AreEqual("metrics", m.ParamName);
         StringAssert.Contains(m.Message, "'auc_x'");
         Assert.IsNull(model.Optimizer, "a failed Compile leaves the model uncompiled");
-        Assert.ThrowsExactly<InvalidOperationException>(() => model.Evaluate(NDArray.Zeros([2, 6]), NDArray.Zeros([2, 3]), verbose: 0));
+        Assert.ThrowsExactly<InvalidOperationException>(() => model.Evaluate(ND.Zeros([2, 6]), ND.Zeros([2, 3]), verbose: 0));
         Assert.IsInstanceOfType<SGD>(Optimizers.Get("SGD"));
         Assert.IsInstanceOfType<Adam>(Optimizers.Get("adam"));
     }

@@ -94,9 +94,9 @@ public abstract class ConfusionMetricTests
         Backend.SetRandomSeed(1);
         var model = new Sequential([new InputLayer(shape: [2]), new Dense(1, activation: "sigmoid")]);
         model.Compile("adam", "binary_crossentropy", ["accuracy", new AUC(), "precision", new Recall(name: "rec")]);
-        var x = NDArray.Zeros([8, 2]);
-        var y = NDArray.Zeros([8, 1]);
-        for (int i = 0; i < 8; i++) { x.SetValue(i % 2 == 0 ? 1 : -1, i, 0); y.SetValue(i % 2 == 0 ? 1 : 0, i, 0); }
+        var x = ND.Zeros([8, 2]);
+        var y = ND.Zeros([8, 1]);
+        for (int i = 0; i < 8; i++) { x.SetDouble(i % 2 == 0 ? 1 : -1, i, 0); y.SetDouble(i % 2 == 0 ? 1 : 0, i, 0); }
         var logs = model.Fit(x, y, batchSize: 4, epochs: 1, verbose: 0, seed: 1).HistoryData;
         CollectionAssert.IsSubsetOf(new[] { "loss", "accuracy", "auc", "precision", "rec" }, logs.Keys.ToArray());
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new AUC(curve: "DET")).Message, "curve=DET");

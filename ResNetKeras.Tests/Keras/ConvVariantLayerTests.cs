@@ -155,7 +155,7 @@ public sealed class ConvVariantLayerTests
             h = new LayerNormalization().Call(h);
             var model = new Model(input, new Resizing(6, 6).Call(h));
             var rng = new RandomState(3);
-            var x = NDArray.FromArray(Enumerable.Range(0, 2 * 8 * 8 * 4).Select(_ => (float)rng.Uniform(-1, 1)).ToArray(), 2, 8, 8, 4);
+            var x = ND.Of(Enumerable.Range(0, 2 * 8 * 8 * 4).Select(_ => (float)rng.Uniform(-1, 1)).ToArray(), 2, 8, 8, 4);
             // Parameters: grouped conv 3·3·2·4 + 4, depthwise 3·3·4·2 + 8, separable 3·3·8 + 8·4 + 4, transposed 3·3·3·4 + 3, layer norm 3 + 3.
             Assert.AreEqual(76 + 80 + 108 + 111 + 6, model.CountParams());
             var summary = model.SummaryText();
@@ -166,7 +166,7 @@ public sealed class ConvVariantLayerTests
                 "cropping2d (Cropping2D)      (None, 12, 12, 3)         0", "layer_normalization (LayerNo (None, 24, 24, 3)         6" })
                 StringAssert.Contains(summary, row);
             var expected = model.Predict(x);
-            CollectionAssert.AreEqual(new[] { 2, 6, 6, 3 }, expected.Shape);
+            CollectionAssert.AreEqual(new[] { 2, 6, 6, 3 }, expected.IntShape);
             string path = Path.Combine(dir, "m.h5");
             model.Save(path);
             Backend.ClearSession();
@@ -211,7 +211,7 @@ public sealed class ConvVariantLayerTests
     public void SpatialDropout2D_DropsWholeFeatureMaps_OnlyInTraining()
     {
         var layer = new SpatialDropout2D(0.5, seed: 11);
-        var x = Tensor.FromNDArray(NDArray.FromArray(Enumerable.Range(1, 4 * 3 * 3 * 8).Select(i => (float)i).ToArray(), 4, 3, 3, 8));
+        var x = Tensor.FromNDArray(ND.Of(Enumerable.Range(1, 4 * 3 * 3 * 8).Select(i => (float)i).ToArray(), 4, 3, 3, 8));
         Assert.AreSame(x, layer.Forward([x], training: false));
         var y = layer.Forward([x], training: true).ToArray();
         var xs = x.ToArray();
@@ -233,7 +233,7 @@ public sealed class ConvVariantLayerTests
     [TestMethod]
     public void UpSampling2D_Nearest_RepeatsRowsAndColumns()
     {
-        var x = Tensor.FromNDArray(NDArray.FromArray([1f, 2f, 3f, 4f], 1, 2, 2, 1));
+        var x = Tensor.FromNDArray(ND.Of([1f, 2f, 3f, 4f], 1, 2, 2, 1));
         var y = new UpSampling2D((2, 3)).Forward([x], training: false);
         CollectionAssert.AreEqual(new[] { 1, 4, 6, 1 }, y.Shape);
         CollectionAssert.AreEqual(new float[] { 1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4 }, y.ToArray());
@@ -245,7 +245,7 @@ public sealed class ConvVariantLayerTests
         // 4×6 to 2×2: the centred 4×4 window (columns 1..4), then nearest rows/columns 1 and 3 of it.
         Assert.AreEqual((0, 1, 4, 4), Resizing.AspectCrop(4, 6, 2, 2));
         Assert.AreEqual((1, 0, 3, 6), Resizing.AspectCrop(5, 6, 1, 2));
-        var x = Tensor.FromNDArray(NDArray.FromArray(Enumerable.Range(0, 24).Select(i => (float)i).ToArray(), 1, 4, 6, 1));
+        var x = Tensor.FromNDArray(ND.Of(Enumerable.Range(0, 24).Select(i => (float)i).ToArray(), 1, 4, 6, 1));
         var y = new Resizing(2, 2, interpolation: "nearest", cropToAspectRatio: true).Forward([x], training: false);
         CollectionAssert.AreEqual(new float[] { 8, 10, 20, 22 }, y.ToArray());
     }
@@ -272,7 +272,7 @@ public sealed class ConvVariantLayerTests
                 for (int j = 0; j < 8; j++)
                     data[n * 64 + i * 8 + j] = (float)Math.Exp(-((i - cy) * (i - cy) + (j - cx) * (j - cx)) / 4.0);
         }
-        var x = NDArray.FromArray(data, 16, 8, 8, 1);
+        var x = ND.Of(data, 16, 8, 8, 1);
         model.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "mse");
         var losses = model.Fit(x, x, batchSize: 8, epochs: 30, verbose: 0).HistoryData["loss"];
         double first = losses[0], last = losses[^1];
@@ -298,7 +298,7 @@ public sealed class ConvVariantLayerTests
                 for (int j = 0; j < 8; j++)
                     data[n * 64 + i * 8 + j] = (float)Math.Exp(-((i - cy) * (i - cy) + (j - cx) * (j - cx)) / 4.0);
         }
-        var x = NDArray.FromArray(data, 16, 8, 8, 1);
+        var x = ND.Of(data, 16, 8, 8, 1);
         model.Compile(optimizer: new Adam(learningRate: 1e-2), loss: "mse");
         var losses = model.Fit(x, x, batchSize: 8, epochs: 30, verbose: 0).HistoryData["loss"];
         Assert.IsTrue(losses[^1] < 0.3 * losses[0], $"mse fell from {losses[0]} to only {losses[^1]}");

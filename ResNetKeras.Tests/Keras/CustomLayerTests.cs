@@ -88,13 +88,13 @@ public sealed class CustomLayerTests
     {
         var model = Build();
         var rng = new RandomState(5);
-        var x = NDArray.Zeros([60, 4]);
-        var y = NDArray.Zeros([60, 3]);
+        var x = ND.Zeros([60, 4]);
+        var y = ND.Zeros([60, 3]);
         for (int i = 0; i < 60; i++)
         {
             int k = i % 3;
-            y.SetValue(1, i, k);
-            for (int j = 0; j < 4; j++) x.SetValue(rng.Uniform(-0.3, 0.3) + (j == k ? 1 : 0), i, j);
+            y.SetDouble(1, i, k);
+            for (int j = 0; j < 4; j++) x.SetDouble(rng.Uniform(-0.3, 0.3) + (j == k ? 1 : 0), i, j);
         }
         var h = model.Fit(x, y, batchSize: 10, epochs: 15, verbose: 0, seed: 1).HistoryData;
         Assert.IsTrue(h["loss"][^1] < 0.5 * h["loss"][0], $"loss {h["loss"][0]} -> {h["loss"][^1]}");

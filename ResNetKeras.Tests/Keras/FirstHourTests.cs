@@ -17,14 +17,14 @@ public sealed class FirstHourTests
         Backend.SetRandomSeed(4);
         var rng = new RandomState(9);
         int n = 400;
-        var x = NDArray.Zeros([n, 2]);
-        var y = NDArray.Zeros([n, 1]);
+        var x = ND.Zeros([n, 2]);
+        var y = ND.Zeros([n, 1]);
         for (int i = 0; i < n; i++)
         {
             double a = rng.Uniform(-1, 1), b = rng.Uniform(-1, 1);
-            x.SetValue(a, i, 0);
-            x.SetValue(b, i, 1);
-            y.SetValue(a * a + b * b < 0.5 ? 1 : 0, i, 0);
+            x.SetDouble(a, i, 0);
+            x.SetDouble(b, i, 1);
+            y.SetDouble(a * a + b * b < 0.5 ? 1 : 0, i, 0);
         }
         var model = new Sequential([new InputLayer(shape: [2]), new Dense(16, activation: "tanh"), new Dense(1, activation: "sigmoid")]);
         model.Compile(optimizer: new Adam(learningRate: 0.02), loss: "binary_crossentropy", metrics: ["accuracy"]);
@@ -49,14 +49,14 @@ public sealed class FirstHourTests
     private static (NDArray X, NDArray Y) Circle(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 2]);
-        var y = NDArray.Zeros([n, 1]);
+        var x = ND.Zeros([n, 2]);
+        var y = ND.Zeros([n, 1]);
         for (int i = 0; i < n; i++)
         {
             double a = rng.Uniform(-1, 1), b = rng.Uniform(-1, 1);
-            x.SetValue(a, i, 0);
-            x.SetValue(b, i, 1);
-            y.SetValue(a * a + b * b < 0.5 ? 1 : 0, i, 0);
+            x.SetDouble(a, i, 0);
+            x.SetDouble(b, i, 1);
+            y.SetDouble(a * a + b * b < 0.5 ? 1 : 0, i, 0);
         }
         return (x, y);
     }
@@ -67,18 +67,18 @@ public sealed class FirstHourTests
         Backend.SetRandomSeed(6);
         var rng = new RandomState(2);
         int n = 256;
-        var x = NDArray.Zeros([n, 3]);
-        var y = NDArray.Zeros([n, 1]);
+        var x = ND.Zeros([n, 3]);
+        var y = ND.Zeros([n, 1]);
         for (int i = 0; i < n; i++)
         {
             double s = 0.5;
             for (int j = 0; j < 3; j++)
             {
                 double v = rng.Uniform(-1, 1);
-                x.SetValue(v, i, j);
+                x.SetDouble(v, i, j);
                 s += (j + 1) * v;
             }
-            y.SetValue(s, i, 0);
+            y.SetDouble(s, i, 0);
         }
         var model = new Sequential([new InputLayer(shape: [3]), new Dense(8, activation: "relu"), new Dense(1)]);
         model.Compile(optimizer: "adam", loss: "mse", metrics: ["mae"]);

@@ -33,14 +33,14 @@ public sealed class FitTests
     private static (NDArray X, NDArray Y) Blobs(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 2]);
-        var y = NDArray.Zeros([n, 2]);
+        var x = ND.Zeros([n, 2]);
+        var y = ND.Zeros([n, 2]);
         for (int i = 0; i < n; i++)
         {
             int c = i % 2;
-            x.SetValue(rng.Normal(c == 0 ? -1 : 1, 0.3), i, 0);
-            x.SetValue(rng.Normal(c == 0 ? 1 : -1, 0.3), i, 1);
-            y.SetValue(1, i, c);
+            x.SetDouble(rng.Normal(c == 0 ? -1 : 1, 0.3), i, 0);
+            x.SetDouble(rng.Normal(c == 0 ? 1 : -1, 0.3), i, 1);
+            y.SetDouble(1, i, c);
         }
         return (x, y);
     }
@@ -120,9 +120,9 @@ public sealed class FitTests
     [TestMethod]
     public void Batches_AreConsecutiveSlicesOfOnePermutation_LastPartialKept()
     {
-        var x = NDArray.Zeros([10, 2]);
-        var y = NDArray.Zeros([10, 2]);
-        for (int i = 0; i < 10; i++) { x.SetValue(i, i, 0); y.SetValue(1, i, i % 2); }
+        var x = ND.Zeros([10, 2]);
+        var y = ND.Zeros([10, 2]);
+        for (int i = 0; i < 10; i++) { x.SetDouble(i, i, 0); y.SetDouble(1, i, i % 2); }
         var (model, probe) = ProbedMlp();
         model.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0, seed: 3);
         CollectionAssert.AreEqual(new[] { 4, 4, 2, 4, 4, 2 }, probe.Batches.Select(b => b.Length).ToArray());
@@ -176,13 +176,13 @@ public sealed class FitTests
         var eval = model.Evaluate(x, y, batchSize: 12, verbose: 0);
         var p = model.Predict(x);
         double ce = 0;
-        for (int i = 0; i < 12; i++) ce -= Math.Log(p.GetValue(i, i % 2));
+        for (int i = 0; i < 12; i++) ce -= Math.Log(p.GetDouble(i, i % 2));
         ce /= 12;
         var kernel = model.Layers[1].Weights[0].Numpy();
         double penalty = 0;
         foreach (float w in kernel.Float32Data) penalty += 0.01 * w * w;
         Assert.AreEqual(ce + penalty, eval[0], 1e-5);
-        double correct = Enumerable.Range(0, 12).Count(i => (p.GetValue(i, 1) > p.GetValue(i, 0) ? 1 : 0) == i % 2);
+        double correct = Enumerable.Range(0, 12).Count(i => (p.GetDouble(i, 1) > p.GetDouble(i, 0) ? 1 : 0) == i % 2);
         Assert.AreEqual(correct / 12, eval[1], 1e-7);
     }
 
@@ -232,9 +232,9 @@ public sealed class FitTests
         var dense = new Dense(2, activation: "softmax");
         var model = new Model(input, dense.Call(input));
         model.Compile("sgd", "categorical_crossentropy");
-        dense.Weights[0].Assign(NDArray.FromArray(new float[] { 100, -100 }, 1, 2));
-        var x = NDArray.FromArray(new float[] { 1 }, 1, 1);
-        var y = NDArray.FromArray(new float[] { 0, 1 }, 1, 2);
+        dense.Weights[0].Assign(ND.Of(new float[] { 100, -100 }, 1, 2));
+        var x = ND.Of(new float[] { 1 }, 1, 1);
+        var y = ND.Of(new float[] { 0, 1 }, 1, 2);
         Assert.AreEqual(200.0, model.Evaluate(x, y, verbose: 0)[0], 1e-3);
 
         // Linear outputs (0.2, 0.6): probabilities renormalized to (0.25, 0.75), so the loss of class 0 is -log 0.25.
@@ -243,11 +243,11 @@ public sealed class FitTests
         var linear = new Dense(2, useBias: false);
         var model2 = new Model(input2, linear.Call(input2));
         model2.Compile("sgd", "categorical_crossentropy");
-        linear.Weights[0].Assign(NDArray.FromArray(new float[] { 0.2f, 0.6f }, 1, 2));
-        Assert.AreEqual(-Math.Log(0.25), model2.Evaluate(x, NDArray.FromArray(new float[] { 1, 0 }, 1, 2), verbose: 0)[0], 1e-6);
+        linear.Weights[0].Assign(ND.Of(new float[] { 0.2f, 0.6f }, 1, 2));
+        Assert.AreEqual(-Math.Log(0.25), model2.Evaluate(x, ND.Of(new float[] { 1, 0 }, 1, 2), verbose: 0)[0], 1e-6);
         // ... and clipped to 1e-7 where a probability is 0.
-        linear.Weights[0].Assign(NDArray.FromArray(new float[] { 0f, 0.6f }, 1, 2));
-        Assert.AreEqual(-Math.Log(1e-7), model2.Evaluate(x, NDArray.FromArray(new float[] { 1, 0 }, 1, 2), verbose: 0)[0], 1e-4);
+        linear.Weights[0].Assign(ND.Of(new float[] { 0f, 0.6f }, 1, 2));
+        Assert.AreEqual(-Math.Log(1e-7), model2.Evaluate(x, ND.Of(new float[] { 1, 0 }, 1, 2), verbose: 0)[0], 1e-4);
     }
 
     [TestMethod]
@@ -257,14 +257,14 @@ public sealed class FitTests
         var model = Mlp();
         var dense = model.Evaluate(x, y, verbose: 0);
         model.Compile(model.Optimizer!, "sparse_categorical_crossentropy", ["accuracy"]);
-        var labels = NDArray.Zeros([10, 1]);
+        var labels = ND.Zeros([10, 1]);
         for (int i = 0; i < 10; i++) labels.SetFlat(i, i % 2);
         var sparse = model.Evaluate(x, labels, verbose: 0);
         Assert.AreEqual(dense[0], sparse[0], 1e-6);
         Assert.AreEqual(dense[1], sparse[1]);
         var flat = labels.Reshape(10);
         CollectionAssert.AreEqual(sparse, model.Evaluate(x, flat, verbose: 0));
-        var bad = NDArray.FromArray(new float[] { 0, 1, 2, 0, 1, 0, 1, 0, 1, 0 }, 10);
+        var bad = ND.Of(new float[] { 0, 1, 2, 0, 1, 0, 1, 0, 1, 0 }, 10);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => model.Evaluate(x, bad, verbose: 0)).Message, "[0, 2)");
     }
 
@@ -275,8 +275,8 @@ public sealed class FitTests
         var bn = new BatchNormalization();
         var model = new Model(input, new Dense(2, activation: "softmax").Call(new Flatten().Call(bn.Call(input))));
         model.Compile(new SGD(0.0), "categorical_crossentropy");
-        var x = NDArray.FromArray(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 2, 2, 2, 1);
-        var y = NDArray.FromArray(new float[] { 1, 0, 0, 1 }, 2, 2);
+        var x = ND.Of(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 2, 2, 2, 1);
+        var y = ND.Of(new float[] { 1, 0, 0, 1 }, 2, 2);
         model.TrainOnBatch(x, y);
         // m = 8 values, mean 4.5, biased variance 5.25, Bessel-corrected 6.
         Assert.AreEqual(0.01 * 4.5, bn.Weights[2].Numpy().GetFlat(0), 1e-6);
@@ -293,7 +293,7 @@ public sealed class FitTests
         var input = Layers.Input([3]);
         var h = new Dropout(0.5).Call(new Dense(8, activation: "relu").Call(input));
         var model = new Model(input, new Dense(3, activation: "softmax").Call(h));
-        var x = NDArray.Zeros([7, 3]);
+        var x = ND.Zeros([7, 3]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, Math.Sin(i));
         var a = model.Predict(x, batchSize: 2);
         var b = model.Predict(x, batchSize: 7);
@@ -356,7 +356,7 @@ public sealed class FitTests
     public void TerminateOnNaN_StopsAfterTheBatch()
     {
         var (x, y) = Blobs(8, 10);
-        x.SetValue(double.NaN, 0, 0);
+        x.SetDouble(double.NaN, 0, 0);
         var model = Mlp();
         var rec = new Recorder();
         var output = new StringWriter();

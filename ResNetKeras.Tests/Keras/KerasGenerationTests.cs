@@ -35,9 +35,9 @@ public sealed class KerasGenerationTests
         Assert.AreEqual(generation, bn.Generation);
         model.Compile(new Adam(), "categorical_crossentropy");
         var rng = new RandomState(2);
-        var x = NDArray.Zeros([2, 3, 2, 3]);
+        var x = ND.Zeros([2, 3, 2, 3]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-2, 3));
-        var y = NDArray.Zeros([2, 2]);
+        var y = ND.Zeros([2, 2]);
         y.SetFlat(0, 1);
         y.SetFlat(3, 1);
         model.TrainOnBatch(x, y);

@@ -26,18 +26,18 @@ public sealed class KerasIoExampleTests
     {
         var rng = new RandomState(seed);
         var noise = new RandomState(seed + 1000);
-        var x = NDArray.Zeros([n, 28, 28, 1]);
-        var y = NDArray.Zeros([n, 10]);
+        var x = ND.Zeros([n, 28, 28, 1]);
+        var y = ND.Zeros([n, 10]);
         for (int i = 0; i < n; i++)
         {
             int digit = (int)rng.Interval(9);
-            y.SetValue(1, i, digit);
+            y.SetDouble(1, i, digit);
             int top = 2 + (int)rng.Interval(4), left = 4 + (int)rng.Interval(8);
             void Bar(int r0, int c0, int height, int width)
             {
                 double v = 0.6 + 0.4 * rng.NextDouble();
                 for (int r = r0; r < r0 + height; r++)
-                    for (int c = c0; c < c0 + width; c++) x.SetValue(v, i, top + r, left + c, 0);
+                    for (int c = c0; c < c0 + width; c++) x.SetDouble(v, i, top + r, left + c, 0);
             }
             foreach (char s in Segments[digit])
             {
@@ -52,7 +52,7 @@ public sealed class KerasIoExampleTests
                     case 'g': Bar(9, 0, 2, 12); break;
                 }
             }
-            for (int p = 0; p < noisyPixels; p++) x.SetValue(noise.NextDouble(), i, (int)noise.Interval(27), (int)noise.Interval(27), 0);
+            for (int p = 0; p < noisyPixels; p++) x.SetDouble(noise.NextDouble(), i, (int)noise.Interval(27), (int)noise.Interval(27), 0);
         }
         return (x, y);
     }

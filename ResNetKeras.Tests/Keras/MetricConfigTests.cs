@@ -34,8 +34,8 @@ public sealed class MetricConfigTests
     public void IssueSnippetClassifier_WithAuc_SavesAndLoadsCompiled_BothFormats()
     {
         Backend.SetRandomSeed(7);
-        var x = NDArray.FromArray(Enumerable.Range(0, 64).Select(i => (float)Math.Sin(0.37 * i)).ToArray(), 32, 2);
-        var y = NDArray.FromArray(Enumerable.Range(0, 32).Select(i => x.GetValue(i, 0) * x.GetValue(i, 1) > 0 ? 1f : 0f).ToArray(), 32, 1);
+        var x = ND.Of(Enumerable.Range(0, 64).Select(i => (float)Math.Sin(0.37 * i)).ToArray(), 32, 2);
+        var y = ND.Of(Enumerable.Range(0, 32).Select(i => x.GetDouble(i, 0) * x.GetDouble(i, 1) > 0 ? 1f : 0f).ToArray(), 32, 1);
         var bin = new Sequential([new InputLayer(shape: [2]), new Dense(8, activation: "gelu"), new Dense(1, activation: "sigmoid")]);
         bin.Compile(optimizer: new AdamW(learningRate: 1e-2, weightDecay: 1e-4), loss: "binary_crossentropy",
             metrics: ["accuracy", new AUC(), new Precision(thresholds: [0.4f]), new Recall()]);

@@ -20,7 +20,7 @@ public sealed class ModelErrorTests
     [TestMethod]
     public void WrongInputRank_NamesShapes()
     {
-        var ex = Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(NDArray.Zeros([2, 4, 4]), NDArray.Zeros([2, 3]), verbose: 0));
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(ND.Zeros([2, 4, 4]), ND.Zeros([2, 3]), verbose: 0));
         StringAssert.Contains(ex.Message, "(None, 4, 4, 1)");
         StringAssert.Contains(ex.Message, "(2, 4, 4)");
     }
@@ -28,16 +28,16 @@ public sealed class ModelErrorTests
     [TestMethod]
     public void LabelsNotMatchingOutput()
     {
-        var ex = Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(NDArray.Zeros([2, 4, 4, 1]), NDArray.Zeros([2, 1]), verbose: 0));
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(ND.Zeros([2, 4, 4, 1]), ND.Zeros([2, 1]), verbose: 0));
         StringAssert.Contains(ex.Message, "(2, 1)");
         StringAssert.Contains(ex.Message, "(None, 3)");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(NDArray.Zeros([2, 4, 4, 1]), NDArray.Zeros([3, 3]), verbose: 0)).Message, "y sizes: 3");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(ND.Zeros([2, 4, 4, 1]), ND.Zeros([3, 3]), verbose: 0)).Message, "y sizes: 3");
     }
 
     [TestMethod]
     public void BadBatchSizeLossAndShapes()
     {
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(NDArray.Zeros([2, 4, 4, 1]), NDArray.Zeros([2, 3]), batchSize: 0, verbose: 0)).Message, "batchSize=0");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Fit(ND.Zeros([2, 4, 4, 1]), ND.Zeros([2, 3]), batchSize: 0, verbose: 0)).Message, "batchSize=0");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Model().Compile("adam", "mse_loss")).Message, "'mse_loss'");
         Backend.ClearSession();
         var a = Layers.Input([4]);

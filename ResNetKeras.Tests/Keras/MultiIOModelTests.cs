@@ -21,17 +21,17 @@ public sealed class MultiIOModelTests
     private static (NDArray Xa, NDArray Xb, NDArray YCls, NDArray YReg) Data(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var xa = NDArray.Zeros([n, 8]);
-        var xb = NDArray.Zeros([n, 4]);
-        var yCls = NDArray.Zeros([n]);
-        var yReg = NDArray.Zeros([n, 1]);
+        var xa = ND.Zeros([n, 8]);
+        var xb = ND.Zeros([n, 4]);
+        var yCls = ND.Zeros([n]);
+        var yReg = ND.Zeros([n, 1]);
         for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < 8; j++) xa.SetValue(rng.Uniform(-1, 1), i, j);
-            for (int j = 0; j < 4; j++) xb.SetValue(rng.Uniform(-1, 1), i, j);
-            double s0 = xa.GetValue(i, 0), s1 = xa.GetValue(i, 1);
-            yCls.SetValue(s0 > 0 ? (s1 > 0 ? 2 : 1) : 0, i);
-            yReg.SetValue(0.5 * xb.GetValue(i, 0) - xb.GetValue(i, 1) + 0.25 * xb.GetValue(i, 2), i, 0);
+            for (int j = 0; j < 8; j++) xa.SetDouble(rng.Uniform(-1, 1), i, j);
+            for (int j = 0; j < 4; j++) xb.SetDouble(rng.Uniform(-1, 1), i, j);
+            double s0 = xa.GetDouble(i, 0), s1 = xa.GetDouble(i, 1);
+            yCls.SetDouble(s0 > 0 ? (s1 > 0 ? 2 : 1) : 0, i);
+            yReg.SetDouble(0.5 * xb.GetDouble(i, 0) - xb.GetDouble(i, 1) + 0.25 * xb.GetDouble(i, 2), i, 0);
         }
         return (xa, xb, yCls, yReg);
     }
@@ -68,8 +68,8 @@ public sealed class MultiIOModelTests
         Assert.IsTrue(h["loss"][^1] < 0.85 * h["loss"][0], $"loss {string.Join(", ", h["loss"])} cls {string.Join(", ", h["cls_loss"])} reg {string.Join(", ", h["reg_loss"])}");
         Assert.IsTrue(h["cls_loss"][^1] < h["cls_loss"][0] && h["reg_loss"][^1] < h["reg_loss"][0], "both heads learn");
         Assert.AreEqual(2, outputs.Length);
-        CollectionAssert.AreEqual(new[] { 512, 3 }, outputs[0].Shape);
-        CollectionAssert.AreEqual(new[] { 512, 1 }, outputs[1].Shape);
+        CollectionAssert.AreEqual(new[] { 512, 3 }, outputs[0].IntShape);
+        CollectionAssert.AreEqual(new[] { 512, 1 }, outputs[1].IntShape);
         // Each epoch's total is the weighted sum of the per-output means (all three are means over the same samples).
         for (int e = 0; e < 5; e++)
             Assert.AreEqual(h["cls_loss"][e] + 0.5 * h["reg_loss"][e], h["loss"][e], 1e-4 * h["loss"][e]);
@@ -80,9 +80,9 @@ public sealed class MultiIOModelTests
         double sse = 0, sst = 0;
         for (int i = 0; i < 512; i++)
         {
-            if (Enumerable.Range(0, 3).MaxBy(c => p[0].GetValue(i, c)) == (int)yCls.GetValue(i)) correct++;
-            sse += Math.Pow(p[1].GetValue(i, 0) - yReg.GetValue(i, 0), 2);
-            sst += Math.Pow(yReg.GetValue(i, 0), 2);
+            if (Enumerable.Range(0, 3).MaxBy(c => p[0].GetDouble(i, c)) == (int)yCls.GetDouble(i)) correct++;
+            sse += Math.Pow(p[1].GetDouble(i, 0) - yReg.GetDouble(i, 0), 2);
+            sst += Math.Pow(yReg.GetDouble(i, 0), 2);
         }
         Assert.IsTrue(correct / 512.0 > 0.85, $"accuracy {correct / 512.0}");
         Assert.IsTrue(sse < 0.1 * sst, $"regression: residual {sse} of {sst}");
@@ -100,8 +100,8 @@ public sealed class MultiIOModelTests
         double ce = 0, mse = 0;
         for (int i = 0; i < 64; i++)
         {
-            ce -= Math.Log(Math.Max(p[0].GetValue(i, (int)yCls.GetValue(i)), 1e-7));
-            double d = p[1].GetValue(i, 0) - yReg.GetValue(i, 0);
+            ce -= Math.Log(Math.Max(p[0].GetDouble(i, (int)yCls.GetDouble(i)), 1e-7));
+            double d = p[1].GetDouble(i, 0) - yReg.GetDouble(i, 0);
             mse += d * d;
         }
         ce /= 64;
@@ -152,9 +152,9 @@ public sealed class MultiIOModelTests
         double mae = 0;
         for (int i = 0; i < 64; i++)
         {
-            int arg = Enumerable.Range(0, 3).MaxBy(c => p[0].GetValue(i, c));
-            if (arg == (int)yCls.GetValue(i)) correct++;
-            mae += Math.Abs(p[1].GetValue(i, 0) - yReg.GetValue(i, 0));
+            int arg = Enumerable.Range(0, 3).MaxBy(c => p[0].GetDouble(i, c));
+            if (arg == (int)yCls.GetDouble(i)) correct++;
+            mae += Math.Abs(p[1].GetDouble(i, 0) - yReg.GetDouble(i, 0));
         }
         Assert.AreEqual(correct / 64.0, r[1], 1e-6, "cls_accuracy");
         Assert.AreEqual(mae / 64, r[2], 1e-5, "reg_mae");
@@ -197,16 +197,16 @@ public sealed class MultiIOModelTests
         var o2 = new Dense(1, name: "o2").Call(a);
         var m = new Model(inputs: a, outputs: [o1, o2]);
         m.Compile(optimizer: "sgd", loss: "mse", lossWeights: [0.25]);
-        var x = NDArray.FromArray(new float[] { 1, 2, 3, -1, 0, 2 }, 2, 3);
-        var y1 = NDArray.FromArray(new float[] { 1, -1 }, 2, 1);
-        var y2 = NDArray.FromArray(new float[] { 0, 2 }, 2, 1);
+        var x = ND.Of(new float[] { 1, 2, 3, -1, 0, 2 }, 2, 3);
+        var y1 = ND.Of(new float[] { 1, -1 }, 2, 1);
+        var y2 = ND.Of(new float[] { 0, 2 }, 2, 1);
         var r = m.Evaluate([x], [y1, y2], verbose: 0);
         var p = m.Predict([x]);
         double l1 = 0, l2 = 0;
         for (int i = 0; i < 2; i++)
         {
-            l1 += Math.Pow(p[0].GetValue(i, 0) - y1.GetValue(i, 0), 2) / 2;
-            l2 += Math.Pow(p[1].GetValue(i, 0) - y2.GetValue(i, 0), 2) / 2;
+            l1 += Math.Pow(p[0].GetDouble(i, 0) - y1.GetDouble(i, 0), 2) / 2;
+            l2 += Math.Pow(p[1].GetDouble(i, 0) - y2.GetDouble(i, 0), 2) / 2;
         }
         CollectionAssert.AreEqual(new[] { "loss", "o1_loss", "o2_loss" }, m.MetricsNames.ToArray());
         Assert.AreEqual(l1, r[1], 1e-5);
@@ -265,13 +265,13 @@ public sealed class MultiIOModelTests
         Assert.AreEqual(8, m.TrainableWeights.Count, "block: kernel, bias, γ, β, kernel, bias; head: kernel, bias");
         Assert.AreEqual(2, m.NonTrainableWeights.Count, "the moving statistics");
         var rng = new RandomState(4);
-        var x = NDArray.Zeros([64, 5]);
-        var y = NDArray.Zeros([64]);
+        var x = ND.Zeros([64, 5]);
+        var y = ND.Zeros([64]);
         for (int i = 0; i < 64; i++)
         {
             double s = 0;
-            for (int j = 0; j < 5; j++) { double v = rng.Uniform(-1, 1); x.SetValue(v, i, j); s += v; }
-            y.SetValue(s > 0 ? 1 : 0, i);
+            for (int j = 0; j < 5; j++) { double v = rng.Uniform(-1, 1); x.SetDouble(v, i, j); s += v; }
+            y.SetDouble(s > 0 ? 1 : 0, i);
         }
         m.Compile(optimizer: new Adam(learningRate: 0.02), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"]);
         var h = m.Fit(x, y, batchSize: 16, epochs: 15, verbose: 0, seed: 1).HistoryData;
@@ -312,8 +312,8 @@ public sealed class MultiIOModelTests
         Assert.AreEqual(2, m.TrainableWeights.Count, "only the head trains");
         Assert.AreEqual(8, m.NonTrainableWeights.Count);
         var before = block.GetWeights();
-        var x = NDArray.FromArray(Enumerable.Range(0, 40).Select(i => (float)Math.Sin(i)).ToArray(), 8, 5);
-        var y = NDArray.FromArray(new float[] { 0, 1, 0, 1, 1, 0, 0, 1 }, 8);
+        var x = ND.Of(Enumerable.Range(0, 40).Select(i => (float)Math.Sin(i)).ToArray(), 8, 5);
+        var y = ND.Of(new float[] { 0, 1, 0, 1, 1, 0, 0, 1 }, 8);
         m.Compile(optimizer: new SGD(learningRate: 0.5), loss: "sparse_categorical_crossentropy");
         m.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0);
         var after = block.GetWeights();
@@ -361,13 +361,13 @@ public sealed class MultiIOModelTests
         Assert.AreEqual(15 + 4, m.CountParams());
         Assert.AreEqual(2, shared.InboundNodes.Count);
         var rng = new RandomState(2);
-        var xa = NDArray.Zeros([32, 4]);
-        var xb = NDArray.Zeros([32, 4]);
-        var y = NDArray.Zeros([32, 1]);
+        var xa = ND.Zeros([32, 4]);
+        var xb = ND.Zeros([32, 4]);
+        var y = ND.Zeros([32, 1]);
         for (int i = 0; i < 32; i++)
         {
-            for (int j = 0; j < 4; j++) { xa.SetValue(rng.Uniform(-1, 1), i, j); xb.SetValue(rng.Uniform(-1, 1), i, j); }
-            y.SetValue(i % 2, i, 0);
+            for (int j = 0; j < 4; j++) { xa.SetDouble(rng.Uniform(-1, 1), i, j); xb.SetDouble(rng.Uniform(-1, 1), i, j); }
+            y.SetDouble(i % 2, i, 0);
         }
         m.Compile(optimizer: "adam", loss: "binary_crossentropy");
         m.Fit([xa, xb], [y], batchSize: 8, epochs: 1, verbose: 0);
@@ -395,7 +395,7 @@ public sealed class MultiIOModelTests
         Backend.SetRandomSeed(1);
         var m = new Sequential([new InputLayer(shape: [1]), new Dense(1)]);
         m.Compile(optimizer: "sgd", loss: "mse");
-        var x = NDArray.FromArray(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), 10, 1);
+        var x = ND.Of(Enumerable.Range(0, 10).Select(i => (float)i).ToArray(), 10, 1);
         var steps = new List<int>();
         int count = 0;
         var counter = new LambdaCallback(onTrainBatchEnd: (_, _) => count++, onEpochEnd: (_, _) => { steps.Add(count); count = 0; });

@@ -31,9 +31,9 @@ public sealed class NewcomerTests
         Backend.SetRandomSeed(1);
         var model = new Sequential([new InputLayer(shape: [2]), new Dense(2, activation: "softmax")]);
         model.Compile("adam", "categorical_crossentropy", ["accuracy"]);
-        var x = NDArray.Zeros([40, 2]);
-        var y = NDArray.Zeros([40, 2]);
-        for (int i = 0; i < 40; i++) y.SetValue(1, i, i % 2);
+        var x = ND.Zeros([40, 2]);
+        var y = ND.Zeros([40, 2]);
+        for (int i = 0; i < 40; i++) y.SetDouble(1, i, i % 2);
         var saved = Console.Out;
         var redirected = ProgbarLogger.StdoutRedirected;
         var text = new StringWriter();

@@ -35,9 +35,9 @@ public abstract class OptimizerFormulaTests
     private static double[] Grad(int t) => Enumerable.Range(0, N).Select(i => Math.Round(Math.Sin(1.3 * i + 0.7 * t + 0.2) * (0.3 + 0.5 * i) + 0.01 * (t + 1), 4)).ToArray();
 
     private Variable NewVariable(string name = "dense/kernel:0") =>
-        new(name, Tensor.FromNDArray(new NDArray(Theta0.Select(v => (float)v).ToArray(), N), Device));
+        new(name, Tensor.FromNDArray(ND.Of(Theta0.Select(v => (float)v).ToArray(), N), Device));
 
-    private Tensor GradTensor(double[] g) => Tensor.FromNDArray(new NDArray(g.Select(v => (float)v).ToArray(), N), Device);
+    private Tensor GradTensor(double[] g) => Tensor.FromNDArray(ND.Of(g.Select(v => (float)v).ToArray(), N), Device);
 
     /// <summary>Runs <paramref name="steps"/> steps with <see cref="Grad"/> and returns the variable's values.</summary>
     private float[] Run(Optimizer opt, int steps = Steps)

@@ -54,12 +54,12 @@ public abstract class OptimizerTorchTests
         Assert.AreEqual(keras.GetProperty("class").GetString(), opt.GetType().Name);
 
         var theta0 = Floats(c.GetProperty("theta0"));
-        var w = new Variable("w:0", Tensor.FromNDArray(new NDArray(theta0, theta0.Length), Device));
+        var w = new Variable("w:0", Tensor.FromNDArray(ND.Of(theta0, theta0.Length), Device));
         var grads = c.GetProperty("grads").EnumerateArray().Select(Floats).ToArray();
         var after = c.GetProperty("after").EnumerateArray().Select(Floats).ToArray();
         for (int t = 0; t < grads.Length; t++)
         {
-            opt.ApplyGradients([(Tensor.FromNDArray(new NDArray(grads[t], grads[t].Length), Device), w)]);
+            opt.ApplyGradients([(Tensor.FromNDArray(ND.Of(grads[t], grads[t].Length), Device), w)]);
             var got = w.Value.ToArray();
             for (int i = 0; i < got.Length; i++)
                 Assert.AreEqual(after[t][i], got[i], 2e-6 * Math.Max(1, Math.Abs(after[t][i])), $"{caseName} step {t + 1} element {i}");

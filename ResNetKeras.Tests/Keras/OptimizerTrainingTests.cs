@@ -37,7 +37,7 @@ public sealed class OptimizerTrainingTests
             int cls = x[i * 4] > x[i * 4 + 1] ? (x[i * 4] > x[i * 4 + 2] ? 0 : 2) : (x[i * 4 + 1] > x[i * 4 + 2] ? 1 : 2);
             y[i * 3 + cls] = 1;
         }
-        return (new NDArray(x, n, 4), new NDArray(y, n, 3));
+        return (ND.Of(x, n, 4), ND.Of(y, n, 3));
     }
 
     private static Model Small()

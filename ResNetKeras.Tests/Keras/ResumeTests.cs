@@ -29,9 +29,9 @@ public sealed class ResumeTests
     internal static (NDArray X, NDArray Y) Data()
     {
         var rng = new RandomState(17);
-        var x = NDArray.Zeros([24, 8, 8, 3]);
-        var y = NDArray.Zeros([24, 4]);
-        var xd = x.Float32Data;
+        var x = ND.Zeros([24, 8, 8, 3]);
+        var y = ND.Zeros([24, 4]);
+        var xd = x.WriteSpan<float>();
         for (int i = 0; i < 24; i++)
         {
             int cls = i % 4;
@@ -39,7 +39,7 @@ public sealed class ResumeTests
             for (int r = cls / 2 * 4; r < cls / 2 * 4 + 4; r++)
                 for (int c = cls % 2 * 4; c < cls % 2 * 4 + 4; c++)
                     for (int k = 0; k < 3; k++) xd[i * 192 + (r * 8 + c) * 3 + k] += 0.5f;
-            y.SetValue(1, i, cls);
+            y.SetDouble(1, i, cls);
         }
         return (x, y);
     }

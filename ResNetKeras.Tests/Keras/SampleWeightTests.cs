@@ -14,10 +14,10 @@ public sealed class SampleWeightTests
     private static (NDArray X, NDArray Y) Data(int n)
     {
         var rng = new RandomState(9);
-        var x = NDArray.Zeros([n, 4, 4, 1]);
+        var x = ND.Zeros([n, 4, 4, 1]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, rng.Uniform(-1, 1));
-        var y = NDArray.Zeros([n, 3]);
-        for (int i = 0; i < n; i++) y.SetValue(1, i, i % 3);
+        var y = ND.Zeros([n, 3]);
+        for (int i = 0; i < n; i++) y.SetDouble(1, i, i % 3);
         return (x, y);
     }
 
@@ -48,7 +48,7 @@ public sealed class SampleWeightTests
     {
         var (x, y) = Data(6);
         var weighted = Net(0.5);
-        var h1 = weighted.Fit(x, y, batchSize: 6, epochs: 1, verbose: 0, shuffle: false, sampleWeight: NDArray.FromArray(new float[] { 1, 1, 1, 0, 0, 0 }));
+        var h1 = weighted.Fit(x, y, batchSize: 6, epochs: 1, verbose: 0, shuffle: false, sampleWeight: ND.Of(new float[] { 1, 1, 1, 0, 0, 0 }));
         // Σ over the first three / 6 = half the mean over the first three: the same step as lr / 2 on those alone.
         var halfRate = Net(0.25);
         var h2 = halfRate.Fit(x.Slice(0, 3), y.Slice(0, 3), batchSize: 3, epochs: 1, verbose: 0, shuffle: false);
@@ -67,7 +67,7 @@ public sealed class SampleWeightTests
         var a = Net(0.1);
         var la = a.TrainOnBatch(x, y);
         var b = Net(0.1);
-        var lb = b.TrainOnBatch(x, y, sampleWeight: NDArray.FromArray(new double[] { 1, 1, 1, 1, 1, 1 }));
+        var lb = b.TrainOnBatch(x, y, sampleWeight: ND.Of(new double[] { 1, 1, 1, 1, 1, 1 }));
         CollectionAssert.AreEqual(la, lb);
         AssertClose(a.GetWeights(), b.GetWeights(), 0);
     }
@@ -76,7 +76,7 @@ public sealed class SampleWeightTests
     public void WeightsFromFlow_TrainLikeWeightedArrays()
     {
         var (x, y) = Data(8);
-        var w = NDArray.FromArray(new float[] { 2, 0.5f, 0, 1, 3, 1, 0, 1 });
+        var w = ND.Of(new float[] { 2, 0.5f, 0, 1, 3, 1, 0, 1 });
         var arrays = Net(0.2);
         arrays.Fit(x, y, batchSize: 4, epochs: 2, verbose: 0, shuffle: false, sampleWeight: w);
         var flowed = Net(0.2);
@@ -94,13 +94,13 @@ public sealed class SampleWeightTests
     {
         var (x, y) = Data(6);
         var model = Net(0.1);
-        var w = NDArray.FromArray(new float[] { 2, 0, 1, 1, 0.5f, 0 });
+        var w = ND.Of(new float[] { 2, 0, 1, 1, 0.5f, 0 });
         var perSample = Enumerable.Range(0, 6).Select(i => model.Evaluate(x.Slice(i, i + 1), y.Slice(i, i + 1), verbose: 0)[0]).ToArray();
         // Batches of 4 and 2: the running loss is the batch-size-weighted mean of Σ ℓᵢ·wᵢ / B over the batches.
         double expected = (perSample.Take(4).Select((l, i) => l * w.Float32Data[i]).Sum() + perSample.Skip(4).Select((l, i) => l * w.Float32Data[4 + i]).Sum()) / 6;
         Assert.AreEqual(expected, model.Evaluate(x, y, batchSize: 4, verbose: 0, sampleWeight: w)[0], 1e-5);
         CollectionAssert.AreEqual(model.Evaluate(x, y, batchSize: 4, verbose: 0),
-            model.Evaluate(x, y, batchSize: 4, verbose: 0, sampleWeight: NDArray.FromArray(new float[] { 1, 1, 1, 1, 1, 1 })));
+            model.Evaluate(x, y, batchSize: 4, verbose: 0, sampleWeight: ND.Of(new float[] { 1, 1, 1, 1, 1, 1 })));
     }
 
     [TestMethod]
@@ -108,10 +108,10 @@ public sealed class SampleWeightTests
     {
         var (x, y) = Data(4);
         var model = Net(0.1);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => model.Fit(x, y, verbose: 0, sampleWeight: NDArray.FromArray(new float[] { 1, 1, 1 })));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => model.Fit(x, y, verbose: 0, sampleWeight: ND.Of(new float[] { 1, 1, 1 })));
         StringAssert.Contains(e.Message, "x sizes: 4, sample_weight sizes: 3");
         Assert.AreEqual("sampleWeight", e.ParamName);
-        e = Assert.ThrowsExactly<ArgumentException>(() => model.TrainOnBatch(x, y, NDArray.Zeros([4, 2])));
+        e = Assert.ThrowsExactly<ArgumentException>(() => model.TrainOnBatch(x, y, ND.Zeros([4, 2])));
         StringAssert.Contains(e.Message, "shape (4, 2)");
     }
 }

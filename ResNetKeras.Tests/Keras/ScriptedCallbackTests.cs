@@ -115,7 +115,7 @@ public sealed class ScriptedCallbackTests
     {
         var model = Compiled();
         var dense = model.Layers[1];
-        void SetKernel(float v) => dense.Weights[0].Assign(NDArray.Full([2, 2], v));
+        void SetKernel(float v) => dense.Weights[0].Assign(ND.Full([2, 2], v));
         var sw = new StringWriter();
         var es = Attach(new EarlyStopping(monitor: "val_loss", patience: 2, baseline: 0.5, restoreBestWeights: true, verbose: 1, output: sw), model);
         SetKernel(1);

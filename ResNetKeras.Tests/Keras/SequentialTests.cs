@@ -16,16 +16,16 @@ public sealed class SequentialTests
     private static (NDArray X, NDArray Y) Quadrants(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 28, 28, 1]);
-        var y = NDArray.Zeros([n, 4]);
+        var x = ND.Zeros([n, 28, 28, 1]);
+        var y = ND.Zeros([n, 4]);
         for (int i = 0; i < n; i++)
         {
             int q = (int)rng.Interval(3);
-            y.SetValue(1, i, q);
+            y.SetDouble(1, i, q);
             int r0 = (q / 2) * 14 + 3, c0 = (q % 2) * 14 + 3;
             for (int r = 0; r < 8; r++)
-                for (int c = 0; c < 8; c++) x.SetValue(1.0, i, r0 + r, c0 + c, 0);
-            for (int p = 0; p < 40; p++) x.SetValue(rng.NextDouble(), i, (int)rng.Interval(27), (int)rng.Interval(27), 0);
+                for (int c = 0; c < 8; c++) x.SetDouble(1.0, i, r0 + r, c0 + c, 0);
+            for (int p = 0; p < 40; p++) x.SetDouble(rng.NextDouble(), i, (int)rng.Interval(27), (int)rng.Interval(27), 0);
         }
         return (x, y);
     }
@@ -82,8 +82,8 @@ public sealed class SequentialTests
         Assert.IsFalse(model.Built);
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => model.Summary());
         StringAssert.Contains(e.Message, "has not yet been built");
-        var y = model.Predict(NDArray.Zeros([5, 7]));
-        CollectionAssert.AreEqual(new[] { 5, 2 }, y.Shape);
+        var y = model.Predict(ND.Zeros([5, 7]));
+        CollectionAssert.AreEqual(new[] { 5, 2 }, y.IntShape);
         Assert.IsTrue(model.Built);
         Assert.AreEqual(7 * 3 + 3 + 3 * 2 + 2, model.CountParams());
     }
@@ -105,7 +105,7 @@ public sealed class SequentialTests
         Backend.SetRandomSeed(5);
         var model = new Sequential([new InputLayer(shape: [3]), new Dense(4, activation: "tanh"), new Dense(2, activation: "softmax")]);
         model.Compile("sgd", "categorical_crossentropy");
-        var x = NDArray.Zeros([4, 3]);
+        var x = ND.Zeros([4, 3]);
         for (int i = 0; i < x.Size; i++) x.SetFlat(i, Math.Cos(i));
         string path = Path.Combine(Path.GetTempPath(), $"seq_{Guid.NewGuid():N}.h5");
         try

@@ -123,9 +123,9 @@ public sealed class SummaryTests
     {
         var model = Branchy();
         model.Compile("adam", "categorical_crossentropy", ["accuracy"]);
-        var x = NDArray.Zeros([5, 8, 8, 3]);
-        var y = NDArray.Zeros([5, 10]);
-        for (int i = 0; i < 5; i++) y.SetValue(1, i, i);
+        var x = ND.Zeros([5, 8, 8, 3]);
+        var y = ND.Zeros([5, 10]);
+        for (int i = 0; i < 5; i++) y.SetDouble(1, i, i);
         Assert.AreEqual(5, model.Predict(x).Shape[0]);
         model.Fit(x, y, batchSize: 2, epochs: 1, verbose: 0, seed: 1);
         CollectionAssert.AreEqual(new[] { -1, 10 }, model.Output.Shape);

@@ -119,9 +119,9 @@ public sealed class TensorBoardTests
         Backend.SetRandomSeed(2);
         var model = new Sequential([new InputLayer(shape: [3]), new Dense(2, activation: "softmax")]);
         model.Compile("adam", "categorical_crossentropy", ["accuracy"]);
-        var x = NDArray.Zeros([12, 3]);
-        var y = NDArray.Zeros([12, 2]);
-        for (int i = 0; i < 12; i++) { x.SetValue(i % 2, i, 0); y.SetValue(1, i, i % 2); }
+        var x = ND.Zeros([12, 3]);
+        var y = ND.Zeros([12, 2]);
+        for (int i = 0; i < 12; i++) { x.SetDouble(i % 2, i, 0); y.SetDouble(1, i, i % 2); }
         string dir = Path.Combine(Path.GetTempPath(), $"tb_{Guid.NewGuid():N}");
         try
         {

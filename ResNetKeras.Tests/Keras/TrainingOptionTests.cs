@@ -11,13 +11,13 @@ public sealed class TrainingOptionTests
     private static (NDArray X, NDArray Y) Data()
     {
         var rng = new RandomState(4);
-        var x = NDArray.Zeros([20, 3]);
-        var y = NDArray.Zeros([20, 2]);
+        var x = ND.Zeros([20, 3]);
+        var y = ND.Zeros([20, 2]);
         for (int i = 0; i < 20; i++)
         {
             int k = i % 3 == 0 ? 1 : 0;
-            y.SetValue(1, i, k);
-            for (int j = 0; j < 3; j++) x.SetValue(rng.Uniform(-1, 1) + k, i, j);
+            y.SetDouble(1, i, k);
+            for (int j = 0; j < 3; j++) x.SetDouble(rng.Uniform(-1, 1) + k, i, j);
         }
         return (x, y);
     }
@@ -37,7 +37,7 @@ public sealed class TrainingOptionTests
         var (x, y) = Data();
         var a = Build();
         a.Fit(x, y, batchSize: 5, epochs: 2, verbose: 0, seed: 1, classWeight: new Dictionary<int, double> { [0] = 1.0, [1] = 3.0 });
-        var sw = NDArray.Zeros([20]);
+        var sw = ND.Zeros([20]);
         for (int i = 0; i < 20; i++) sw.SetFlat(i, i % 3 == 0 ? 3.0 : 1.0);
         var b = Build();
         b.Fit(x, y, batchSize: 5, epochs: 2, verbose: 0, seed: 1, sampleWeight: sw);

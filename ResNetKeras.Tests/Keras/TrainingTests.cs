@@ -11,9 +11,9 @@ public sealed class TrainingTests
     internal static (NDArray X, NDArray Y) Quadrants(int n, uint seed)
     {
         var rng = new RandomState(seed);
-        var x = NDArray.Zeros([n, 32, 32, 3]);
-        var y = NDArray.Zeros([n, 4]);
-        var xd = x.Float32Data;
+        var x = ND.Zeros([n, 32, 32, 3]);
+        var y = ND.Zeros([n, 4]);
+        var xd = x.WriteSpan<float>();
         for (int i = 0; i < n; i++)
         {
             int cls = i % 4;
@@ -22,7 +22,7 @@ public sealed class TrainingTests
             for (int r = r0; r < r0 + 8; r++)
                 for (int c = c0; c < c0 + 8; c++)
                     for (int k = 0; k < 3; k++) xd[i * 3072 + (r * 32 + c) * 3 + k] += 0.7f;
-            y.SetValue(1, i, cls);
+            y.SetDouble(1, i, cls);
         }
         return (x, y);
     }
@@ -46,7 +46,7 @@ public sealed class TrainingTests
         var eval = model.Evaluate(x, y, verbose: 0);
         Assert.AreEqual(2, eval.Length);
         var pred = model.Predict(x.Slice(0, 8));
-        CollectionAssert.AreEqual(new[] { 8, 4 }, pred.Shape);
+        CollectionAssert.AreEqual(new[] { 8, 4 }, pred.IntShape);
         for (int i = 0; i < 8; i++) Assert.AreEqual(1.0, pred[i].Sum().Item(), 1e-5);
     }
 }

@@ -21,7 +21,7 @@ public sealed class ConvVariantValueTests
 
     private static void AssertClose(NDArray expected, Tensor actual, float tolerance = 1e-5f, string what = "")
     {
-        CollectionAssert.AreEqual(expected.Shape, actual.Shape, $"{what} shape");
+        CollectionAssert.AreEqual(expected.IntShape, actual.Shape, $"{what} shape");
         var e = expected.Float32Data;
         var a = actual.ToArray();
         for (int i = 0; i < e.Length; i++)

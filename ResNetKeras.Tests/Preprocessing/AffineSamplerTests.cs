@@ -10,7 +10,7 @@ namespace ResNetKeras.Tests.Preprocessing;
 [TestClass]
 public sealed class AffineSamplerTests
 {
-    private static readonly NDArray Row = NDArray.FromArray(new float[] { 10, 20, 30, 40, 50 }, 1, 5, 1);
+    private static readonly NDArray Row = ND.Of(new float[] { 10, 20, 30, 40, 50 }, 1, 5, 1);
 
     private static float[] Shift(string mode, double ty, int order = 1, double cval = -1) =>
         new ImageDataGenerator(fillMode: mode, cval: cval, interpolationOrder: order, semantics: "keras_preprocessing")
@@ -67,19 +67,19 @@ public sealed class AffineSamplerTests
     [TestMethod]
     public void EveryChannelUsesTheSameCoordinates()
     {
-        var img = NDArray.Zeros([3, 4, 2]);
+        var img = ND.Zeros([3, 4, 2]);
         for (int r = 0; r < 3; r++)
             for (int c = 0; c < 4; c++)
             {
-                img.SetValue(10 * r + c, r, c, 0);
-                img.SetValue(1000 + 10 * r + c, r, c, 1);
+                img.SetDouble(10 * r + c, r, c, 0);
+                img.SetDouble(1000 + 10 * r + c, r, c, 1);
             }
         var gen = new ImageDataGenerator(fillMode: "constant", cval: 0, semantics: "keras_preprocessing");
         var got = gen.ApplyTransform(img, new TransformParameters { Theta = 13, Tx = 0.3 });
         for (int r = 0; r < 3; r++)
             for (int c = 0; c < 4; c++)
             {
-                double a = got.GetValue(r, c, 0), b = got.GetValue(r, c, 1);
+                double a = got.GetDouble(r, c, 0), b = got.GetDouble(r, c, 1);
                 // A constant-filled pixel is 0 in both channels; an inside one interpolates the same weights (sum 1).
                 Assert.IsTrue(a == 0 && b == 0 || Math.Abs(b - a - 1000) < 1e-3, $"({r}, {c}): {a} vs {b}");
             }

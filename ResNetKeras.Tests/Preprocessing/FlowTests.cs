@@ -10,15 +10,15 @@ public sealed class FlowTests
     /// <summary>n images of 4x4x1 whose pixels are 100·i + p, so a batch tells which samples it holds.</summary>
     private static NDArray Images(int n)
     {
-        var x = NDArray.Zeros([n, 4, 4, 1]);
+        var x = ND.Zeros([n, 4, 4, 1]);
         for (int i = 0; i < n; i++)
             for (int p = 0; p < 16; p++) x.SetFlat(i * 16 + p, i * 100 + p);
         return x;
     }
 
-    private static NDArray Labels(int n) => NDArray.FromArray(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), n, 1);
+    private static NDArray Labels(int n) => ND.Of(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), n, 1);
 
-    private static int[] SampleIds(NDArray batchX) => Enumerable.Range(0, batchX.Shape[0]).Select(i => (int)batchX.GetValue(i, 0, 0, 0) / 100).ToArray();
+    private static int[] SampleIds(NDArray batchX) => Enumerable.Range(0, batchX.IntShape[0]).Select(i => (int)batchX.GetDouble(i, 0, 0, 0) / 100).ToArray();
 
     [TestMethod]
     public void Batches_InOrder_WithThePartialLastBatchKept()
@@ -27,7 +27,7 @@ public sealed class FlowTests
         Assert.AreEqual(3, it.Count, "ceil(10 / 4)");
         CollectionAssert.AreEqual(new[] { 4, 5, 6, 7 }, SampleIds(it.GetItem(1).X));
         var (x2, y2) = it.GetItem(2);
-        CollectionAssert.AreEqual(new[] { 2, 4, 4, 1 }, x2.Shape);
+        CollectionAssert.AreEqual(new[] { 2, 4, 4, 1 }, x2.IntShape);
         CollectionAssert.AreEqual(new float[] { 8, 9 }, y2!.Float32Data);
         CollectionAssert.AreEqual(Images(10)[9].Float32Data, x2[1].Float32Data, "no augmentation: the image itself");
         CollectionAssert.AreEqual(new[] { 8, 9 }, it.BatchIndices(2));
@@ -97,7 +97,7 @@ public sealed class FlowTests
     public void Subsets_SplitAsKeras()
     {
         var x = Images(10);
-        var y = NDArray.FromArray(new float[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 }, 10, 1);
+        var y = ND.Of(new float[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 }, 10, 1);
         var gen = new ImageDataGenerator(validationSplit: 0.3);
         var val = gen.Flow(x, y, batchSize: 10, shuffle: false, subset: "validation");
         var train = gen.Flow(x, y, batchSize: 10, shuffle: false, subset: "training");
@@ -105,16 +105,16 @@ public sealed class FlowTests
         Assert.AreEqual(7, train.N, "training = the rest");
         CollectionAssert.AreEqual(new[] { 0, 1, 2 }, SampleIds(val.GetItem(0).X));
         CollectionAssert.AreEqual(new[] { 3, 4, 5, 6, 7, 8, 9 }, SampleIds(train.GetItem(0).X));
-        var w = NDArray.FromArray(Enumerable.Range(0, 10).Select(i => i / 10f).ToArray(), 10);
+        var w = ND.Of(Enumerable.Range(0, 10).Select(i => i / 10f).ToArray(), 10);
         var weighted = gen.Flow(x, y, batchSize: 10, shuffle: false, subset: "training", sampleWeight: w);
         Assert.IsTrue(weighted.HasSampleWeight);
         CollectionAssert.AreEqual(new[] { 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f }, weighted.GetItemWithSampleWeight(0).SampleWeight!.Float32Data, "weights follow their samples");
         // Keras compares np.unique of the label values: sorted scalar labels fail, one-hot labels pass whatever the split.
-        var sorted = NDArray.FromArray(new float[] { 0, 0, 0, 1, 1, 1, 1, 1, 1, 1 }, 10, 1);
+        var sorted = ND.Of(new float[] { 0, 0, 0, 1, 1, 1, 1, 1, 1, 1 }, 10, 1);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(x, sorted, subset: "validation")).Message, "different number of classes after the split");
         Assert.AreEqual(7, gen.Flow(x, sorted, subset: "training", ignoreClassSplit: true).N, "Keras 2.9+'s ignore_class_split");
-        var oneHot = NDArray.Zeros([10, 2]);
-        for (int i = 0; i < 10; i++) oneHot.SetValue(1, i, i < 3 ? 0 : 1);
+        var oneHot = ND.Zeros([10, 2]);
+        for (int i = 0; i < 10; i++) oneHot.SetDouble(1, i, i < 3 ? 0 : 1);
         Assert.AreEqual(3, gen.Flow(x, oneHot, subset: "validation").N);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(x, y, subset: "test")).Message, "Invalid subset name: test");
     }
@@ -124,8 +124,8 @@ public sealed class FlowTests
     {
         var gen = new ImageDataGenerator();
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(Images(4), Labels(3))).Message, "`x` (images tensor) and `y` (labels) should have the same length. Found: x.shape = (4, 4, 4, 1), y.shape = (3, 1)");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(Images(4), sampleWeight: NDArray.Zeros([5]))).Message, "`sample_weight` should have the same length");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(NDArray.Zeros([4, 4, 4]))).Message, "should have rank 4");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(Images(4), sampleWeight: ND.Zeros([5]))).Message, "`sample_weight` should have the same length");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(ND.Zeros([4, 4, 4]))).Message, "should have rank 4");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => gen.Flow(Images(4), batchSize: 0)).Message, "batch_size=0");
     }
 

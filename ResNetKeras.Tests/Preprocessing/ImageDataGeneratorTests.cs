@@ -11,18 +11,18 @@ public sealed class ImageDataGeneratorTests
     /// <summary>An h x w one-channel image with value 10·row + col.</summary>
     private static NDArray Ramp(int h, int w)
     {
-        var img = NDArray.Zeros([h, w, 1]);
+        var img = ND.Zeros([h, w, 1]);
         for (int r = 0; r < h; r++)
-            for (int c = 0; c < w; c++) img.SetValue(10 * r + c, r, c, 0);
+            for (int c = 0; c < w; c++) img.SetDouble(10 * r + c, r, c, 0);
         return img;
     }
 
     private static void AssertImage(double[,] expected, NDArray actual, double tolerance, string context)
     {
-        CollectionAssert.AreEqual(new[] { expected.GetLength(0), expected.GetLength(1), 1 }, actual.Shape, context);
+        CollectionAssert.AreEqual(new[] { expected.GetLength(0), expected.GetLength(1), 1 }, actual.IntShape, context);
         for (int r = 0; r < expected.GetLength(0); r++)
             for (int c = 0; c < expected.GetLength(1); c++)
-                Assert.AreEqual(expected[r, c], actual.GetValue(r, c, 0), tolerance, $"{context} at ({r}, {c})");
+                Assert.AreEqual(expected[r, c], actual.GetDouble(r, c, 0), tolerance, $"{context} at ({r}, {c})");
     }
 
     private static readonly ImageDataGenerator Kp = new(semantics: "keras_preprocessing");
@@ -84,34 +84,34 @@ public sealed class ImageDataGeneratorTests
         var img = Ramp(4, 6);
         double sin = 0.5, cos = Math.Sqrt(3) / 2;
         // 1.1 (pivot (2.5, 3.5)): row_in = r − sin·(c − 3.5), col_in = cos·(c − 3.5) + 3.5. At (0, 0): (1.75, 0.46891).
-        Assert.AreEqual(10 * (0 + sin * 3.5) + (3.5 - cos * 3.5), Kp.ApplyTransform(img, new TransformParameters { Shear = 30 }).GetValue(0, 0, 0), 1e-4);
+        Assert.AreEqual(10 * (0 + sin * 3.5) + (3.5 - cos * 3.5), Kp.ApplyTransform(img, new TransformParameters { Shear = 30 }).GetDouble(0, 0, 0), 1e-4);
         // 2.9+ (pivot (row 2.5, col 1.5)): col_in = c − sin·(r − 2.5), row_in = cos·(r − 2.5) + 2.5. At (0, 0): (0.33494, 1.25).
-        Assert.AreEqual(10 * (2.5 - cos * 2.5) + (0 + sin * 2.5), K.ApplyTransform(img, new TransformParameters { Shear = 30 }).GetValue(0, 0, 0), 1e-4);
+        Assert.AreEqual(10 * (2.5 - cos * 2.5) + (0 + sin * 2.5), K.ApplyTransform(img, new TransformParameters { Shear = 30 }).GetDouble(0, 0, 0), 1e-4);
     }
 
     [TestMethod]
     public void Brightness_KerasPreprocessingMapsTo0To255_KerasKeepsTheRange()
     {
-        var unit = NDArray.FromArray(new float[] { 0, 0.5f, 1 }, 1, 3, 1);
+        var unit = ND.Of(new float[] { 0, 0.5f, 1 }, 1, 3, 1);
         var p = new TransformParameters { Brightness = 1.0 };
         // 1.1: x / max · 255 through uint8. 2.9+: inside [0, 255] nothing is rescaled, so uint8 truncation leaves 0, 0, 1.
         CollectionAssert.AreEqual(new float[] { 0, 127, 255 }, Kp.ApplyTransform(unit, p).Float32Data);
         CollectionAssert.AreEqual(new float[] { 0, 0, 1 }, K.ApplyTransform(unit, p).Float32Data);
         // Outside [0, 255] 2.9+ scales (x − min)/(max − min)·255, applies PIL, and maps back: 127/255·2 − 1.
-        var signed = NDArray.FromArray(new float[] { -1, 0, 1 }, 1, 3, 1);
+        var signed = ND.Of(new float[] { -1, 0, 1 }, 1, 3, 1);
         CollectionAssert.AreEqual(new float[] { 0, 127, 255 }, Kp.ApplyTransform(signed, p).Float32Data);
         CollectionAssert.AreEqual(new float[] { -1, 127f / 255f * 2f - 1f, 1 }, K.ApplyTransform(signed, p).Float32Data);
         // PIL truncates alpha·v: 0.5 · 255 = 127.5 → 127; above 1 it clips at 255.
         CollectionAssert.AreEqual(new float[] { 0, 63, 127 }, Kp.ApplyTransform(unit, new TransformParameters { Brightness = 0.5 }).Float32Data);
         CollectionAssert.AreEqual(new float[] { 0, 254, 255 }, Kp.ApplyTransform(unit, new TransformParameters { Brightness = 2.0 }).Float32Data);
-        var twoChannels = NDArray.Zeros([2, 2, 2]);
+        var twoChannels = ND.Zeros([2, 2, 2]);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => K.ApplyTransform(twoChannels, p)).Message, "Unsupported channel number: 2");
     }
 
     [TestMethod]
     public void ChannelShift_OneIntensityForAllChannels_ClippedToTheImageRange()
     {
-        var img = NDArray.FromArray(new float[] { 0.1f, 0.5f, 0.9f, 0.2f, 0.3f, 0.4f }, 1, 2, 3);
+        var img = ND.Of(new float[] { 0.1f, 0.5f, 0.9f, 0.2f, 0.3f, 0.4f }, 1, 2, 3);
         var got = K.ApplyTransform(img, new TransformParameters { ChannelShiftIntensity = 0.25 });
         CollectionAssert.AreEqual(new float[] { 0.1f + 0.25f, 0.5f + 0.25f, 0.9f, 0.2f + 0.25f, 0.3f + 0.25f, 0.4f + 0.25f }, got.Float32Data);
         var down = K.ApplyTransform(img, new TransformParameters { ChannelShiftIntensity = -0.25 });
@@ -135,7 +135,7 @@ public sealed class ImageDataGeneratorTests
     public void ChannelsFirst_EqualsChannelsLastTransposed(string semantics)
     {
         var rng = new RandomState(3);
-        var img = NDArray.Zeros([5, 7, 3]);
+        var img = ND.Zeros([5, 7, 3]);
         for (int i = 0; i < img.Size; i++) img.SetFlat(i, rng.NextDouble());
         var last = new ImageDataGenerator(fillMode: "reflect", semantics: semantics);
         var first = new ImageDataGenerator(fillMode: "reflect", dataFormat: "channels_first", semantics: semantics);
@@ -150,7 +150,7 @@ public sealed class ImageDataGeneratorTests
     [TestMethod]
     public void Fit_AppliesRescaleInKerasOnly()
     {
-        var x = NDArray.Full([4, 2, 2, 1], 4.0);
+        var x = ND.Full([4, 2, 2, 1], 4.0);
         x.SetFlat(0, 8);
         var kp = new ImageDataGenerator(featurewiseCenter: true, rescale: 0.5, semantics: "keras_preprocessing");
         var k = new ImageDataGenerator(featurewiseCenter: true, rescale: 0.5);
@@ -159,7 +159,7 @@ public sealed class ImageDataGeneratorTests
         // Mean of 15 fours and one eight = 4.25; 2.9+ rescales first: 2.125.
         Assert.AreEqual(4.25, kp.Mean!.Item(), 1e-6);
         Assert.AreEqual(2.125, k.Mean!.Item(), 1e-6);
-        CollectionAssert.AreEqual(new[] { 1, 1, 1 }, k.Mean.Shape);
+        CollectionAssert.AreEqual(new[] { 1, 1, 1 }, k.Mean.IntShape);
         // Standardize always rescales: (4·0.5) − mean.
         Assert.AreEqual(2 - 4.25, kp.Standardize(x[1]).GetFlat(0), 1e-6);
         Assert.AreEqual(2 - 2.125, k.Standardize(x[1]).GetFlat(0), 1e-6);
@@ -170,7 +170,7 @@ public sealed class ImageDataGeneratorTests
     {
         // Two centred samples of 2 values: Σ = XᵀX/N = [[1, 2], [2, 4]], λ = (5, 0), u = ((1, 2), (2, −1))/√5.
         // 1.1: U·diag(1/√(λ + ε))·Uᵀ. 2.9+: the singular values of X are s = √(N·λ): U·diag(√N/(s + ε))·Uᵀ.
-        var x = NDArray.FromArray(new float[] { 1, 2, -1, -2 }, 2, 1, 1, 2);
+        var x = ND.Of(new float[] { 1, 2, -1, -2 }, 2, 1, 1, 2);
         var k = new ImageDataGenerator(zcaWhitening: true);
         var kp = new ImageDataGenerator(zcaWhitening: true, semantics: "keras_preprocessing");
         k.Fit(x);
@@ -179,10 +179,10 @@ public sealed class ImageDataGeneratorTests
         double kp00 = 0.2 / Math.Sqrt(5 + eps) + 0.8 / Math.Sqrt(eps);
         double kp01 = 0.4 / Math.Sqrt(5 + eps) - 0.4 / Math.Sqrt(eps);
         double k00 = 0.2 * Math.Sqrt(2) / (Math.Sqrt(10) + eps) + 0.8 * Math.Sqrt(2) / eps;
-        Assert.AreEqual(kp00, kp.PrincipalComponents!.GetValue(0, 0), kp00 * 1e-6);
-        Assert.AreEqual(kp01, kp.PrincipalComponents.GetValue(0, 1), Math.Abs(kp01) * 1e-6);
-        Assert.AreEqual(k00, k.ZcaWhiteningMatrix!.GetValue(0, 0), k00 * 1e-6);
-        CollectionAssert.AreEqual(new[] { 2, 2 }, k.PrincipalComponents!.Shape);
+        Assert.AreEqual(kp00, kp.PrincipalComponents!.GetDouble(0, 0), kp00 * 1e-6);
+        Assert.AreEqual(kp01, kp.PrincipalComponents.GetDouble(0, 1), Math.Abs(kp01) * 1e-6);
+        Assert.AreEqual(k00, k.ZcaWhiteningMatrix!.GetDouble(0, 0), k00 * 1e-6);
+        CollectionAssert.AreEqual(new[] { 2, 2 }, k.PrincipalComponents!.IntShape);
     }
 
     [TestMethod]
@@ -190,17 +190,17 @@ public sealed class ImageDataGeneratorTests
     {
         // Three samples of 4 values: 2.9+'s thin SVD has 3 components, so a direction orthogonal to every sample
         // and to the fourth eigenvector gets weight 0; 1.1 keeps all 4 (each 1/√(0 + ε) on the null space).
-        var x = NDArray.FromArray(new float[] { 1, 0, 0, 0, 0, 2, 0, 0, -1, -2, 0, 0 }, 3, 1, 1, 4);
+        var x = ND.Of(new float[] { 1, 0, 0, 0, 0, 2, 0, 0, -1, -2, 0, 0 }, 3, 1, 1, 4);
         var k = new ImageDataGenerator(zcaWhitening: true);
         var kp = new ImageDataGenerator(zcaWhitening: true, semantics: "keras_preprocessing");
         k.Fit(x);
         kp.Fit(x);
         // Centred per channel: channels 2 and 3 are always 0, so e3 and e4 span the null space with e.g. the centred
         // data's own null direction. 1.1 gives each null direction 1/√ε = 1000.
-        Assert.AreEqual(1000, kp.PrincipalComponents!.GetValue(3, 3), 1e-3);
-        Assert.AreEqual(1000, kp.PrincipalComponents.GetValue(2, 2), 1e-3);
+        Assert.AreEqual(1000, kp.PrincipalComponents!.GetDouble(3, 3), 1e-3);
+        Assert.AreEqual(1000, kp.PrincipalComponents.GetDouble(2, 2), 1e-3);
         // 2.9+: rank-2 data, 3 components kept: one null direction of the 2 (e3 or e4 mix) gets √3/ε, the other 0.
-        double trace = k.PrincipalComponents!.GetValue(2, 2) + k.PrincipalComponents.GetValue(3, 3);
+        double trace = k.PrincipalComponents!.GetDouble(2, 2) + k.PrincipalComponents.GetDouble(3, 3);
         Assert.AreEqual(Math.Sqrt(3) / 1e-6, trace, 1);
     }
 
@@ -208,7 +208,7 @@ public sealed class ImageDataGeneratorTests
     public void Standardize_KerasOrder_OnImagesAndBatches()
     {
         var gen = new ImageDataGenerator(samplewiseCenter: true, samplewiseStdNormalization: true, rescale: 2, preprocessingFunction: a => a + 1.0);
-        var img = NDArray.FromArray(new float[] { 0, 1, 2, 3 }, 2, 2, 1);
+        var img = ND.Of(new float[] { 0, 1, 2, 3 }, 2, 2, 1);
         // ((x + 1)·2 − mean) / (std + 1e-6): values 2, 4, 6, 8 → mean 5, std √5.
         var got = gen.Standardize(img);
         double std = Math.Sqrt(5);
@@ -216,7 +216,7 @@ public sealed class ImageDataGeneratorTests
         for (int i = 0; i < 4; i++) Assert.AreEqual(expected[i], got.Float32Data[i], 1e-6);
         CollectionAssert.AreEqual(new float[] { 0, 1, 2, 3 }, img.Float32Data, "the input is not modified");
         var fw = new ImageDataGenerator(featurewiseCenter: true, featurewiseStdNormalization: true);
-        var batch = NDArray.FromArray(Enumerable.Range(0, 24).Select(i => (float)(i * i % 7)).ToArray(), 2, 2, 2, 3);
+        var batch = ND.Of(Enumerable.Range(0, 24).Select(i => (float)(i * i % 7)).ToArray(), 2, 2, 2, 3);
         fw.Fit(batch);
         var whole = fw.Standardize(batch);
         for (int i = 0; i < 2; i++)
@@ -243,10 +243,10 @@ public sealed class ImageDataGeneratorTests
         StringAssert.Contains(Message(() => new ImageDataGenerator(dtype: "float16")), "dtype=float16");
         StringAssert.Contains(Message(() => new ImageDataGenerator(semantics: "tf")), "semantics=tf");
         StringAssert.Contains(Message(() => new ImageDataGenerator(cval: double.PositiveInfinity)), "cval");
-        StringAssert.Contains(Message(() => new ImageDataGenerator().Fit(NDArray.Zeros([2, 2, 2]))), "Input to `.fit()` should have rank 4. Got array with shape: (2, 2, 2)");
-        StringAssert.Contains(Message(() => new ImageDataGenerator().Fit(NDArray.Zeros([2, 2, 2, 1]), rounds: 0)), "rounds=0");
-        StringAssert.Contains(Message(() => new ImageDataGenerator().ApplyTransform(NDArray.Zeros([2, 2]), new TransformParameters())), "rank 3");
-        StringAssert.Contains(Message(() => new ImageDataGenerator().ApplyTransform(NDArray.Zeros([2, 2, 1]), new TransformParameters { Theta = double.NaN })), "theta=NaN");
+        StringAssert.Contains(Message(() => new ImageDataGenerator().Fit(ND.Zeros([2, 2, 2]))), "Input to `.fit()` should have rank 4. Got array with shape: (2, 2, 2)");
+        StringAssert.Contains(Message(() => new ImageDataGenerator().Fit(ND.Zeros([2, 2, 2, 1]), rounds: 0)), "rounds=0");
+        StringAssert.Contains(Message(() => new ImageDataGenerator().ApplyTransform(ND.Zeros([2, 2]), new TransformParameters())), "rank 3");
+        StringAssert.Contains(Message(() => new ImageDataGenerator().ApplyTransform(ND.Zeros([2, 2, 1]), new TransformParameters { Theta = double.NaN })), "theta=NaN");
         StringAssert.Contains(Message(() => new ImageDataGenerator().GetRandomTransform([2, 2], 1u)), "(2, 2)");
     }
 

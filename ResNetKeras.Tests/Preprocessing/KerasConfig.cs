@@ -66,7 +66,7 @@ internal static class KerasConfig
     /// <summary>Max |a − b| over all elements, after checking the shapes agree.</summary>
     public static double MaxAbsDiff(NDArray expected, NDArray actual, string context)
     {
-        CollectionAssert.AreEqual(expected.Shape, actual.Shape, $"{context}: shape");
+        CollectionAssert.AreEqual(expected.IntShape, actual.IntShape, $"{context}: shape");
         double m = 0;
         for (int i = 0; i < expected.Size; i++)
         {

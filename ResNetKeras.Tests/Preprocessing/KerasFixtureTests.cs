@@ -132,10 +132,10 @@ public sealed class KerasFixtureTests
                 gen.Fit(fx, augment: f.GetProperty("augment").GetBoolean(), rounds: f.GetProperty("rounds").GetInt32(), seed: f.GetProperty("seed").GetUInt32());
             else gen.Fit(fx);
             var expected = LoadNpz($"std_{semantics}_{name}.npz");
-            var outs = Enumerable.Range(0, sx.Shape[0]).Select(i =>
+            var outs = Enumerable.Range(0, sx.IntShape[0]).Select(i =>
             {
                 var s = gen.Standardize(sx[i]);
-                return s.Reshape([1, .. s.Shape]);
+                return s.Reshape([1, .. s.IntShape]);
             }).ToList();
             void Compare(string key, NDArray? got)
             {
@@ -152,7 +152,7 @@ public sealed class KerasFixtureTests
                 double diff = MaxAbsDiff(want, got.AsType(DType.Float32), $"{name} {key}");
                 if (diff > Tolerance) failures.Add($"{name} {key}: max abs diff {diff}");
             }
-            Compare("out", NDArray.Concatenate(outs, 0));
+            Compare("out", ND.Concatenate(outs, 0));
             Compare("mean", gen.Mean);
             Compare("std", gen.Std);
             Compare("pc", gen.PrincipalComponents);

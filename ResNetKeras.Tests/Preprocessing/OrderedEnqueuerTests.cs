@@ -32,7 +32,7 @@ public sealed class OrderedEnqueuerTests
                 // Uneven work so that workers finish out of order.
                 if (delayMs > 0) Thread.Sleep(delayMs * (1 + (index * 7) % 3));
                 if (index == failAt) throw new InvalidDataException($"batch {index} is broken");
-                return (NDArray.FromArray(new float[] { index }, 1), null);
+                return (ND.Of(new float[] { index }, 1), null);
             }
             finally
             {
@@ -75,7 +75,7 @@ public sealed class OrderedEnqueuerTests
             if (index == 1) SecondStarted.Set();
             if (index == 0 && !SecondStarted.Wait(TimeSpan.FromSeconds(60)))
                 throw new TimeoutException("batch 1 never started while batch 0 was being prepared");
-            return (NDArray.FromArray(new float[] { index }, 1), null);
+            return (ND.Of(new float[] { index }, 1), null);
         }
     }
 

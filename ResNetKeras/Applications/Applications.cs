@@ -165,10 +165,10 @@ public static partial class Applications
     public static NDArray PreprocessInput(NDArray x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank < 1 || x.Shape[^1] != 3)
+        if (x.Rank < 1 || x.IntShape[^1] != 3)
             throw new ArgumentException($"PreprocessInput: expected channels-last RGB input with 3 channels; received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
         var f = x.AsType(DType.Float32);
-        var d = f.Float32Data;
+        var d = f.WriteSpan<float>();
         double[] mean = [103.939, 116.779, 123.68];
         for (int i = 0; i < d.Length; i += 3)
         {
@@ -184,7 +184,10 @@ public static partial class Applications
     public static NDArray PreprocessInputV2(NDArray x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return x.AsType(DType.Float32) / 127.5 - 1.0;
+        using var scope = NumSharp.NDScope.Open();
+        var r = x.astype(np.float32) / 127.5f;
+        np.subtract(r, 1f, @out: r);
+        return scope.Returns(r);
     }
 
     /// <summary>

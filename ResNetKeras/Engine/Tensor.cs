@@ -68,13 +68,27 @@ public sealed class Tensor
     /// <summary>A float32 tensor on the current device from an array of any dtype (float32 storage is shared on the CPU, others are converted).</summary>
     public static Tensor FromNDArray(NDArray array) => FromNDArray(array, DeviceRegistry.Current);
 
-    /// <summary>A float32 tensor on <paramref name="device"/> from an array: one host-to-device copy at most.</summary>
+    /// <summary>
+    /// A float32 tensor on <paramref name="device"/> from a NumSharp array: one copy from its unmanaged memory into the
+    /// device's storage (other dtypes are converted during that copy, not before it).
+    /// </summary>
     public static Tensor FromNDArray(NDArray array, IDevice device)
     {
         ArgumentNullException.ThrowIfNull(array);
         ArgumentNullException.ThrowIfNull(device);
-        var f = array.DType == DType.Float32 ? array : array.AsType(DType.Float32);
-        return new Tensor(FromHost(f.Float32Data, f.Shape, device), f.Shape);
+        var shape = array.IntShape;
+        var s = device.Allocate(array.Count);
+        if (device is CpuDevice)
+            array.CopyToFloat32(CpuDevice.HostArray(s));
+        else if (array.typecode == NumSharp.NPTypeCode.Single)
+            device.CopyFromHost(array.ReadSpan<float>(), s);
+        else
+        {
+            var host = new float[array.Count];
+            array.CopyToFloat32(host);
+            device.CopyFromHost(host, s);
+        }
+        return new Tensor(s, shape);
     }
 
     /// <summary>The device-owned elements.</summary>
@@ -107,8 +121,13 @@ public sealed class Tensor
         return v[0];
     }
 
-    /// <summary>The elements on the host: the CPU's own array (shared), or a copy from another device (waits for it).</summary>
-    public NDArray ToNDArray() => Storage is CpuStorage ? new(CpuDevice.HostArray(Storage), shape) : new(ToArray(), shape);
+    /// <summary>The elements as a new NumSharp array: one copy from the device (waits for it).</summary>
+    public NDArray ToNDArray()
+    {
+        var a = np.empty(new NumSharp.Shape(shape), np.float32);
+        Device.CopyToHost(Storage, 0, a.WriteSpan<float>());
+        return a;
+    }
 
     /// <summary>A host copy of the elements (waits for the device).</summary>
     public float[] ToArray()

@@ -41,14 +41,21 @@ public sealed class Variable
     public void Assign(NDArray value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!ShapeUtil.SameShape(value.ShapeSpan, Value.ShapeSpan))
-            throw new ArgumentException($"Variable '{Name}': expected shape {ShapeUtil.Format(Value.ShapeSpan)}, found shape {ShapeUtil.Format(value.ShapeSpan)}.", nameof(value));
-        var f = value.DType == DType.Float32 ? value : value.AsType(DType.Float32);
-        Value.Device.CopyFromHost(f.Float32Data, Value.Storage);
+        var shape = value.IntShape;
+        if (!ShapeUtil.SameShape(shape, Value.ShapeSpan))
+            throw new ArgumentException($"Variable '{Name}': expected shape {ShapeUtil.Format(Value.ShapeSpan)}, found shape {ShapeUtil.Format(shape)}.", nameof(value));
+        if (value.typecode == NumSharp.NPTypeCode.Single)
+        {
+            Value.Device.CopyFromHost(value.ReadSpan<float>(), Value.Storage);
+            return;
+        }
+        var f = new float[value.Count];
+        value.CopyToFloat32(f);
+        Value.Device.CopyFromHost(f, Value.Storage);
     }
 
     /// <summary>A host copy of the current value (waits for the device).</summary>
-    public NDArray Numpy() => new(Value.ToArray(), Value.Shape);
+    public NDArray Numpy() => Value.ToNDArray();
 
     /// <inheritdoc/>
     public override string ToString() => $"Variable('{Name}', shape={ShapeUtil.Format(Value.ShapeSpan)}, trainable={Trainable})";

@@ -58,21 +58,27 @@ public static class Npy
         long bytes = count * DTypes.SizeOf(dtype);
         if (bytes > Array.MaxLength || (stream.CanSeek && bytes > stream.Length - stream.Position))
             throw new InvalidDataException($"{source}: the data is truncated: shape {ShapeUtil.Format(header.Shape)} of {DTypes.Name(dtype)} needs {bytes} bytes{(stream.CanSeek ? $", {stream.Length - stream.Position} remain" : "")}.");
-        var raw = ReadExactly(stream, (int)bytes, source, "array data");
-        var storage = DTypes.Allocate(dtype, (int)count);
-        Buffer.BlockCopy(raw, 0, storage, 0, raw.Length);
-        return new NDArray(storage, header.Shape);
+        var array = NDArrays.Zeros(header.Shape, dtype);
+        try { ReadExactly(stream, array.WriteBytes(), source, "array data"); }
+        catch { array.Dispose(); throw; }
+        return array;
     }
 
     private static byte[] ReadExactly(Stream s, int n, string source, string what)
     {
         var b = new byte[n];
-        int read = 0;
+        ReadExactly(s, b, source, what);
+        return b;
+    }
+
+    private static void ReadExactly(Stream s, Span<byte> b, string source, string what)
+    {
+        int n = b.Length, read = 0;
         try
         {
             while (read < n)
             {
-                int r = s.Read(b, read, n - read);
+                int r = s.Read(b[read..]);
                 if (r <= 0) throw new InvalidDataException($"{source}: the file ends inside the {what} ({read} of {n} bytes).");
                 read += r;
             }
@@ -81,7 +87,6 @@ public static class Npy
         {
             throw new InvalidDataException($"{source}: reading the {what} failed: {e.Message}", e);
         }
-        return b;
     }
 
     /// <summary><c>np.save(path, array)</c> (format 1.0, or 2.0 when the header needs it); atomic.</summary>
@@ -96,7 +101,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(array);
-        string dict = new NpyHeader(NpyHeader.Descriptor(array.DType), false, array.Shape).Format();
+        string dict = new NpyHeader(NpyHeader.Descriptor(array.DType), false, array.IntShape).Format();
         // The header ends with '\n' and is padded with spaces so the data starts at a multiple of 64 bytes.
         bool v2 = dict.Length + 1 + 10 > ushort.MaxValue;
         int pre = v2 ? 12 : 10;
@@ -109,19 +114,8 @@ public static class Npy
         else BinaryPrimitives.WriteUInt16LittleEndian(lenBytes, (ushort)header.Length);
         stream.Write(lenBytes);
         stream.Write(Encoding.Latin1.GetBytes(header));
-        var raw = new byte[(long)array.Size * DTypes.SizeOf(array.DType)];
-        Buffer.BlockCopy(ArrayOf(array), 0, raw, 0, raw.Length);
-        stream.Write(raw);
+        stream.Write(array.ReadBytes());
     }
-
-    private static Array ArrayOf(NDArray a) => a.DType switch
-    {
-        DType.Float32 => a.Data<float>(),
-        DType.Float64 => a.Data<double>(),
-        DType.UInt8 => a.Data<byte>(),
-        DType.Int32 => a.Data<int>(),
-        _ => a.Data<long>(),
-    };
 
     /// <summary><c>np.load(path)</c> of a .npz archive: name (without .npy) → array, in archive order.</summary>
     public static IReadOnlyDictionary<string, NDArray> LoadNpz(string path)

@@ -22,8 +22,8 @@ if (zcaSide > 0)
 {
     // Fit with zca_whitening on --images random side x side x 3 images: covariance, eigen-decomposition, ZCA matrix.
     var zrng = new RandomState(5);
-    var zx = NDArray.Zeros([images, zcaSide, zcaSide, 3]);
-    var zd = zx.Float32Data;
+    var zx = NumSharp.np.zeros(new NumSharp.Shape(images, zcaSide, zcaSide, 3), NumSharp.np.float32);
+    var zd = zx.Unsafe.Span<float>();
     for (int i = 0; i < zd.Length; i++) zd[i] = (float)zrng.NextDouble();
     var zgen = new ImageDataGenerator(zcaWhitening: true);
     var zsw = Stopwatch.StartNew();
@@ -34,10 +34,10 @@ if (zcaSide > 0)
 int repeats = Arg(args, "--repeats", 5);
 var rng = new RandomState(0);
 const int pool = 256;
-var x = NDArray.Zeros([pool, 32, 32, 3]);
-var data = x.Float32Data;
+var x = NumSharp.np.zeros(new NumSharp.Shape(pool, 32, 32, 3), NumSharp.np.float32);
+var data = x.Unsafe.Span<float>();
 for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble();
-var y = NDArray.Zeros([pool, 10]);
+var y = NumSharp.np.zeros(new NumSharp.Shape(pool, 10), NumSharp.np.float32);
 var samples = Enumerable.Range(0, pool).Select(i => x[i]).ToArray();
 
 (double Best, double Median) Measure(Func<int, int> run)
@@ -70,7 +70,7 @@ int FlowImages(ImageDataGenerator gen, int n, int workers)
     {
         foreach (var (bx, _) in enqueuer.GetEpoch(Enumerable.Range(0, it.Count).ToList()))
         {
-            done += bx.Shape[0];
+            done += (int)bx.shape[0];
             if (done >= n) break;
         }
         it.OnEpochEnd();

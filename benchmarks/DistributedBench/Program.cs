@@ -25,7 +25,7 @@ using (strategy.Scope())
     model.Compile(new Adam(learningRate: 1e-3), "categorical_crossentropy", ["accuracy"]);
 }
 var vars = model.TrainableWeights;
-(NDArray X, NDArray Y) Data(int batches)
+(NumSharp.NDArray X, NumSharp.NDArray Y) Data(int batches)
 {
     var rs = new RandomState(7);
     int n = batches * globalBatch;
@@ -33,7 +33,7 @@ var vars = model.TrainableWeights;
     for (int i = 0; i < xs.Length; i++) xs[i] = (float)(rs.NextDouble() - 0.5);
     var labels = new float[n];
     for (int i = 0; i < n; i++) labels[i] = i % 10;
-    return (new NDArray(xs, n, 32, 32, 3), Utils.ToCategorical(new NDArray(labels, n), 10));
+    return (NumSharp.np.array(xs).reshape(n, 32, 32, 3), Utils.ToCategorical(NumSharp.np.array(labels), 10));
 }
 // Model.Fit on arrays, the global batch split across the workers by the strategy.
 var warm = Data(warmup);

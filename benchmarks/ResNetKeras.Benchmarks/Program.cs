@@ -40,12 +40,13 @@ var result = new Dictionary<string, object> { ["mode"] = mode, ["threads"] = thr
 if (mode == "augment")
 {
     var gen = new ImageDataGenerator(widthShiftRange: 0.1, heightShiftRange: 0.1, horizontalFlip: true, fillMode: "nearest");
-    var img = NDArray.Zeros([32, 32, 3]);
-    for (int i = 0; i < img.Size; i++) img.SetFlat(i, rng.NextDouble());
+    var img = NumSharp.np.zeros(new NumSharp.Shape(32, 32, 3), NumSharp.np.float32);
+    var imgData = img.WriteSpan<float>();
+    for (int i = 0; i < imgData.Length; i++) imgData[i] = (float)rng.NextDouble();
     int n = steps * 1000;
-    for (int i = 0; i < 2000; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.Shape, rng));
+    for (int i = 0; i < 2000; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.IntShape, rng));
     var sw0 = Stopwatch.StartNew();
-    for (int i = 0; i < n; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.Shape, rng));
+    for (int i = 0; i < n; i++) gen.ApplyTransform(img, gen.GetRandomTransform(img.IntShape, rng));
     result["images_per_sec"] = Math.Round(n / sw0.Elapsed.TotalSeconds, 1);
     result["images"] = n;
     Console.WriteLine(JsonSerializer.Serialize(result));
@@ -85,10 +86,12 @@ var model = modelName switch
     _ => throw new ArgumentException($"--model must be resnet_v1 or resnet_v2; received {modelName}."),
 };
 model.Compile(new Adam(), "categorical_crossentropy", ["accuracy"]);
-var xb = NDArray.Zeros([batch, 32, 32, 3]);
-for (int i = 0; i < xb.Size; i++) xb.SetFlat(i, rng.Uniform(-1, 1));
-var yb = NDArray.Zeros([batch, 10]);
-for (int i = 0; i < batch; i++) yb.SetValue(1, i, (int)rng.Interval(9));
+var xb = NumSharp.np.zeros(new NumSharp.Shape(batch, 32, 32, 3), NumSharp.np.float32);
+var xbData = xb.WriteSpan<float>();
+for (int i = 0; i < xbData.Length; i++) xbData[i] = (float)rng.Uniform(-1, 1);
+var yb = NumSharp.np.zeros(new NumSharp.Shape(batch, 10), NumSharp.np.float32);
+var ybData = yb.WriteSpan<float>();
+for (int i = 0; i < batch; i++) ybData[i * 10 + (int)rng.Interval(9)] = 1;
 bool profile = args.Contains("--profile");
 if (profile) ResNetKeras.Kernels.KernelProfiler.Enabled = true;
 

@@ -2,7 +2,7 @@
 // Each block keeps the tutorial's order and names; the Python line it translates is in the comment above it.
 using System.CommandLine;
 using System.Globalization;
-using ResNetKeras.Engine;
+using NumSharp;
 using ResNetKeras.Keras;
 
 namespace Cifar10ResNet;
@@ -94,7 +94,7 @@ public static class Program
         }
     }
 
-    private static string Tuple(int[] shape) => ShapeUtil.Format(shape);
+    private static string Tuple(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
 
     private static int Tutorial(Settings s)
     {
@@ -136,28 +136,39 @@ public static class Program
         var dataset = Cifar10ResNet.DatasetName.Resolve(s.DatasetName, s.DataDir);
         var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(s.DataDir);
         if (dataset != Cifar10ResNet.DatasetName.Cifar10) Console.WriteLine($"Data set: {dataset.Title} (from {dataset.Source}); output files start with {dataset.FileStem}_");
-        if (s.TrainLimit is { } tl) { xTrainRaw = xTrainRaw.Slice(0, tl); yTrain = yTrain.Slice(0, tl); }
-        if (s.TestLimit is { } el) { xTestRaw = xTestRaw.Slice(0, el); yTest = yTest.Slice(0, el); }
+        if (s.TrainLimit is { } tl) { xTrainRaw = xTrainRaw[$":{tl}"]; yTrain = yTrain[$":{tl}"]; }
+        if (s.TestLimit is { } el) { xTestRaw = xTestRaw[$":{el}"]; yTest = yTest[$":{el}"]; }
 
         // Input image dimensions.
-        int[] inputShape = xTrainRaw.Shape[1..];
+        // input_shape = x_train.shape[1:]
+        int[] inputShape = xTrainRaw.shape[1..].Select(d => (int)d).ToArray();
 
         // Normalize data.
-        var xTrain = xTrainRaw.AsType(DType.Float32) / 255;
-        var xTest = xTestRaw.AsType(DType.Float32) / 255;
+#pragma warning disable NDW012 // np.divide/np.subtract with @out hand back the array passed as out (NumSharp's rule 1)
+        // x_train = x_train.astype('float32') / 255 -- divided in place (np.divide(..., out=)), so the dataset never
+        // exists twice as float32; the uint8 originals are released as Python's rebinding releases them.
+        var xTrain = xTrainRaw.astype(np.float32);
+        np.divide(xTrain, 255, @out: xTrain);
+        var xTest = xTestRaw.astype(np.float32);
+        np.divide(xTest, 255, @out: xTest);
+        xTrainRaw.Dispose();
+        xTestRaw.Dispose();
 
         // If subtract pixel mean is enabled
         if (subtractPixelMean)
         {
-            var xTrainMean = xTrain.Mean(axis: 0);
-            xTrain = xTrain - xTrainMean;
-            xTest = xTest - xTrainMean;
+            // x_train_mean = np.mean(x_train, axis=0)
+            using var xTrainMean = np.mean(xTrain, axis: 0);
+            // x_train -= x_train_mean; x_test -= x_train_mean (in place; C#'s -= would bind a new array)
+            np.subtract(xTrain, xTrainMean, @out: xTrain);
+            np.subtract(xTest, xTrainMean, @out: xTest);
         }
+#pragma warning restore NDW012
 
-        Console.WriteLine("x_train shape: " + Tuple(xTrain.Shape));
-        Console.WriteLine($"{xTrain.Shape[0]} train samples");
-        Console.WriteLine($"{xTest.Shape[0]} test samples");
-        Console.WriteLine("y_train shape: " + Tuple(yTrain.Shape));
+        Console.WriteLine("x_train shape: " + Tuple(xTrain.shape));
+        Console.WriteLine($"{xTrain.shape[0]} train samples");
+        Console.WriteLine($"{xTest.shape[0]} test samples");
+        Console.WriteLine("y_train shape: " + Tuple(yTrain.shape));
 
         // Convert class vectors to binary class matrices.
         var yTrainCat = Utils.ToCategorical(yTrain, numClasses);

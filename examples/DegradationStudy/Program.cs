@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project examples/DegradationStudy -- --data-dir DIR --epochs 10 --train-limit 5000
 using System.Globalization;
 using System.Text;
-using ResNetKeras.Engine;
+using NumSharp;
 using ResNetKeras.Keras;
 
 namespace DegradationStudy;
@@ -35,16 +35,23 @@ public static class Program
 
             var dataset = Cifar10ResNet.DatasetName.Resolve(o.GetValueOrDefault("dataset-name"), o.GetValueOrDefault("data-dir"));
             var ((xTrainRaw, yTrain), (xTestRaw, yTest)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
-            if (o.ContainsKey("train-limit")) { xTrainRaw = xTrainRaw.Slice(0, Int("train-limit", 0)); yTrain = yTrain.Slice(0, Int("train-limit", 0)); }
-            if (o.ContainsKey("test-limit")) { xTestRaw = xTestRaw.Slice(0, Int("test-limit", 0)); yTest = yTest.Slice(0, Int("test-limit", 0)); }
-            var xTrain = xTrainRaw.AsType(DType.Float32) / 255;
-            var xTest = xTestRaw.AsType(DType.Float32) / 255;
-            var mean = xTrain.Mean(axis: 0);
-            xTrain -= mean;
-            xTest -= mean;
+            if (o.ContainsKey("train-limit")) { xTrainRaw = xTrainRaw[$":{Int("train-limit", 0)}"]; yTrain = yTrain[$":{Int("train-limit", 0)}"]; }
+            if (o.ContainsKey("test-limit")) { xTestRaw = xTestRaw[$":{Int("test-limit", 0)}"]; yTest = yTest[$":{Int("test-limit", 0)}"]; }
+#pragma warning disable NDW012 // @out hands back the array passed as out (NumSharp's rule 1)
+            var xTrain = xTrainRaw.astype(np.float32);
+            np.divide(xTrain, 255, @out: xTrain);
+            var xTest = xTestRaw.astype(np.float32);
+            np.divide(xTest, 255, @out: xTest);
+            using (var mean = np.mean(xTrain, axis: 0))
+            {
+                np.subtract(xTrain, mean, @out: xTrain);
+                np.subtract(xTest, mean, @out: xTest);
+            }
+#pragma warning restore NDW012
+            int[] inputShape = xTrain.shape[1..].Select(d => (int)d).ToArray();
             var yTrainCat = Utils.ToCategorical(yTrain, 10);
             var yTestCat = Utils.ToCategorical(yTest, 10);
-            Console.WriteLine($"{xTrain.Shape[0]} train samples, {xTest.Shape[0]} test samples, {epochs} epochs");
+            Console.WriteLine($"{xTrain.shape[0]} train samples, {xTest.shape[0]} test samples, {epochs} epochs");
 
             var runs = new List<(string Name, List<double> Train, List<double> Test)>();
             // Ctrl-C stops after the current batch and writes the epochs finished so far; a second one aborts.
@@ -57,7 +64,7 @@ public static class Program
                     string name = (residual ? "ResNet-" : "plain-") + depth;
                     Backend.ClearSession();
                     Backend.SetRandomSeed(seed);
-                    var model = residual ? ResNetCifar.ResNetV1(xTrain.Shape[1..], depth) : ResNetKeras.Keras.Applications.PlainNetCifar(xTrain.Shape[1..], depth);
+                    var model = residual ? ResNetCifar.ResNetV1(inputShape, depth) : ResNetKeras.Keras.Applications.PlainNetCifar(inputShape, depth);
                     model.Compile(new Adam(1e-3), "categorical_crossentropy", ["accuracy"]);
                     var train = new List<double>();
                     var test = new List<double>();

@@ -3,7 +3,7 @@
 // Errors print one line on stderr and exit with status 1.
 using System.Globalization;
 using System.Text.Json;
-using ResNetKeras.Engine;
+using NumSharp;
 using ResNetKeras.IO;
 using ResNetKeras.Keras;
 
@@ -145,7 +145,7 @@ public static class Program
             model.LoadWeights(Need(o, "weights"));
         }
         var x = Npy.Load(Need(o, "input"));
-        var y = model.Predict(x.DType == DType.Float32 ? x : x.AsType(DType.Float32));
+        var y = model.Predict(x.astype(np.float32));
         Npy.Save(Need(o, "output"), y);
         return 0;
     }
@@ -167,19 +167,21 @@ public static class Program
             throw new ArgumentException($"--learning-rate must be a number; received '{lrText}'.");
         var x = Npy.Load(Need(o, "x"));
         var y = Npy.Load(Need(o, "y"));
-        if (x.DType != DType.Float32) x = x.AsType(DType.Float32);
-        if (y.DType != DType.Float32) y = y.AsType(DType.Float32);
-        int n = x.Shape[0];
-        if (y.Shape[0] != n) throw new ArgumentException($"--x has {n} samples but --y has {y.Shape[0]}.");
+        x = x.astype(np.float32);
+        y = y.astype(np.float32);
+        int n = (int)x.shape[0];
+        if (y.shape[0] != n) throw new ArgumentException($"--x has {n} samples but --y has {y.shape[0]}.");
         model.Compile(new Adam(learningRate: lr), "categorical_crossentropy", ["accuracy"]);
         var losses = new float[steps];
         for (int s = 0; s < steps; s++)
         {
             var idx = Enumerable.Range(0, batch).Select(j => (int)(((long)s * batch + j) % n)).ToArray();
-            losses[s] = (float)model.TrainOnBatch(x.Take(idx), y.Take(idx))[0];
+            using var xb = x[np.array(idx)];
+            using var yb = y[np.array(idx)];
+            losses[s] = (float)model.TrainOnBatch(xb, yb)[0];
         }
         model.SaveWeights(Need(o, "output"));
-        if (o.TryGetValue("losses", out var lossPath)) Npy.Save(lossPath, NDArray.FromArray(losses, steps));
+        if (o.TryGetValue("losses", out var lossPath)) Npy.Save(lossPath, np.array(losses));
         return 0;
     }
 
@@ -232,8 +234,8 @@ public static class Program
         using var doc = JsonDocument.Parse(File.ReadAllText(Need(o, "params")));
         var x = Npy.Load(Need(o, "input"));
         var ps = doc.RootElement.EnumerateArray().ToList();
-        if (ps.Count != x.Shape[0]) throw new ArgumentException($"{o["params"]} has {ps.Count} parameter objects for {x.Shape[0]} images.");
-        var y = NDArray.Zeros(x.Shape);
+        if (ps.Count != x.shape[0]) throw new ArgumentException($"{o["params"]} has {ps.Count} parameter objects for {x.shape[0]} images.");
+        var y = np.zeros(x.Shape, np.float32);
         for (int i = 0; i < ps.Count; i++)
         {
             var dict = ps[i].EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind switch
@@ -244,8 +246,8 @@ public static class Program
                 JsonValueKind.Null => null,
                 _ => throw new ArgumentException($"parameter '{p.Name}' of image {i} must be a number or boolean."),
             });
-            var img = gen.ApplyTransform(x[i], TransformParameters.FromDictionary(dict));
-            y.SetRows(i, img.Reshape([1, .. img.Shape]));
+            using var img = gen.ApplyTransform(x[i], TransformParameters.FromDictionary(dict));
+            y[i] = img;
         }
         Npy.Save(Need(o, "output"), y);
         return 0;
@@ -256,11 +258,11 @@ public static class Program
         var gen = Generator(Need(o, "config"));
         gen.Fit(Npy.Load(Need(o, "fit")));
         var x = Npy.Load(Need(o, "input"));
-        var y = NDArray.Zeros(x.Shape);
-        for (int i = 0; i < x.Shape[0]; i++)
+        var y = np.zeros(x.Shape, np.float32);
+        for (int i = 0; i < x.shape[0]; i++)
         {
-            var img = gen.Standardize(x[i]);
-            y.SetRows(i, img.Reshape([1, .. img.Shape]));
+            using var img = gen.Standardize(x[i]);
+            y[i] = img;
         }
         Npy.Save(Need(o, "output"), y);
         return 0;

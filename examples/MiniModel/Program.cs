@@ -2,7 +2,7 @@
 // downsampling and a 1x1 stride-2 projection, 32-64-128-256 filters, BN-ReLU-Dropout(0.25)-AveragePooling(4)-Dense.
 //   dotnet run -c Release --project examples/MiniModel -- [--data-dir DIR] [--epochs 50] [--train-limit N] [--test-limit N] [--save cifar10model.h5]
 using System.Globalization;
-using ResNetKeras.Engine;
+using NumSharp;
 using ResNetKeras.Keras;
 
 namespace MiniModel;
@@ -72,18 +72,26 @@ public static class Program
             CheckWritable(Path.GetDirectoryName(save)!, "--save");
 
             var ((trainXRaw, trainYRaw), (testXRaw, testYRaw)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
-            if (o.ContainsKey("train-limit")) { trainXRaw = trainXRaw.Slice(0, Int("train-limit", 0)); trainYRaw = trainYRaw.Slice(0, Int("train-limit", 0)); }
-            if (o.ContainsKey("test-limit")) { testXRaw = testXRaw.Slice(0, Int("test-limit", 0)); testYRaw = testYRaw.Slice(0, Int("test-limit", 0)); }
+            if (o.ContainsKey("train-limit")) { trainXRaw = trainXRaw[$":{Int("train-limit", 0)}"]; trainYRaw = trainYRaw[$":{Int("train-limit", 0)}"]; }
+            if (o.ContainsKey("test-limit")) { testXRaw = testXRaw[$":{Int("test-limit", 0)}"]; testYRaw = testYRaw[$":{Int("test-limit", 0)}"]; }
 
             // normalize the data
-            var trainX = trainXRaw.AsType(DType.Float32) / 255;
-            var testX = testXRaw.AsType(DType.Float32) / 255;
-            // subtract the mean image from both train and test set
-            trainX = trainX - trainX.Mean().Item();
-            testX = testX - testX.Mean().Item();
-            // divide by the standard deviation
-            trainX = trainX / trainX.Std(axis: 0);
-            testX = testX / testX.Std(axis: 0);
+            // In place on one float32 copy each (np.*(..., out=)); the NDScope reclaims the statistics.
+#pragma warning disable NDW012 // @out hands back the array passed as out (NumSharp's rule 1)
+            var trainX = trainXRaw.astype(np.float32);
+            var testX = testXRaw.astype(np.float32);
+            using (NDScope.Open())
+            {
+                np.divide(trainX, 255, @out: trainX);
+                np.divide(testX, 255, @out: testX);
+                // subtract the mean image from both train and test set
+                np.subtract(trainX, np.mean(trainX), @out: trainX);
+                np.subtract(testX, np.mean(testX), @out: testX);
+                // divide by the standard deviation
+                np.divide(trainX, np.std(trainX, axis: 0), @out: trainX);
+                np.divide(testX, np.std(testX, axis: 0), @out: testX);
+            }
+#pragma warning restore NDW012
 
             var datagen = new ImageDataGenerator(rotationRange: 10, widthShiftRange: 5.0 / 32, heightShiftRange: 5.0 / 32, horizontalFlip: true);
             // fit the augmentation generator on the training data

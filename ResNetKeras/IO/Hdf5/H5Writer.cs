@@ -153,7 +153,7 @@ public sealed class H5Writer
         }
         var messages = new List<(ushort, byte[])>
         {
-            (HeaderMessage.Dataspace, new DataspaceMessage { Dimensions = d.Data.Shape.Select(x => (ulong)x).ToArray() }.Write()),
+            (HeaderMessage.Dataspace, new DataspaceMessage { Dimensions = d.Data.IntShape.Select(x => (ulong)x).ToArray() }.Write()),
             (HeaderMessage.Datatype, DatatypeMessage.WriteNumeric(d.Data.DType)),
             (HeaderMessage.FillValue, FillValueMessage.WriteVersion2()),
             (HeaderMessage.DataLayout, DataLayoutMessage.WriteContiguous(dataAddress, (ulong)raw.Length)),
@@ -187,7 +187,7 @@ public sealed class H5Writer
                 return AttributeMessage.WriteVersion1(name, DatatypeMessage.WriteFixedString(width, utf8), Space([list.Length]), data);
             }
             case NDArray a:
-                return AttributeMessage.WriteVersion1(name, DatatypeMessage.WriteNumeric(a.DType), Space(a.Shape), RawBytes(a));
+                return AttributeMessage.WriteVersion1(name, DatatypeMessage.WriteNumeric(a.DType), Space(a.IntShape), RawBytes(a));
             default:
                 throw new ArgumentException($"H5Writer: unsupported attribute value type {value.GetType().Name}.", nameof(value));
         }
@@ -208,16 +208,6 @@ public sealed class H5Writer
 
     private static byte[] RawBytes(NDArray a)
     {
-        var raw = new byte[(long)a.Size * DTypes.SizeOf(a.DType)];
-        Array src = a.DType switch
-        {
-            DType.Float32 => a.Data<float>(),
-            DType.Float64 => a.Data<double>(),
-            DType.UInt8 => a.Data<byte>(),
-            DType.Int32 => a.Data<int>(),
-            _ => a.Data<long>(),
-        };
-        Buffer.BlockCopy(src, 0, raw, 0, raw.Length);
-        return raw;
+        return a.ReadBytes().ToArray();
     }
 }

@@ -26,8 +26,16 @@ public abstract class H5WriterObject
         ArgumentNullException.ThrowIfNull(values);
         for (int i = 0; i < values.Count; i++)
             if (values[i] is null) throw new ArgumentException($"H5Writer: attribute '{name}' has a null string at index {i}.", nameof(values));
-        Set(name, values.Count == 0 ? NDArray.Zeros([0], DType.Float64) : variableLength ? new VariableLengthStrings(values.ToArray()) : values.ToArray());
+        // Typed object on purpose: NumSharp converts string[] to a NumPy 'U' array implicitly, which is not an HDF5 string.
+        Set(name, values.Count == 0 ? NDArrays.Zeros([0], DType.Float64) : variableLength ? new VariableLengthStrings(values.ToArray()) : (object)values.ToArray());
     }
+
+    /// <summary>
+    /// A string array attribute (see the <see cref="IReadOnlyList{T}"/> overload). Declared for <c>string[]</c> itself because
+    /// NumSharp converts <c>string[]</c> to <see cref="NDArray"/> implicitly, which would otherwise win overload resolution.
+    /// </summary>
+    public void SetAttribute(string name, string[] values, bool variableLength = false) =>
+        SetAttribute(name, (IReadOnlyList<string>)values, variableLength);
 
     /// <summary>A numeric attribute of any shape (a 0-d array is a scalar attribute).</summary>
     public void SetAttribute(string name, NDArray values)

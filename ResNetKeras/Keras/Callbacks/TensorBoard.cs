@@ -85,7 +85,7 @@ public sealed class TensorBoard : Callback, IDisposable
         if (Model?.Optimizer is { } optimizer) train.Scalar("epoch_learning_rate", (float)optimizer.LearningRate, epoch);
         if (HistogramFreq > 0 && epoch % HistogramFreq == 0 && Model is { } model)
             foreach (var w in model.Weights)
-                train.Histogram(w.Name.EndsWith(":0", StringComparison.Ordinal) ? w.Name[..^2] : w.Name, w.Numpy().Float32Data, epoch);
+                train.Histogram(w.Name.EndsWith(":0", StringComparison.Ordinal) ? w.Name[..^2] : w.Name, w.Value.ToArray(), epoch);
         train.Flush();
         validation?.Flush();
     }

@@ -104,8 +104,11 @@ public static class Cifar10
     {
         var counts = files.Select(f => RecordCount(f, new FileInfo(f).Length)).ToList();
         int n = counts.Sum();
-        var x = new byte[(long)n * Pixels];
-        var y = new byte[n];
+        // Decoded straight into the NumSharp arrays that are returned: the dataset exists once in memory.
+        var xa = np.empty(new NumSharp.Shape(n, 32, 32, 3), np.uint8);
+        var ya = np.empty(new NumSharp.Shape(n, 1), np.uint8);
+        var x = xa.WriteSpan<byte>();
+        var y = ya.WriteSpan<byte>();
         int at = 0;
         for (int f = 0; f < files.Count; f++)
         {
@@ -115,10 +118,10 @@ public static class Cifar10
             for (int i = 0; i < counts[f]; i++, at++)
             {
                 y[at] = CheckedLabel(files[f], i, bytes[i * (Pixels + 1)]);
-                ToChannelsLast(bytes.AsSpan(i * (Pixels + 1) + 1, Pixels), x.AsSpan(at * Pixels, Pixels));
+                ToChannelsLast(bytes.AsSpan(i * (Pixels + 1) + 1, Pixels), x.Slice(at * Pixels, Pixels));
             }
         }
-        return (new NDArray(x, n, 32, 32, 3), new NDArray(y, n, 1));
+        return (xa, ya);
     }
 
     private static int RecordCount(string path, long length) =>
@@ -146,18 +149,20 @@ public static class Cifar10
     private static (NDArray X, NDArray Y) ToArrays(IReadOnlyList<(byte[] Planes, byte[] Labels)> batches)
     {
         int n = batches.Sum(b => b.Labels.Length);
-        var x = new byte[n * Pixels];
-        var y = new byte[n];
+        var xa = np.empty(new NumSharp.Shape(n, 32, 32, 3), np.uint8);
+        var ya = np.empty(new NumSharp.Shape(n, 1), np.uint8);
+        var x = xa.WriteSpan<byte>();
+        var y = ya.WriteSpan<byte>();
         int at = 0;
         foreach (var (planes, labels) in batches)
         {
             for (int i = 0; i < labels.Length; i++, at++)
             {
                 y[at] = labels[i];
-                ToChannelsLast(planes.AsSpan(i * Pixels, Pixels), x.AsSpan(at * Pixels, Pixels));
+                ToChannelsLast(planes.AsSpan(i * Pixels, Pixels), x.Slice(at * Pixels, Pixels));
             }
         }
-        return (new NDArray(x, n, 32, 32, 3), new NDArray(y, n, 1));
+        return (xa, ya);
     }
 
     /// <summary>Python version: a pickled dict with <c>data</c> (N×3072 uint8) and <c>labels</c> (N ints).</summary>

@@ -125,7 +125,7 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
     {
         ArgumentNullException.ThrowIfNull(globalBatch);
         if (globalBatch.Rank == 0) throw new ArgumentException("Invalid value for argument `globalBatch`: a batch needs a first (sample) axis; received a 0-d array.", nameof(globalBatch));
-        var (start, count) = ShardOfBatch(globalBatch.Shape[0]);
+        var (start, count) = ShardOfBatch(globalBatch.Dim(0));
         return globalBatch.Slice(start, start + count);
     }
 
@@ -165,17 +165,15 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
         long offset = 0;
         foreach (var v in variables)
         {
-            v.Numpy().Float32Data.CopyTo(buffer, offset);
+            v.Value.Device.CopyToHost(v.Value.Storage, 0, buffer.AsSpan(checked((int)offset), v.Value.Size));
             offset += v.Value.Size;
         }
         Collectives.Broadcast(buffer, root);
         offset = 0;
         foreach (var v in variables)
         {
-            var values = new float[v.Value.Size];
-            Array.Copy(buffer, offset, values, 0, values.Length);
-            v.Assign(new NDArray(values, v.Shape));
-            offset += values.Length;
+            v.Assign(buffer.AsSpan(checked((int)offset), v.Value.Size));
+            offset += v.Value.Size;
         }
     }
 
@@ -221,7 +219,7 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
             for (int i = 0; i < gradients.Count; i++)
             {
                 var slot = buckets.Slot(i);
-                if (hasData) gradients[i].ToNDArray().Float32Data.AsSpan().CopyTo(slot);
+                if (hasData) gradients[i].Device.CopyToHost(gradients[i].Storage, 0, slot);
                 else slot.Clear();
             }
             buckets.ExtraSpan[0] = hasData ? 1 : 0;
@@ -234,7 +232,10 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
             {
                 var values = new float[sizes[i]];
                 System.Numerics.Tensors.TensorPrimitives.Divide(buckets.Slot(i), contributors, values);
-                result[i] = Tensor.FromNDArray(new NDArray(values, gradients[i].Shape), gradients[i].Device);
+                var device = gradients[i].Device;
+                var storage = device.Allocate(values.Length);
+                device.CopyFromHost(values, storage);
+                result[i] = new Tensor(storage, gradients[i].Shape);
             }
             AllReduceCount++;
             return result;
@@ -263,13 +264,13 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
         ArgumentNullException.ThrowIfNull(variables);
         ArgumentNullException.ThrowIfNull(read);
         if (Collectives.Size == 1 || variables.Count == 0) return read();
-        var own = variables.Select(v => v.Numpy()).ToArray();
-        var buffer = new float[own.Sum(a => (long)a.Size)];
+        var own = variables.Select(v => v.Value.ToArray()).ToArray();
+        var buffer = new float[own.Sum(a => (long)a.Length)];
         long offset = 0;
         foreach (var a in own)
         {
-            a.Float32Data.CopyTo(buffer, offset);
-            offset += a.Size;
+            a.CopyTo(buffer, offset);
+            offset += a.Length;
         }
         Collectives.AllReduce([buffer], ReduceOp.Sum);
         offset = 0;
@@ -277,10 +278,8 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
         {
             for (int i = 0; i < variables.Count; i++)
             {
-                var summed = new float[own[i].Size];
-                Array.Copy(buffer, offset, summed, 0, summed.Length);
-                variables[i].Assign(new NDArray(summed, own[i].Shape));
-                offset += summed.Length;
+                variables[i].Assign(buffer.AsSpan(checked((int)offset), own[i].Length));
+                offset += own[i].Length;
             }
             return read();
         }
@@ -300,22 +299,20 @@ public sealed class MultiWorkerMirroredStrategy : IDisposable
     {
         ArgumentNullException.ThrowIfNull(variables);
         if (Collectives.Size == 1 || variables.Count == 0) return;
-        var own = variables.Select(v => v.Numpy()).ToArray();
-        var buffer = new float[own.Sum(a => (long)a.Size)];
+        var own = variables.Select(v => v.Value.ToArray()).ToArray();
+        var buffer = new float[own.Sum(a => (long)a.Length)];
         long offset = 0;
         foreach (var a in own)
         {
-            a.Float32Data.CopyTo(buffer, offset);
-            offset += a.Size;
+            a.CopyTo(buffer, offset);
+            offset += a.Length;
         }
         Collectives.AllReduce([buffer], ReduceOp.Mean);
         offset = 0;
         for (int i = 0; i < variables.Count; i++)
         {
-            var mean = new float[own[i].Size];
-            Array.Copy(buffer, offset, mean, 0, mean.Length);
-            variables[i].Assign(new NDArray(mean, own[i].Shape));
-            offset += mean.Length;
+            variables[i].Assign(buffer.AsSpan(checked((int)offset), own[i].Length));
+            offset += own[i].Length;
         }
     }
 

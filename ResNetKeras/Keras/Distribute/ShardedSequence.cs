@@ -30,9 +30,14 @@ internal sealed class ShardedSequence : Sequence
     public override (NDArray X, NDArray? Y, NDArray? SampleWeight) GetItemWithSampleWeight(int index)
     {
         var (x, y, w) = inner.GetItemWithSampleWeight(index);
-        var (start, count) = strategy.ShardOfBatch(x.Shape[0]);
-        return (x.Slice(start, start + count), y?.Slice(start, start + count), w?.Slice(start, start + count));
+        var (start, count) = strategy.ShardOfBatch(x.Dim(0));
+        var shard = (x.Slice(start, start + count), y?.Slice(start, start + count), w?.Slice(start, start + count));
+        // The views keep the shared buffers alive; the inner batch's own references go now when nobody else holds them.
+        if (inner.YieldsTemporaries) { x.Dispose(); y?.Dispose(); w?.Dispose(); }
+        return shard;
     }
 
     public override void OnEpochEnd() => inner.OnEpochEnd();
+
+    public override bool YieldsTemporaries => inner.YieldsTemporaries;
 }

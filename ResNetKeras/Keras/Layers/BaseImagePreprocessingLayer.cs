@@ -49,7 +49,12 @@ public abstract class BaseImagePreprocessingLayer : Layer
     }
 
     /// <summary>Per-image parameters on the images' device.</summary>
-    protected static Tensor Upload(Tensor like, float[] values, params int[] shape) => Tensor.FromNDArray(NDArray.FromArray(values, shape), like.Device);
+    protected static Tensor Upload(Tensor like, float[] values, params int[] shape)
+    {
+        var storage = like.Device.Allocate(values.Length);
+        like.Device.CopyFromHost(values, storage);
+        return new Tensor(storage, shape.Length == 0 && values.Length != 1 ? [values.Length] : shape);
+    }
 
     internal static string CheckFillMode(string fillMode) => fillMode is "reflect" or "wrap" or "constant" or "nearest" ? fillMode
         : throw new ArgumentException($"Unknown `fill_mode` {fillMode}. Expected of one {{\"reflect\", \"wrap\", \"constant\", \"nearest\"}}.", nameof(fillMode));

@@ -99,14 +99,21 @@ public sealed class Normalization : Layer
         if (givenMean is not null)
             throw new InvalidOperationException($"Layer \"{Name}\" was given `mean` and `variance`; adapt() sets them only on a layer built without them.");
         if (data.Rank < 1) throw new ArgumentException("Invalid value for argument `data`: expected an array with a batch axis; received a scalar.", nameof(data));
-        var shape = data.Shape;
+        var shape = data.IntShape;
         EnsureStatistics([-1, .. shape[1..]], nameof(data));
         int k = KeptAxis(shape, nameof(data));
         var reduce = Enumerable.Range(0, shape.Length).Where(d => d != k).ToArray();
-        var f = data.AsType(DType.Float32);
-        mean!.Assign(f.Mean(reduce).AsType(DType.Float32).Reshape(mean.Shape));
-        variance!.Assign(f.Var(reduce).AsType(DType.Float32).Reshape(variance.Shape));
-        count!.Assign(NDArray.Full([], reduce.Aggregate(1L, (p, d) => p * shape[d])));
+        var converted = data.typecode == NumSharp.NPTypeCode.Single ? null : data.astype(np.float32);
+        try
+        {
+            var f = converted ?? data;
+            using (var m = np.mean(f, reduce))
+                mean!.Assign(m.reshape(mean.Shape));
+            using (var v = np.var(f, reduce))
+                variance!.Assign(v.reshape(variance.Shape));
+        }
+        finally { converted?.Dispose(); }
+        count!.Assign([(float)reduce.Aggregate(1L, (p, d) => p * shape[d])]);
     }
 
     /// <inheritdoc/>
@@ -123,8 +130,8 @@ public sealed class Normalization : Layer
             {
                 var gm = givenMean.Length == channels ? givenMean : Enumerable.Repeat(givenMean[0], channels).ToArray();
                 var gv = givenVariance!.Length == channels ? givenVariance : Enumerable.Repeat(givenVariance[0], channels).ToArray();
-                constMean = Tensor.FromNDArray(new NDArray(gm, channels), x.Device);
-                constVariance = Tensor.FromNDArray(new NDArray(gv, channels), x.Device);
+                constMean = Upload(gm, x.Device, channels);
+                constVariance = Upload(gv, x.Device, channels);
             }
             (m, v) = (constMean, constVariance!);
         }
@@ -156,5 +163,12 @@ public sealed class Normalization : Layer
             axis = axes is null || axes.Length == 0 ? null : axes[0];
         }
         return new Normalization(axis, c.Numbers("mean"), c.Numbers("variance"), c.Bool("invert", false), c.Name);
+    }
+
+    private static Tensor Upload(float[] values, Devices.IDevice device, int length)
+    {
+        var storage = device.Allocate(length);
+        device.CopyFromHost(values, storage);
+        return new Tensor(storage, length);
     }
 }

@@ -144,9 +144,9 @@ public partial class Model
                 }
                 for (int i = 0; i < values.Length; i++)
                 {
-                    if (!values[i].Shape.SequenceEqual(weights[i].Shape))
+                    if (!values[i].IntShape.SequenceEqual(weights[i].Shape))
                     {
-                        string msg = $"Shape mismatch in layer \"{layer.Name}\" for weight {weights[i].Name}. Weight expects shape {ShapeUtil.Format(weights[i].Shape)}. Received saved weight with shape {ShapeUtil.Format(values[i].Shape)}.";
+                        string msg = $"Shape mismatch in layer \"{layer.Name}\" for weight {weights[i].Name}. Weight expects shape {ShapeUtil.Format(weights[i].Shape)}. Received saved weight with shape {ShapeUtil.Format(values[i].IntShape)}.";
                         if (skipMismatch) { Console.Error.WriteLine("WARNING: Skipping loading of weights: " + msg); goto nextLayer; }
                         throw new ArgumentException(msg, nameof(path));
                     }
@@ -169,8 +169,8 @@ public partial class Model
             if (values.Length != weights.Count)
                 throw new ArgumentException($"Layer #{k} (named \"{layer.Name}\" in the current model) was found to correspond to layer {fileWithWeights[k]} in the save file. However the new layer {layer.Name} expects {weights.Count} weights, but the saved weights have {values.Length} elements.", nameof(path));
             for (int i = 0; i < values.Length; i++)
-                if (!values[i].Shape.SequenceEqual(weights[i].Shape))
-                    throw new ArgumentException($"Shape mismatch in layer #{k} (named \"{layer.Name}\") for weight {weights[i].Name}: expected shape {ShapeUtil.Format(weights[i].Shape)}, found shape {ShapeUtil.Format(values[i].Shape)} (saved layer \"{fileWithWeights[k]}\").", nameof(path));
+                if (!values[i].IntShape.SequenceEqual(weights[i].Shape))
+                    throw new ArgumentException($"Shape mismatch in layer #{k} (named \"{layer.Name}\") for weight {weights[i].Name}: expected shape {ShapeUtil.Format(weights[i].Shape)}, found shape {ShapeUtil.Format(values[i].IntShape)} (saved layer \"{fileWithWeights[k]}\").", nameof(path));
             for (int i = 0; i < values.Length; i++) all.Add((weights[i], values[i]));
         }
         foreach (var (v, value) in all) v.Assign(value);

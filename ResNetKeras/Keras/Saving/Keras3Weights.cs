@@ -157,7 +157,7 @@ internal static class Keras3Weights
                 assignments.Add((slots[i], ReadChecked(g, (i + first).ToString(), slots[i].Shape, DType.Float32, $"{source}: optimizer variable {i + first} ({slots[i].Name})")));
             // Nadam's momentum product follows from the iterations; it is only checked to be a float32 scalar.
             for (int i = 0; slots is not null && i < extras; i++)
-                ReadChecked(g, (first + slots.Count + i).ToString(), [], DType.Float32, $"{source}: optimizer variable {first + slots.Count + i}");
+                ReadChecked(g, (first + slots.Count + i).ToString(), [], DType.Float32, $"{source}: optimizer variable {first + slots.Count + i}").Dispose();
         }
         foreach (var (v, value) in assignments) v.Assign(value);
         if (opt is not null && iterations is not null)

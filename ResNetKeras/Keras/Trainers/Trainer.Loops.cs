@@ -71,7 +71,7 @@ public abstract partial class Trainer
             sampleWeight = ClassWeights(y[0], classWeight, sampleWeight);
         }
         (NDArray[] X, NDArray[] Y)? validationData = null;
-        int total = x[0].Shape[0];
+        int total = x[0].IntShape[0];
         // As in Keras, validation data given explicitly overrides validation_split.
         if (validationSplit > 0 && validationIn is null)
         {
@@ -88,12 +88,12 @@ public abstract partial class Trainer
             var vx = CheckInputs(vin.X, "validationData.X");
             validationData = (vx, CheckLabels(vx, vin.Y, "validationData.Y"));
         }
-        if (x[0].Shape[0] == 0)
+        if (x[0].IntShape[0] == 0)
             throw new ArgumentException($"Expected `x` to be a non-empty array; it has no samples{(validationSplit > 0 ? $" left after validation_split={validationSplit}" : "")}.", nameof(x));
-        if (validationData is { } vd && vd.X[0].Shape[0] == 0)
+        if (validationData is { } vd && vd.X[0].IntShape[0] == 0)
             throw new ArgumentException($"Expected the validation data to be non-empty{(validationSplit > 0 ? $"; validation_split={validationSplit} of {total} samples leaves none" : "")}.", nameof(validationData));
         int b = batchSize ?? 32;
-        int n = x[0].Shape[0];
+        int n = x[0].IntShape[0];
         int batches = (n + b - 1) / b;
         // Keras 3's EpochIterator with steps_per_epoch: the iterator carries over between epochs and starts a new (shuffled)
         // pass when the data runs out, which ends that epoch early.
@@ -120,7 +120,7 @@ public abstract partial class Trainer
                 var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
                 return (AsFloatBatches(Take(trainX, idx)), Take(trainY, idx), trainW?.Take(idx));
             });
-        }, onEpochBegin: null, onEpochEnd: null, cancellationToken);
+        }, onEpochBegin: null, onEpochEnd: null, cancellationToken, disposeBatches: true);
     }
 
     private static NDArray[] Take(NDArray[] arrays, int[] idx)
@@ -170,7 +170,7 @@ public abstract partial class Trainer
         {
             var vx = CheckInputs([vd.X], "validationData.X");
             validation = (vx, CheckLabels(vx, [vd.Y], "validationData.Y"));
-            if (vd.X.Shape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
+            if (vd.X.IntShape[0] == 0) throw new ArgumentException("Expected the validation data to be non-empty.", nameof(validationData));
         }
         int steps = stepsPerEpoch ?? len;
         uint baseSeed = BeginDistributedFit(seed ?? Backend.DerivedSeed("fit.shuffle"));
@@ -193,7 +193,7 @@ public abstract partial class Trainer
                 CheckSampleWeight([batch.X], batch.SampleWeight, "sample_weight (from the sequence)");
                 return (new[] { AsFloatBatch(batch.X) }, new[] { yb }, batch.SampleWeight);
             });
-        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken);
+        }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken, disposeBatches: x.YieldsTemporaries);
     }
 
     /// <summary>
@@ -234,7 +234,7 @@ public abstract partial class Trainer
     private History RunFit(int epochs, int initialEpoch, int steps, int verbose, IReadOnlyList<Callback>? callbacks,
         (NDArray[] X, NDArray[] Y)? validationData, int validationBatchSize, int validationFreq,
         Func<int, int, IEnumerable<(NDArray[] X, NDArray[] Y, NDArray? SampleWeight)>> epochBatches, Action<int>? onEpochBegin, Action? onEpochEnd,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool disposeBatches = false)
     {
         var list = CallbackList(callbacks, verbose, epochs, steps, new History());
         var history = (History)list.First(c => c is History);
@@ -259,7 +259,19 @@ public abstract partial class Trainer
                 // Ctrl-C stops between batches: the epoch stays unfinished (no validation, no OnEpochEnd).
                 if (cancellationToken.IsCancellationRequested) { TrainingCancelled = true; break; }
                 foreach (var c in list) c.OnTrainBatchBegin(step, new Dictionary<string, double>());
-                var batchLogs = TrainStep(xb, yb, wb);
+                Dictionary<string, double> batchLogs;
+                try { batchLogs = TrainStep(xb, yb, wb); }
+                finally
+                {
+                    // Batches gathered here or by Flow are this step's temporaries: their unmanaged memory goes back now,
+                    // not when a finalizer runs, so resident memory stays flat across epochs.
+                    if (disposeBatches)
+                    {
+                        foreach (var a in xb) a.Dispose();
+                        foreach (var a in yb) a.Dispose();
+                        wb?.Dispose();
+                    }
+                }
                 foreach (var c in list) c.OnTrainBatchEnd(step, batchLogs);
                 step++;
                 if (StopTraining) break;
@@ -315,7 +327,7 @@ public abstract partial class Trainer
     {
         foreach (var c in list) c.OnTestBegin(new Dictionary<string, double>());
         ResetMetrics();
-        int n = x[0].Shape[0];
+        int n = x[0].IntShape[0];
         var logs = GetMetricsResult();
         for (int s = 0, step = 0; s < n; s += batchSize, step++)
         {
@@ -358,7 +370,7 @@ public abstract partial class Trainer
         var xs = CheckInputs(x, nameof(x));
         var ys = CheckLabels(xs, y, nameof(y));
         CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
-        int b = batchSize ?? 32, n = xs[0].Shape[0];
+        int b = batchSize ?? 32, n = xs[0].IntShape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         return EvaluateCore(xs, ys, b, list, sampleWeight).Values.ToArray();
@@ -383,12 +395,12 @@ public abstract partial class Trainer
         ArgumentNullException.ThrowIfNull(x);
         CheckBatchSize(batchSize);
         var xs = CheckInputs(x, nameof(x));
-        int b = batchSize ?? 32, n = xs[0].Shape[0];
+        int b = batchSize ?? 32, n = xs[0].IntShape[0];
         if (n == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         var results = OutputShapes.Select(shape =>
         {
             shape[0] = n;
-            return NDArray.Zeros(shape);
+            return np.empty(new NumSharp.Shape(shape), np.float32);
         }).ToArray();
         var list = CallbackList(callbacks, verbose, 1, Math.Max(1, (n + b - 1) / b), history: null);
         foreach (var c in list) c.OnPredictBegin(new Dictionary<string, double>());
@@ -397,11 +409,11 @@ public abstract partial class Trainer
             foreach (var c in list) c.OnPredictBatchBegin(step, new Dictionary<string, double>());
             int e = Math.Min(n, s + b);
             // One batch covering all of x needs no slice copy.
-            var ys = PredictStep(AsFloatBatches(s == 0 && e == n ? xs : Slice(xs, s, e)));
+            var ys = PredictStep(s == 0 && e == n ? xs : Slice(xs, s, e));
             for (int k = 0; k < ys.Length; k++)
             {
                 int rowSize = results[k].Size / Math.Max(1, n);
-                Array.Copy(ys[k].Float32Data, 0, results[k].Float32Data, (long)s * rowSize, ys[k].Size);
+                using (var y = ys[k]) y.ReadSpan<float>().CopyTo(results[k].WriteSpan<float>()[(s * rowSize)..]);
             }
             foreach (var c in list) c.OnPredictBatchEnd(step, new Dictionary<string, double>());
         }
@@ -448,7 +460,7 @@ public abstract partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(x);
         var xs = CheckInputs(x, nameof(x));
-        if (xs[0].Shape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
+        if (xs[0].IntShape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
         return PredictStep(AsFloatBatches(xs));
     }
 
@@ -461,18 +473,19 @@ public abstract partial class Trainer
         var keys = classWeight.Keys.Order().ToArray();
         if (keys.Length == 0 || !keys.SequenceEqual(Enumerable.Range(0, keys.Length)))
             throw new ArgumentException($"Expected `class_weight` to be a dict with keys from 0 to one less than the number of classes, found {{{string.Join(", ", classWeight.Select(kv => $"{kv.Key}: {kv.Value}"))}}}", nameof(classWeight));
-        int n = y.Shape[0];
-        bool oneHot = y.Rank == 2 && y.Shape[1] > 1;
-        var flat = oneHot ? null : y.Reshape(-1);
-        var classes = oneHot ? y.ArgMax(1) : null;
-        var w = NDArray.Zeros([n]);
+        int n = y.IntShape[0];
+        bool oneHot = y.Rank == 2 && y.IntShape[1] > 1;
+        using var argmax = oneHot ? np.argmax(y, axis: 1) : null;
+        var labels = (argmax ?? y).ToDoubleArray();
+        var sw = sampleWeight?.ToDoubleArray();
+        var w = new float[n];
         for (int i = 0; i < n; i++)
         {
-            double label = oneHot ? classes!.GetFlat(i) : Math.Round(flat!.GetFlat(i));
+            double label = oneHot ? labels[i] : Math.Round(labels[i]);
             if (!classWeight.TryGetValue((int)label, out double cw))
                 throw new ArgumentException($"Invalid `class_weight`: sample {i} has class {label}, which has no weight (classes 0 to {keys.Length - 1}).", nameof(classWeight));
-            w.SetFlat(i, cw * (sampleWeight?.GetFlat(i) ?? 1.0));
+            w[i] = (float)(cw * (sw?[i] ?? 1.0));
         }
-        return w;
+        return NDArrays.FromSpan<float>(w, n);
     }
 }

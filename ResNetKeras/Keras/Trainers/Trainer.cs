@@ -204,7 +204,7 @@ public abstract partial class Trainer : Layer
     /// </summary>
     protected virtual Dictionary<string, double> TrainStep(NDArray[] x, NDArray[] y, NDArray? sampleWeight)
     {
-        int rows = x[0].Shape[0];
+        int rows = x[0].IntShape[0];
         if (rows == 0 && Distributed is not null) return EmptyTrainStep();
         // Every activation and gradient of the step comes from the pool and goes back once nothing reads it, at the
         // latest when the step ends.
@@ -240,7 +240,7 @@ public abstract partial class Trainer : Layer
         var yt = ToDevice(y, device);
         var (outputs, logits) = RunGraph(ToDevice(x, device), training: false, wantLogits: true);
         var weights = WeightTensor(sampleWeight, device);
-        int rows = x[0].Shape[0];
+        int rows = x[0].IntShape[0];
         var total = ComputeLoss(yt, outputs, logits, weights, rows);
         lossTracker.UpdateState(total, Tensor.Full(device, [], rows));
         compileMetrics.UpdateState(yt, outputs, weights);
@@ -252,7 +252,7 @@ public abstract partial class Trainer : Layer
     {
         using var scope = new TensorScope();
         var ys = RunGraph(ToDevice(x, TrainingDevice), training: false, wantLogits: false).Outputs;
-        return ys.Select(y => new NDArray(y.ToArray(), y.Shape)).ToArray();
+        return ys.Select(y => y.ToNDArray()).ToArray();
     }
 
     // ------------------------------------------------------------------ checks
@@ -263,11 +263,11 @@ public abstract partial class Trainer : Layer
         if (x.Count == 0) throw new ArgumentException($"Expected `{param}` to hold one array per model input; received an empty list.", param);
         for (int i = 0; i < x.Count; i++)
             if (x[i] is null) throw new ArgumentNullException(param, $"{param}[{i}] is null.");
-        CheckInputShapes(x.Select(a => a.Shape).ToArray(), param);
-        int n = x[0].Shape[0];
+        CheckInputShapes(x.Select(a => a.IntShape).ToArray(), param);
+        int n = x[0].IntShape[0];
         for (int i = 1; i < x.Count; i++)
-            if (x[i].Shape[0] != n)
-                throw new ArgumentException($"Data cardinality is ambiguous: {param} sizes: {string.Join(", ", x.Select(a => a.Shape[0]))}. Make sure all arrays contain the same number of samples.", param);
+            if (x[i].IntShape[0] != n)
+                throw new ArgumentException($"Data cardinality is ambiguous: {param} sizes: {string.Join(", ", x.Select(a => a.IntShape[0]))}. Make sure all arrays contain the same number of samples.", param);
         return x.ToArray();
     }
 
@@ -279,8 +279,8 @@ public abstract partial class Trainer : Layer
         for (int i = 0; i < y.Count; i++)
         {
             if (y[i] is null) throw new ArgumentNullException(yParam, $"{yParam}[{i}] is null.");
-            if (y[i].Shape[0] != x[0].Shape[0])
-                throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].Shape[0]}, y sizes: {y[i].Shape[0]}. Make sure all arrays contain the same number of samples.", yParam);
+            if (y[i].IntShape[0] != x[0].IntShape[0])
+                throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].IntShape[0]}, y sizes: {y[i].IntShape[0]}. Make sure all arrays contain the same number of samples.", yParam);
         }
         BindOutputs();
         compileLoss!.CheckTargets(y, OutputShapes, names, yParam);
@@ -291,20 +291,17 @@ public abstract partial class Trainer : Layer
     private static void CheckSampleWeight(NDArray[] x, NDArray? sampleWeight, string param)
     {
         if (sampleWeight is null) return;
-        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.Shape[1] == 1)))
+        if (!(sampleWeight.Rank == 1 || (sampleWeight.Rank == 2 && sampleWeight.IntShape[1] == 1)))
             throw new ArgumentException($"Invalid `{param}` of shape {ShapeUtil.Format(sampleWeight.ShapeSpan)}: expected one weight per sample, shape (N,) or (N, 1).", param);
-        if (sampleWeight.Shape[0] != x[0].Shape[0])
-            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].Shape[0]}, sample_weight sizes: {sampleWeight.Shape[0]}. Make sure all arrays contain the same number of samples.", param);
+        if (sampleWeight.IntShape[0] != x[0].IntShape[0])
+            throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].IntShape[0]}, sample_weight sizes: {sampleWeight.IntShape[0]}. Make sure all arrays contain the same number of samples.", param);
     }
 
-    private static NDArray AsFloatBatch(NDArray x) => x.DType == DType.Float32 ? x : x.AsType(DType.Float32);
+    // Batches go to the device as they are: Tensor.FromNDArray converts other dtypes during its one copy, so a float32
+    // copy of a uint8 batch here would only add a second one.
+    private static NDArray AsFloatBatch(NDArray x) => x;
 
-    private static NDArray[] AsFloatBatches(NDArray[] xs)
-    {
-        var result = new NDArray[xs.Length];
-        for (int i = 0; i < xs.Length; i++) result[i] = AsFloatBatch(xs[i]);
-        return result;
-    }
+    private static NDArray[] AsFloatBatches(NDArray[] xs) => xs;
 
     private static void CheckBatchSize(int? batchSize, string param = "batchSize")
     {

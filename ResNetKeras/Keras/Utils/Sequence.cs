@@ -27,6 +27,14 @@ public abstract class Sequence
         return (x, y, null);
     }
 
+    /// <summary>
+    /// Whether every batch is a new array that nothing else holds (as <c>ImageDataGenerator.Flow</c>'s are), so that
+    /// <c>Fit</c> disposes it after its training step and its unmanaged memory is reused at once instead of when a
+    /// finalizer runs. False by default: a sequence that returns arrays it keeps (or views of them) must not have them
+    /// disposed.
+    /// </summary>
+    public virtual bool YieldsTemporaries => false;
+
     /// <summary>Called by <c>Fit</c> after every epoch (<c>on_epoch_end</c>), e.g. to reshuffle.</summary>
     public virtual void OnEpochEnd() { }
 

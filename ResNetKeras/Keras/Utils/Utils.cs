@@ -17,12 +17,13 @@ public static class Utils
         ArgumentNullException.ThrowIfNull(y);
         if (numClasses is < 1)
             throw new ArgumentException($"Invalid value for argument `num_classes`. Expected a strictly positive value. Received num_classes={numClasses}.", nameof(numClasses));
-        var shape = y.Shape.ToList();
+        var shape = y.IntShape.ToList();
         if (shape.Count > 1 && shape[^1] == 1) shape.RemoveAt(shape.Count - 1);
-        var labels = new int[y.Size];
+        var values = y.ToDoubleArray();
+        var labels = new int[values.Length];
         for (int i = 0; i < labels.Length; i++)
         {
-            double v = y.GetFlat(i);
+            double v = values[i];
             if (double.IsNaN(v) || v <= -1 || v >= int.MaxValue)
                 throw new ArgumentException($"to_categorical: label {Format(v)} at index {i} is not a valid class index; expected labels in [0, {(numClasses is { } c ? c.ToString() : "num_classes")}).", nameof(y));
             labels[i] = (int)v; // truncation toward zero, as NumPy's cast to int (-0.5 becomes 0)
@@ -33,13 +34,13 @@ public static class Utils
         long total = Math.Max(1, (long)shape.Aggregate(1L, (a, b) => a * b)) * k;
         if (total > Array.MaxLength)
             throw new ArgumentException($"to_categorical: {shape.Aggregate(1L, (a, b) => a * b)} labels x num_classes={k} is too large for one array.", nameof(numClasses));
-        var result = NDArray.Zeros([.. shape, k]);
-        var d = result.Float32Data;
+        var result = np.zeros(new NumSharp.Shape([.. shape, k]), np.float32);
+        var d = result.WriteSpan<float>();
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= k)
                 throw new ArgumentException($"to_categorical: label {labels[i]} at index {i} is out of range for num_classes={k}; expected labels in [0, {k}).", nameof(y));
-            d[(long)i * k + labels[i]] = 1f;
+            d[i * k + labels[i]] = 1f;
         }
         return result;
     }

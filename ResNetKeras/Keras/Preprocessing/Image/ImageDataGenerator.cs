@@ -223,7 +223,7 @@ public sealed class ImageDataGenerator
     /// The ZCA matrix after <see cref="Fit"/>, (H·W·C, H·W·C), float64: keras_preprocessing's
     /// <c>principal_components</c>, Keras 2.9+'s <c>zca_whitening_matrix</c>.
     /// </summary>
-    public NDArray? PrincipalComponents => zcaMatrix is null ? null : new NDArray((double[])zcaMatrix.Clone(), zcaSize, zcaSize);
+    public NDArray? PrincipalComponents => zcaMatrix is null ? null : NDArrays.FromSpan<double>(zcaMatrix, zcaSize, zcaSize);
 
     /// <summary>Keras 2.9+'s name for <see cref="PrincipalComponents"/>.</summary>
     public NDArray? ZcaWhiteningMatrix => PrincipalComponents;
@@ -310,11 +310,16 @@ public sealed class ImageDataGenerator
         ArgumentNullException.ThrowIfNull(transformParameters);
         if (x.Rank != 3)
             throw new ArgumentException($"ApplyTransform: expected one image of rank 3 ({(DataFormat == "channels_last" ? "rows, cols, channels" : "channels, rows, cols")}); received shape {ShapeUtil.Format(x.ShapeSpan)}.", nameof(x));
-        var src = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
-        var dst = GC.AllocateUninitializedArray<float>(src.Length);
-        var shape = x.Shape;
-        ApplyTransformInto(src, shape, transformParameters, dst);
-        return new NDArray(dst, shape);
+        var shape = x.IntShape;
+        var dst = np.empty(new NumSharp.Shape(shape), np.float32);
+        if (x.DType == DType.Float32) ApplyTransformInto(x.ReadSpan<float>(), shape, transformParameters, dst.WriteSpan<float>());
+        else
+        {
+            var src = new float[x.Size];
+            x.CopyToFloat32(src);
+            ApplyTransformInto(src, shape, transformParameters, dst.WriteSpan<float>());
+        }
+        return dst;
     }
 
     /// <summary>The work of <see cref="ApplyTransform"/> from one buffer into another (no allocation for shifts, flips, zooms).</summary>
@@ -421,7 +426,7 @@ public sealed class ImageDataGenerator
     public NDArray RandomTransform(NDArray x, uint? seed = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return ApplyTransform(x, GetRandomTransform(x.Shape, seed));
+        return ApplyTransform(x, GetRandomTransform(x.IntShape, seed));
     }
 
     // ------------------------------------------------------------------ standardization
@@ -440,40 +445,56 @@ public sealed class ImageDataGenerator
     public NDArray Standardize(NDArray x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var img = x.DType == DType.Float32 ? x.Copy() : x.AsType(DType.Float32);
+        // One float32 copy, then Keras's in-place steps on it (x *= rescale, x -= mean, ...); the scope reclaims every
+        // other array made here (statistics, scalars) as NumSharp's disposal guidelines recommend.
+        using var scope = NumSharp.NDScope.Open();
+        var img = x.astype(np.float32);
         if (PreprocessingFunction is not null)
         {
-            img = PreprocessingFunction(img) ?? throw new InvalidOperationException("`preprocessing_function` returned null; it must return an image of the same shape.");
-            if (img.DType != DType.Float32) img = img.AsType(DType.Float32);
+            var processed = PreprocessingFunction(img) ?? throw new InvalidOperationException("`preprocessing_function` returned null; it must return an image of the same shape.");
+            if (!ReferenceEquals(processed, img)) img.Dispose();
+            img = processed;
+            if (img.DType != DType.Float32)
+            {
+                var f = img.astype(np.float32);
+                img.Dispose();
+                img = f;
+            }
         }
-        if (Rescale is { } r && r != 0) img = img * r;
-        if (SamplewiseCenter) img = img - img.Mean(keepDims: true);
-        if (SamplewiseStdNormalization) img = img / (img.Std(keepDims: true) + StdEpsilon);
+        if (Rescale is { } r && r != 0) np.multiply(img, (NDArray)(float)r, @out: img);
+        if (SamplewiseCenter) np.subtract(img, np.mean(img, keepdims: true), @out: img);
+        if (SamplewiseStdNormalization) np.divide(img, np.std(img, keepdims: true) + (float)StdEpsilon, @out: img);
         if (FeaturewiseCenter)
         {
-            if (Mean is not null) img = img - Mean;
+            if (Mean is not null) np.subtract(img, Mean, @out: img);
             else Warn("This ImageDataGenerator specifies `featurewise_center`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
         }
         if (FeaturewiseStdNormalization)
         {
-            if (Std is not null) img = img / (Std + StdEpsilon);
+            if (Std is not null) np.divide(img, Std + (float)StdEpsilon, @out: img);
             else Warn("This ImageDataGenerator specifies `featurewise_std_normalization`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
         }
         if (ZcaWhitening)
         {
-            if (zcaMatrix is { } pc) img = Whiten(img, pc, zcaSize);
+            if (zcaMatrix is { } pc)
+            {
+                var whitened = Whiten(img, pc, zcaSize);
+                img.Dispose();
+                img = whitened;
+            }
             else Warn("This ImageDataGenerator specifies `zca_whitening`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
         }
-        return img;
+        return scope.Returns(img);
     }
 
     private static NDArray Whiten(NDArray img, double[] pc, int d)
     {
-        var shape = img.Shape;
+        var shape = img.IntShape;
         if (img.Rank < 3 || shape[^3] * shape[^2] * shape[^1] != d)
             throw new ArgumentException($"Standardize: the ZCA matrix was fitted on images of {d} values; received shape {ShapeUtil.Format(shape)}.", "x");
-        var flat = img.Float32Data;
-        var result = new float[flat.Length];
+        var flat = img.ReadSpan<float>();
+        var resultArray = np.empty(new NumSharp.Shape(shape), np.float32);
+        var result = resultArray.WriteSpan<float>();
         var acc = new double[d];
         for (int row = 0; row < flat.Length / d; row++)
         {
@@ -487,7 +508,7 @@ public sealed class ImageDataGenerator
             }
             for (int j = 0; j < d; j++) result[row * d + j] = (float)acc[j];
         }
-        return new NDArray(result, shape);
+        return resultArray;
     }
 
     /// <summary>
@@ -503,19 +524,21 @@ public sealed class ImageDataGenerator
             throw new ArgumentException($"Input to `.fit()` should have rank 4. Got array with shape: {ShapeUtil.Format(x.ShapeSpan)}", nameof(x));
         if (rounds < 1)
             throw new ArgumentException($"Invalid value for argument `rounds`. Expected an integer >= 1. Received rounds={rounds}.", nameof(rounds));
-        if (x.Shape[0] == 0)
+        if (x.IntShape[0] == 0)
             throw new ArgumentException($"Input to `.fit()` has no samples (shape {ShapeUtil.Format(x.ShapeSpan)}).", nameof(x));
-        int channels = x.Shape[channelAxis];
+        int channels = x.IntShape[channelAxis];
         if (channels is not (1 or 3 or 4))
             Warn($"Expected input to be images (as Numpy array) following the data format convention \"{DataFormat}\" (channels on axis {channelAxis}), i.e. expected either 1, 3 or 4 channels on axis {channelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
         // With every featurewise option off Keras computes nothing: its copy (and augmented copies) are discarded.
         if (!FeaturewiseCenter && !FeaturewiseStdNormalization && !ZcaWhitening) return;
         var rng = new RandomState(seed ?? Backend.DerivedSeed("image.fit", counted: true));
-        var imgShape = x.Shape[1..];
-        int n = x.Shape[0], size = x.Size / n;
+        var imgShape = x.IntShape[1..];
+        int n = x.IntShape[0], size = x.Size / n;
         // Read-only until a step needs its own copy (Keras copies up front; big datasets are spared two extra copies here).
-        var data = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
-        bool owned = x.DType != DType.Float32;
+        // Keras copies x (np.copy) before any step; the copy is a managed float32 array the steps below write into.
+        var data = new float[x.Size];
+        x.CopyToFloat32(data);
+        bool owned = true;
         if (keras29 && Rescale is { } r && r != 0)
         {
             float scale = (float)r;
@@ -550,7 +573,7 @@ public sealed class ImageDataGenerator
             count[c]++;
         }
         for (int c = 0; c < channels; c++) mean[c] = (float)(sum[c] / count[c]);
-        if (FeaturewiseCenter) Mean = new NDArray((float[])mean.Clone(), keep);
+        if (FeaturewiseCenter) Mean = NDArrays.FromSpan<float>(mean, keep);
         if (FeaturewiseStdNormalization)
         {
             // np.std of the centred data: sqrt(mean((c − mean(c))²)).
@@ -563,7 +586,7 @@ public sealed class ImageDataGenerator
                 double v = (float)(data[i] - mean[c]) - centredSum[c] / count[c];
                 square[c] += v * v;
             }
-            Std = new NDArray(Enumerable.Range(0, channels).Select(c => (float)Math.Sqrt(square[c] / count[c])).ToArray(), keep);
+            Std = NDArrays.FromSpan<float>(Enumerable.Range(0, channels).Select(c => (float)Math.Sqrt(square[c] / count[c])).ToArray(), keep);
         }
         if (ZcaWhitening)
         {

@@ -28,7 +28,7 @@ namespace ResNetKeras.Keras;
 /// </remarks>
 public sealed class NumpyArrayIterator : Sequence
 {
-    private readonly float[] x;
+    private readonly NDArray x;
     private readonly int[] imageShape;
     private readonly int imageSize;
     private readonly NDArray? y;
@@ -50,10 +50,10 @@ public sealed class NumpyArrayIterator : Sequence
             throw new ArgumentException($"Invalid value for argument `batch_size`. Expected a strictly positive integer. Received batch_size={batchSize}.", nameof(batchSize));
         if (x.Rank == 0)
             throw new ArgumentException("Input data in `NumpyArrayIterator` should have rank 4. You passed a scalar.", nameof(x));
-        int total = x.Shape[0];
-        if (y is not null && (y.Rank == 0 || y.Shape[0] != total))
+        int total = x.IntShape[0];
+        if (y is not null && (y.Rank == 0 || y.IntShape[0] != total))
             throw new ArgumentException($"`x` (images tensor) and `y` (labels) should have the same length. Found: x.shape = {ShapeUtil.Format(x.ShapeSpan)}, y.shape = {ShapeUtil.Format(y.ShapeSpan)}", nameof(y));
-        if (sampleWeight is not null && (sampleWeight.Rank == 0 || sampleWeight.Shape[0] != total))
+        if (sampleWeight is not null && (sampleWeight.Rank == 0 || sampleWeight.IntShape[0] != total))
             throw new ArgumentException($"`x` (images tensor) and `sample_weight` should have the same length. Found: x.shape = {ShapeUtil.Format(x.ShapeSpan)}, sample_weight.shape = {ShapeUtil.Format(sampleWeight.ShapeSpan)}", nameof(sampleWeight));
         if (subset is not null)
         {
@@ -70,18 +70,20 @@ public sealed class NumpyArrayIterator : Sequence
         }
         if (x.Rank != 4)
             throw new ArgumentException($"Input data in `NumpyArrayIterator` should have rank 4. You passed an array with shape {ShapeUtil.Format(x.ShapeSpan)}", nameof(x));
-        int channels = x.Shape[generator.ChannelAxis];
+        int channels = x.IntShape[generator.ChannelAxis];
         if (channels is not (1 or 3 or 4))
             Console.Error.WriteLine($"UserWarning: NumpyArrayIterator is set to use the data format convention \"{generator.DataFormat}\" (channels on axis {generator.ChannelAxis}), i.e. expected either 1, 3, or 4 channels on axis {generator.ChannelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
-        this.x = x.DType == DType.Float32 ? x.Float32Data : x.AsType(DType.Float32).Float32Data;
-        imageShape = x.Shape[1..];
+        // Keras's np.asarray(x, dtype='float32'): a float32 C-contiguous array is read in place, anything else is
+        // converted once here rather than per batch.
+        this.x = x.DType == DType.Float32 && x.Shape.IsContiguous ? x : x.astype(np.float32, order: 'C');
+        imageShape = x.IntShape[1..];
         imageSize = ShapeUtil.Size(imageShape);
         this.y = y;
         this.sampleWeight = sampleWeight;
         this.generator = generator;
         BatchSize = batchSize;
         Shuffle = shuffle;
-        N = x.Shape[0];
+        N = x.IntShape[0];
         this.seed = seed ?? Backend.DerivedSeed("flow", counted: true);
         Seed = seed;
         state = new EpochState(0, IndexArray(0));
@@ -110,6 +112,9 @@ public sealed class NumpyArrayIterator : Sequence
 
     /// <inheritdoc/>
     public override int Count => (N + BatchSize - 1) / BatchSize;
+
+    /// <inheritdoc/>
+    public override bool YieldsTemporaries => true;
 
     /// <summary>The sample indices of batch <paramref name="index"/> in the current epoch (Keras's <c>index_array</c> slice).</summary>
     public int[] BatchIndices(int index)
@@ -151,21 +156,40 @@ public sealed class NumpyArrayIterator : Sequence
         var s = Volatile.Read(ref state);
         var order = s.IndexArray.AsSpan(index * BatchSize, Math.Min(BatchSize, N - index * BatchSize)).ToArray();
         var rng = BatchRandom(s.Epoch, index);
-        var batch = new float[order.Length * imageSize];
-        bool identity = generator.StandardizeIsIdentity;
-        for (int i = 0; i < order.Length; i++)
+        // The batch is written in place into the one array that is returned (Fit disposes it after its step).
+        var batch = np.empty(new NumSharp.Shape([order.Length, .. imageShape]), np.float32);
+        try
         {
-            var src = x.AsSpan(order[i] * imageSize, imageSize);
-            var dst = batch.AsSpan(i * imageSize, imageSize);
-            var p = generator.GetRandomTransform(imageShape, rng);
-            generator.ApplyTransformInto(src, imageShape, p, dst);
-            if (identity) continue;
-            var standardized = generator.Standardize(new NDArray(dst.ToArray(), imageShape));
-            if (standardized.Size != imageSize)
-                throw new InvalidOperationException($"Standardize returned shape {ShapeUtil.Format(standardized.ShapeSpan)} for an image of shape {ShapeUtil.Format(imageShape)}; `preprocessing_function` must keep the shape.");
-            standardized.Float32Data.AsSpan().CopyTo(dst);
+            var all = x.ReadSpan<float>();
+            var batchSpan = batch.WriteSpan<float>();
+            bool identity = generator.StandardizeIsIdentity;
+            for (int i = 0; i < order.Length; i++)
+            {
+                var src = all.Slice(order[i] * imageSize, imageSize);
+                var dst = batchSpan.Slice(i * imageSize, imageSize);
+                var p = generator.GetRandomTransform(imageShape, rng);
+                generator.ApplyTransformInto(src, imageShape, p, dst);
+                if (identity) continue;
+                using var image = batch[i];
+                var standardized = generator.Standardize(image);
+                try
+                {
+                    if (standardized.Size != imageSize)
+                        throw new InvalidOperationException($"Standardize returned shape {ShapeUtil.Format(standardized.ShapeSpan)} for an image of shape {ShapeUtil.Format(imageShape)}; `preprocessing_function` must keep the shape.");
+                    if (!ReferenceEquals(standardized, image)) standardized.CopyToFloat32(dst);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(standardized, image)) standardized.Dispose();
+                }
+            }
         }
-        return (new NDArray(batch, [order.Length, .. imageShape]), y?.Take(order), sampleWeight?.Take(order));
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+        return (batch, y?.Take(order), sampleWeight?.Take(order));
     }
 
     /// <summary>
