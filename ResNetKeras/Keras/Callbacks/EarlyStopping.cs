@@ -7,7 +7,7 @@ namespace ResNetKeras.Keras;
 /// (and over <c>baseline</c>, if given) resets it, and training stops once wait ≥ patience (checked after an improvement
 /// too, so patience 0 stops after the first epoch).
 /// </summary>
-public sealed class EarlyStopping : Callback
+public sealed class EarlyStopping : Callback, IDisposable
 {
     private readonly bool max;
     private double best;
@@ -55,7 +55,7 @@ public sealed class EarlyStopping : Callback
         wait = 0;
         stoppedEpoch = 0;
         best = max ? double.NegativeInfinity : double.PositiveInfinity;
-        bestWeights = null;
+        ReleaseBestWeights();
     }
 
     /// <inheritdoc/>
@@ -72,7 +72,11 @@ public sealed class EarlyStopping : Callback
         if (Improved(current, best))
         {
             best = current;
-            if (RestoreBestWeights) bestWeights = Snapshot();
+            if (RestoreBestWeights)
+            {
+                ReleaseBestWeights();
+                bestWeights = Snapshot();
+            }
             // Only restart waiting when the value beats both the previous best and the baseline.
             if (Baseline is null || Improved(current, Baseline.Value)) wait = 0;
         }
@@ -94,5 +98,21 @@ public sealed class EarlyStopping : Callback
     public override void OnTrainEnd(Dictionary<string, double> logs)
     {
         if (stoppedEpoch > 0 && Verbose > 0) (output ?? Console.Out).WriteLine($"{EpochLabel(stoppedEpoch)}: early stopping");
+        // The snapshot is only needed during training: its unmanaged memory goes back now, not at finalization.
+        ReleaseBestWeights();
+    }
+
+    private void ReleaseBestWeights()
+    {
+        foreach (var w in bestWeights ?? []) w.Dispose();
+        bestWeights = null;
+    }
+
+    /// <summary>Frees the weight snapshot of a training run that did not reach <c>OnTrainEnd</c>.</summary>
+    public void Dispose()
+    {
+        if (bestWeights is not null)
+            foreach (var w in bestWeights) w.Dispose();
+        bestWeights = null;
     }
 }

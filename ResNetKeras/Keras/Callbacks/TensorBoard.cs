@@ -5,8 +5,8 @@ namespace ResNetKeras.Keras;
 /// <summary>
 /// <c>keras.callbacks.TensorBoard(log_dir="logs", histogram_freq=0, update_freq="epoch")</c>: event files TensorBoard
 /// reads, one in <c>log_dir/train</c> and one in <c>log_dir/validation</c>, with Keras 3's tags: per epoch
-/// <c>epoch_loss</c>, <c>epoch_&lt;metric&gt;</c> and <c>epoch_learning_rate</c>; per batch (<paramref name="updateFreq"/>
-/// "batch" or every N batches) <c>batch_&lt;log&gt;</c> at the global step; with <paramref name="histogramFreq"/> &gt; 0,
+/// <c>epoch_loss</c>, <c>epoch_&lt;metric&gt;</c> and <c>epoch_learning_rate</c>; per batch (<c>updateFreq</c>
+/// "batch" or every N batches) <c>batch_&lt;log&gt;</c> at the global step; with <c>histogramFreq</c> &gt; 0,
 /// a histogram of every weight every that many epochs. Scalars are written as simple values, which TensorBoard shows
 /// like the tensor summaries TensorFlow writes.
 /// </summary>

@@ -83,7 +83,7 @@ public class Sequential : Model
 
     /// <summary>
     /// tf.keras 2's Sequential config: the name and every layer's class and config, the InputLayer first (what
-    /// <c>keras.models.model_from_json</c> and <see cref="Models.ModelFromJson"/> rebuild).
+    /// <c>keras.models.model_from_json</c> and <see cref="Models.ModelFromJson(string)"/> rebuild).
     /// </summary>
     public override Dictionary<string, object?> GetConfig() => new()
     {

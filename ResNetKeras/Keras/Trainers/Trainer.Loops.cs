@@ -187,7 +187,7 @@ public abstract partial class Trainer
                 var yb = batch.Y ?? throw new ArgumentException("The sequence `x` yielded a batch without targets; Fit needs (x, y) batches.", nameof(x));
                 if (!checkedFirst)
                 {
-                    CheckLabels(CheckInputs([batch.X], nameof(x)), [yb], "y (from the sequence)");
+                    CheckLabelShapes(CheckInputs([batch.X], nameof(x)), [yb], "y (from the sequence)");
                     checkedFirst = true;
                 }
                 CheckSampleWeight([batch.X], batch.SampleWeight, "sample_weight (from the sequence)");

@@ -46,7 +46,7 @@ public abstract partial class Trainer : Layer
 
     // ------------------------------------------------------------------ compile
 
-    /// <summary>The optimizer set by <see cref="Compile"/> (<c>model.optimizer</c>).</summary>
+    /// <summary>The optimizer set by <c>Compile</c> (<c>model.optimizer</c>).</summary>
     public Optimizer? Optimizer { get; private set; }
 
     /// <summary>The loss as given to Compile: an identifier string, a <see cref="Keras.Loss"/>, or one per output (<c>model.loss</c>).</summary>
@@ -273,6 +273,13 @@ public abstract partial class Trainer : Layer
 
     private NDArray[] CheckLabels(NDArray[] x, IReadOnlyList<NDArray> y, string yParam)
     {
+        CheckLabelShapes(x, y, yParam);
+        return y.ToArray();
+    }
+
+    /// <summary>One target array per output, as many samples as the inputs, each fitting its output's loss.</summary>
+    private void CheckLabelShapes(NDArray[] x, IReadOnlyList<NDArray> y, string yParam)
+    {
         var names = GraphOutputNames;
         if (y.Count != names.Count)
             throw new ArgumentException($"The model has {names.Count} output(s) ({string.Join(", ", names)}) but `{yParam}` holds {y.Count} array(s); pass one target array per output.", yParam);
@@ -284,7 +291,6 @@ public abstract partial class Trainer : Layer
         }
         BindOutputs();
         compileLoss!.CheckTargets(y, OutputShapes, names, yParam);
-        return y.ToArray();
     }
 
     /// <summary>Keras's data-adapter check: sample weights are one number per sample, (N,) or (N, 1).</summary>

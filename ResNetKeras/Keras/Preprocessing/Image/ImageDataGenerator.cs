@@ -25,7 +25,7 @@ namespace ResNetKeras.Keras;
 /// <para>Not supported: <c>flow_from_directory</c>, <c>flow_from_dataframe</c>, <c>save_to_dir</c>, spline orders 2–5,
 /// and <c>dtype</c> other than float32.</para>
 /// </remarks>
-public sealed class ImageDataGenerator
+public sealed class ImageDataGenerator : IDisposable
 {
     private const double StdEpsilon = 1e-6;
 
@@ -573,7 +573,11 @@ public sealed class ImageDataGenerator
             count[c]++;
         }
         for (int c = 0; c < channels; c++) mean[c] = (float)(sum[c] / count[c]);
-        if (FeaturewiseCenter) Mean = NDArrays.FromSpan<float>(mean, keep);
+        if (FeaturewiseCenter)
+        {
+            Mean?.Dispose();
+            Mean = NDArrays.FromSpan<float>(mean, keep);
+        }
         if (FeaturewiseStdNormalization)
         {
             // np.std of the centred data: sqrt(mean((c − mean(c))²)).
@@ -586,6 +590,7 @@ public sealed class ImageDataGenerator
                 double v = (float)(data[i] - mean[c]) - centredSum[c] / count[c];
                 square[c] += v * v;
             }
+            Std?.Dispose();
             Std = NDArrays.FromSpan<float>(Enumerable.Range(0, channels).Select(c => (float)Math.Sqrt(square[c] / count[c])).ToArray(), keep);
         }
         if (ZcaWhitening)
@@ -651,4 +656,12 @@ public sealed class ImageDataGenerator
     public NumpyArrayIterator Flow(NDArray x, NDArray? y = null, int batchSize = 32, bool shuffle = true, NDArray? sampleWeight = null,
         uint? seed = null, string? subset = null, bool ignoreClassSplit = false) =>
         new(x, y, this, batchSize, shuffle, sampleWeight, seed, subset, ignoreClassSplit);
+
+    /// <summary>Frees the statistics <see cref="Fit"/> computed (<see cref="Mean"/>, <see cref="Std"/>), which live in unmanaged memory.</summary>
+    public void Dispose()
+    {
+        Mean?.Dispose();
+        Std?.Dispose();
+        Mean = Std = null;
+    }
 }

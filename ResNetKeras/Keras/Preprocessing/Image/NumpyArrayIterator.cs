@@ -26,14 +26,16 @@ namespace ResNetKeras.Keras;
 /// <see cref="OnEpochBegin"/> (called by <c>Model.Fit</c> at every epoch, from <c>initialEpoch</c> on) positions a new
 /// iterator at epoch e and it yields exactly the batches an iterator that ran through epochs 0…e−1 yields.</para>
 /// </remarks>
-public sealed class NumpyArrayIterator : Sequence
+public sealed class NumpyArrayIterator : Sequence, IDisposable
 {
     private readonly NDArray x;
     private readonly int[] imageShape;
     private readonly int imageSize;
-    private readonly NDArray? y;
-    private readonly NDArray? sampleWeight;
-    private readonly ImageDataGenerator generator;
+    // The caller's arrays, read in place (x too when it is float32 and C-contiguous).
+    [NumSharp.NDBorrowed] private readonly NDArray? y;
+    [NumSharp.NDBorrowed] private readonly NDArray? sampleWeight;
+    private readonly bool ownsX;
+    [NumSharp.NDBorrowed] private readonly ImageDataGenerator generator;
     private readonly uint seed;
     private readonly object epochGate = new();
     private EpochState state;
@@ -75,7 +77,8 @@ public sealed class NumpyArrayIterator : Sequence
             Console.Error.WriteLine($"UserWarning: NumpyArrayIterator is set to use the data format convention \"{generator.DataFormat}\" (channels on axis {generator.ChannelAxis}), i.e. expected either 1, 3, or 4 channels on axis {generator.ChannelAxis}. However, it was passed an array with shape {ShapeUtil.Format(x.ShapeSpan)} ({channels} channels).");
         // Keras's np.asarray(x, dtype='float32'): a float32 C-contiguous array is read in place, anything else is
         // converted once here rather than per batch.
-        this.x = x.DType == DType.Float32 && x.Shape.IsContiguous ? x : x.astype(np.float32, order: 'C');
+        ownsX = !(x.DType == DType.Float32 && x.Shape.IsContiguous);
+        this.x = ownsX ? x.astype(np.float32, order: 'C') : x;
         imageShape = x.IntShape[1..];
         imageSize = ShapeUtil.Size(imageShape);
         this.y = y;
@@ -236,5 +239,11 @@ public sealed class NumpyArrayIterator : Sequence
         int count = N - last * BatchSize;
         for (int i = 0; i < count; i++) generator.GetRandomTransform(imageShape, rng);
         return rng.Permutation(N);
+    }
+
+    /// <summary>Frees the float32 copy made of a non-float32 or strided <c>x</c> (the caller's own arrays are left alone).</summary>
+    public void Dispose()
+    {
+        if (ownsX) x.Dispose();
     }
 }
