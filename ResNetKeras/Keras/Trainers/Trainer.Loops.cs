@@ -118,7 +118,7 @@ public abstract partial class Trainer
                 var global = order.AsSpan(start, Math.Min(b, n - start));
                 // Under a multi-worker strategy each worker trains on its rows of the global batch.
                 var idx = distributed is null ? global.ToArray() : distributed.ShardIndices(global);
-                return (AsFloatBatches(Take(trainX, idx)), Take(trainY, idx), trainW?.Take(idx));
+                return (Take(trainX, idx), Take(trainY, idx), trainW?.Take(idx));
             });
         }, onEpochBegin: null, onEpochEnd: null, cancellationToken, disposeBatches: true);
     }
@@ -191,7 +191,7 @@ public abstract partial class Trainer
                     checkedFirst = true;
                 }
                 CheckSampleWeight([batch.X], batch.SampleWeight, "sample_weight (from the sequence)");
-                return (new[] { AsFloatBatch(batch.X) }, new[] { yb }, batch.SampleWeight);
+                return (new[] { batch.X }, new[] { yb }, batch.SampleWeight);
             });
         }, onEpochBegin: x.OnEpochBegin, onEpochEnd: x.OnEpochEnd, cancellationToken, disposeBatches: x.YieldsTemporaries);
     }
@@ -317,7 +317,7 @@ public abstract partial class Trainer
         var ys = CheckLabels(xs, y, nameof(y));
         CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
         if (resetMetrics) ResetMetrics();
-        return TrainStep(AsFloatBatches(xs), ys, sampleWeight).Values.ToArray();
+        return TrainStep(xs, ys, sampleWeight).Values.ToArray();
     }
 
     // ------------------------------------------------------------------ evaluate / predict
@@ -339,7 +339,7 @@ public abstract partial class Trainer
                 var (start, count) = strategy.ShardOfBatch(hi - lo);
                 (lo, hi) = (lo + start, lo + start + count);
             }
-            logs = hi > lo ? TestStep(AsFloatBatches(Slice(x, lo, hi)), Slice(y, lo, hi), sampleWeight?.Slice(lo, hi)) : GetMetricsResult();
+            logs = hi > lo ? TestStep(Slice(x, lo, hi), Slice(y, lo, hi), sampleWeight?.Slice(lo, hi)) : GetMetricsResult();
             foreach (var c in list) c.OnTestBatchEnd(step, logs);
         }
         foreach (var c in list) c.OnTestEnd(logs);
@@ -442,7 +442,7 @@ public abstract partial class Trainer
         var ys = CheckLabels(xs, y, nameof(y));
         CheckSampleWeight(xs, sampleWeight, nameof(sampleWeight));
         if (resetMetrics) ResetMetrics();
-        return TestStep(AsFloatBatches(xs), ys, sampleWeight).Values.ToArray();
+        return TestStep(xs, ys, sampleWeight).Values.ToArray();
     }
 
     /// <summary><c>model.predict_on_batch(x)</c>: the inference-mode outputs of one batch.</summary>
@@ -461,7 +461,7 @@ public abstract partial class Trainer
         ArgumentNullException.ThrowIfNull(x);
         var xs = CheckInputs(x, nameof(x));
         if (xs[0].IntShape[0] == 0) throw new ArgumentException("Expected `x` to be a non-empty array.", nameof(x));
-        return PredictStep(AsFloatBatches(xs));
+        return PredictStep(xs);
     }
 
     /// <summary>

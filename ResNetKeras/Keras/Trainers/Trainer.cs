@@ -303,11 +303,6 @@ public abstract partial class Trainer : Layer
             throw new ArgumentException($"Data cardinality is ambiguous: x sizes: {x[0].IntShape[0]}, sample_weight sizes: {sampleWeight.IntShape[0]}. Make sure all arrays contain the same number of samples.", param);
     }
 
-    // Batches go to the device as they are: Tensor.FromNDArray converts other dtypes during its one copy, so a float32
-    // copy of a uint8 batch here would only add a second one.
-    private static NDArray AsFloatBatch(NDArray x) => x;
-
-    private static NDArray[] AsFloatBatches(NDArray[] xs) => xs;
 
     private static void CheckBatchSize(int? batchSize, string param = "batchSize")
     {
