@@ -14,7 +14,7 @@ Usage (Debian's python3-torch, CPU, 2 threads; reads the same binary files as th
 output of tools/fashion_mnist_to_cifar_bin.py):
     /usr/bin/time -v /usr/bin/python3 benchmarks/pytorch_tutorial_memory.py --data-dir DIR [--epochs 3]
         [--batch-size 32] [--train-limit N] [--seed 0]
-Prints one line per epoch (loss, accuracy, validation, seconds, peak RSS so far) and finally one JSON line
+Prints one line per epoch (loss, accuracy, validation, seconds, peak RSS so far, RSS now) and finally one JSON line
 {"peak_rss_mb": ..., "epochs": ..., "train_images": ...}.
 """
 import argparse, json, math, os, resource, sys, time
@@ -32,6 +32,12 @@ RECORD = 1 + 3 * 32 * 32
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def rss_now_mb():
+    # The peak is set before training (datagen.fit's copy); the resident size now shows what training itself holds.
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def read_bin(paths):
@@ -194,7 +200,7 @@ def main():
         val_loss, val_acc = evaluate(x_test, y_test, a.batch_size)
         dt = time.perf_counter() - t0
         print(f"Epoch {epoch + 1}/{a.epochs}: loss {loss_sum / n:.4f} - accuracy {correct / n:.4f} - "
-              f"val_loss {val_loss:.4f} - val_accuracy {val_acc:.4f} - {dt:.1f} s - peak RSS {peak_rss_mb():.0f} MB",
+              f"val_loss {val_loss:.4f} - val_accuracy {val_acc:.4f} - {dt:.1f} s - peak RSS {peak_rss_mb():.0f} MB - RSS now {rss_now_mb():.0f} MB",
               flush=True)
 
     # scores = model.evaluate(x_test, y_test, verbose=1)
