@@ -70,14 +70,16 @@ public sealed class Tensor
 
     /// <summary>
     /// A float32 tensor on <paramref name="device"/> from a NumSharp array: one copy from its unmanaged memory into the
-    /// device's storage (other dtypes are converted during that copy, not before it).
+    /// device's storage (other dtypes are converted during that copy, not before it). Inside a <see cref="TensorScope"/>
+    /// the storage comes from the device's pool and goes back when the scope ends, like an op's output: a training
+    /// step's batch reuses the previous step's buffer instead of allocating one.
     /// </summary>
     public static Tensor FromNDArray(NDArray array, IDevice device)
     {
         ArgumentNullException.ThrowIfNull(array);
         ArgumentNullException.ThrowIfNull(device);
         var shape = array.IntShape;
-        var s = device.Allocate(array.Count);
+        var s = TensorScope.Allocate(device, array.Count, zeroed: false);
         if (device is CpuDevice)
             array.CopyToFloat32(CpuDevice.HostArray(s));
         else if (array.typecode == NumSharp.NPTypeCode.Single)
