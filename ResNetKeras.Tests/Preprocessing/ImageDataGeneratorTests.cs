@@ -159,7 +159,7 @@ public sealed class ImageDataGeneratorTests
         // Mean of 15 fours and one eight = 4.25; 2.9+ rescales first: 2.125.
         Assert.AreEqual(4.25, kp.Mean!.Item(), 1e-6);
         Assert.AreEqual(2.125, k.Mean!.Item(), 1e-6);
-        CollectionAssert.AreEqual(new[] { 1, 1, 1 }, k.Mean.IntShape);
+        CollectionAssert.AreEqual(new[] { 1, 1, 1 }, k.Mean!.IntShape);
         // Standardize always rescales: (4·0.5) − mean.
         Assert.AreEqual(2 - 4.25, kp.Standardize(x[1]).GetFlat(0), 1e-6);
         Assert.AreEqual(2 - 2.125, k.Standardize(x[1]).GetFlat(0), 1e-6);

@@ -25,7 +25,7 @@ if (zcaSide > 0)
     var zx = NumSharp.np.zeros(new NumSharp.Shape(images, zcaSide, zcaSide, 3), NumSharp.np.float32);
     var zd = zx.Unsafe.Span<float>();
     for (int i = 0; i < zd.Length; i++) zd[i] = (float)zrng.NextDouble();
-    var zgen = new ImageDataGenerator(zcaWhitening: true);
+    using var zgen = new ImageDataGenerator(zcaWhitening: true);
     var zsw = Stopwatch.StartNew();
     zgen.Fit(zx);
     Console.WriteLine($"Fit(zca_whitening) on {images} images of {zcaSide}x{zcaSide}x3 (d = {3 * zcaSide * zcaSide}): {zsw.Elapsed.TotalSeconds:F1} s");
@@ -57,7 +57,7 @@ var samples = Enumerable.Range(0, pool).Select(i => x[i]).ToArray();
 int OneImage(ImageDataGenerator gen, int n)
 {
     var r = new RandomState(1);
-    for (int i = 0; i < n; i++) gen.ApplyTransform(samples[i % pool], gen.GetRandomTransform([32, 32, 3], r));
+    for (int i = 0; i < n; i++) gen.ApplyTransform(samples[i % pool], gen.GetRandomTransform([32, 32, 3], r)).Dispose();
     return n;
 }
 
