@@ -1,6 +1,6 @@
 // The residual "MiniModel" of the Medium article on CIFAR-10 ResNets, in C#: pre-activation units with max-pool
 // downsampling and a 1x1 stride-2 projection, 32-64-128-256 filters, BN-ReLU-Dropout(0.25)-AveragePooling(4)-Dense.
-//   dotnet run -c Release --project examples/MiniModel -- [--data-dir DIR] [--epochs 50] [--train-limit N] [--test-limit N] [--save cifar10model.h5]
+//   dotnet run -c Release --project examples/MiniModel -- [--data-dir DIR] [--epochs 50] [--train-limit N] [--test-limit N] [--save cifar10model.h5 (named after the data when it is not CIFAR-10)]
 using System.Globalization;
 using NumSharp;
 using ResNetKeras.Keras;
@@ -68,7 +68,9 @@ public static class Program
             }
             int Int(string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
             if (o.ContainsKey("seed")) Backend.SetRandomSeed((uint)Int("seed", 0));
-            string save = Path.GetFullPath(o.GetValueOrDefault("save", "cifar10model.h5"));
+            // The article saves cifar10model.h5; other data in CIFAR-10's format is saved under its own name.
+            var dataset = Cifar10ResNet.DatasetName.Resolve(null, o.GetValueOrDefault("data-dir"));
+            string save = Path.GetFullPath(o.GetValueOrDefault("save", $"{dataset.FileStem}model.h5"));
             CheckWritable(Path.GetDirectoryName(save)!, "--save");
 
             var ((trainXRaw, trainYRaw), (testXRaw, testYRaw)) = Cifar10.LoadData(o.GetValueOrDefault("data-dir"));
