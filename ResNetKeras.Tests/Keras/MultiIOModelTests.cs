@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Keras;
 
@@ -404,5 +405,58 @@ public sealed class MultiIOModelTests
         Assert.AreEqual(5, h.HistoryData["loss"].Count);
         var bad = Assert.ThrowsExactly<ArgumentException>(() => m.Fit(x, x, stepsPerEpoch: 0, verbose: 0));
         StringAssert.Contains(bad.Message, "steps_per_epoch");
+    }
+
+    /// <summary>
+    /// A model built and serialized by TensorFlow.js (an independent Keras port; tools/fixtures/make_tfjs_multiio.js):
+    /// two inputs, a Dense shared by both, a nested Sequential, Multiply and Concatenate, two outputs. Its Keras JSON
+    /// loads here with the same graph, and with tfjs's weights set layer by layer it predicts tfjs's numbers; it then
+    /// survives this library's own save and load in both formats.
+    /// </summary>
+    [TestMethod]
+    public void TfjsModel_WithSharedAndNestedLayers_LoadsAndPredictsLikeTfjs()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Tfjs", "multiio.json")));
+        var root = doc.RootElement;
+        var model = Models.ModelFromJson(root.GetProperty("model_json").GetRawText());
+        CollectionAssert.AreEqual(new[] { "a", "b" }, model.InputNames.ToArray());
+        CollectionAssert.AreEqual(new[] { "cls", "reg" }, model.OutputNames.ToArray());
+        Assert.IsInstanceOfType<Sequential>(model.GetLayer("block"));
+        Assert.AreEqual(2, model.GetLayer("shared").InboundNodes.Count, "the shared Dense is called on both inputs");
+        foreach (var layer in root.GetProperty("weights").EnumerateObject())
+        {
+            var values = layer.Value.EnumerateArray().Select(w => ND.Of(
+                w.GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray(),
+                w.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray())).ToList();
+            model.GetLayer(layer.Name).SetWeights(values);
+        }
+        var inputs = root.GetProperty("inputs");
+        int rows = inputs.GetProperty("rows").GetInt32();
+        NDArray Read(JsonElement e, int cols) => ND.Of(e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray(), rows, cols);
+        var xa = Read(inputs.GetProperty("a"), 6);
+        var xb = Read(inputs.GetProperty("b"), 6);
+        var expectedCls = root.GetProperty("outputs").GetProperty("cls").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var expectedReg = root.GetProperty("outputs").GetProperty("reg").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        void Check(Model m, string what)
+        {
+            var p = m.Predict([xa, xb]);
+            var cls = p[0].Float32Data;
+            var reg = p[1].Float32Data;
+            Assert.AreEqual(expectedCls.Length, cls.Length, what);
+            Assert.AreEqual(expectedReg.Length, reg.Length, what);
+            for (int i = 0; i < cls.Length; i++) Assert.AreEqual(expectedCls[i], cls[i], 2e-6, $"{what}: cls[{i}]");
+            for (int i = 0; i < reg.Length; i++) Assert.AreEqual(expectedReg[i], reg[i], 2e-5, $"{what}: reg[{i}]");
+        }
+        Check(model, "loaded from tfjs's JSON");
+        foreach (var ext in new[] { ".h5", ".keras" })
+        {
+            string path = TempPath("tfjs" + ext);
+            try
+            {
+                model.Save(path);
+                Check(Models.LoadModel(path), ext);
+            }
+            finally { File.Delete(path); }
+        }
     }
 }

@@ -131,12 +131,8 @@ internal static class LayerFactory
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.String) return Initializer.Get(v.GetString()!);
         string cls = v.GetProperty("class_name").GetString()!;
-        if (cls == "VarianceScaling")
-        {
-            var cfg = v.GetProperty("config");
-            return new VarianceScaling(cfg.GetProperty("scale").GetDouble(), cfg.GetProperty("mode").GetString()!, cfg.GetProperty("distribution").GetString()!);
-        }
-        return Initializer.Get(cls);
+        var cfg = v.TryGetProperty("config", out var cv) && cv.ValueKind == JsonValueKind.Object ? ConfigValues.FromJson(cv) : new Dictionary<string, object?>();
+        return Initializer.Deserialize(cls, cfg);
     }
 
     internal static Regularizer? Reg(JsonElement c, string key)

@@ -238,6 +238,17 @@ public partial class Model
         ["backend"] = "tensorflow",
     });
 
+    /// <summary>
+    /// The node index a config gives the call that produced <paramref name="t"/>. A nested model counts a first node of
+    /// its own (its input linked to its output) in Keras's configs: tf.keras 2 for every model built with an InputLayer
+    /// (Functional and Sequential alike), Keras 3 for Functional models only. Its first call in the outer model is then
+    /// node 1, so files from either generation point at the same call.
+    /// </summary>
+    internal static int SavedNodeIndex(KerasTensor t, bool keras3) => t.Node!.NodeIndex + NestedNodeOffset(t.Layer!, keras3);
+
+    /// <summary>How many nodes of its own a layer has in Keras's configs before the calls of the outer model (see <see cref="SavedNodeIndex"/>).</summary>
+    internal static int NestedNodeOffset(Layer layer, bool keras3) => layer is Model m && (!keras3 || m is not Sequential) ? 1 : 0;
+
     /// <summary><c>model.get_config()</c>: layers with their configs and inbound nodes, input and output layers.</summary>
     public override Dictionary<string, object?> GetConfig()
     {
@@ -248,15 +259,15 @@ public partial class Model
             ["config"] = l.GetConfig(),
             ["name"] = l.Name,
             ["inbound_nodes"] = l.InboundNodes.Where(relevant.Contains).Where(n => n.Inputs.Length > 0)
-                .Select(n => n.Inputs.Select(t => new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0, new Dictionary<string, object>() }).ToArray())
+                .Select(n => n.Inputs.Select(t => new object[] { t.Layer!.Name, SavedNodeIndex(t, keras3: false), 0, new Dictionary<string, object>() }).ToArray())
                 .ToArray(),
         }).ToList();
         return new Dictionary<string, object?>
         {
             ["name"] = Name,
             ["layers"] = layers,
-            ["input_layers"] = Inputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
-            ["output_layers"] = Outputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
+            ["input_layers"] = Inputs.Select(t => (object)new object[] { t.Layer!.Name, SavedNodeIndex(t, keras3: false), 0 }).ToArray(),
+            ["output_layers"] = Outputs.Select(t => (object)new object[] { t.Layer!.Name, SavedNodeIndex(t, keras3: false), 0 }).ToArray(),
         };
     }
 }

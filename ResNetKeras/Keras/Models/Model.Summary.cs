@@ -65,7 +65,7 @@ public partial class Model
                 var connections = new List<string>();
                 foreach (var node in nodes)
                     foreach (var t in node.Inputs)
-                        connections.Add($"{t.Node!.Layer.Name}[{t.Node.NodeIndex}][0]");
+                        connections.Add($"{t.Node!.Layer.Name}[{SavedNodeIndex(t, keras3: false)}][0]");
                 lines.Add(Row([fields0, outShape, parameters, connections.Count > 0 ? connections[0] : ""], positions));
                 for (int c = 1; c < connections.Count; c++) lines.Add(Row(["", "", "", connections[c]], positions));
             }

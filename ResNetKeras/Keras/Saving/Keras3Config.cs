@@ -45,8 +45,8 @@ internal static partial class Keras3Config
                 ["name"] = model.Name,
                 ["trainable"] = true,
                 ["layers"] = layers,
-                ["input_layers"] = model.Inputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
-                ["output_layers"] = model.Outputs.Select(t => (object)new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 }).ToArray(),
+                ["input_layers"] = model.Inputs.Select(t => (object)new object[] { t.Layer!.Name, Model.SavedNodeIndex(t, keras3: true), 0 }).ToArray(),
+                ["output_layers"] = model.Outputs.Select(t => (object)new object[] { t.Layer!.Name, Model.SavedNodeIndex(t, keras3: true), 0 }).ToArray(),
             },
             ["registered_name"] = "Functional",
             ["build_config"] = new Dictionary<string, object?> { ["input_shape"] = null },
@@ -83,7 +83,7 @@ internal static partial class Keras3Config
         {
             ["shape"] = Shape(t.Shape),
             ["dtype"] = "float32",
-            ["keras_history"] = new object[] { t.Layer!.Name, t.Node!.NodeIndex, 0 },
+            ["keras_history"] = new object[] { t.Layer!.Name, Model.SavedNodeIndex(t, keras3: true), 0 },
         },
     };
 

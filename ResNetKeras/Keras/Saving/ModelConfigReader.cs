@@ -46,10 +46,21 @@ internal static class ModelConfigReader
     private static Model Functional(JsonElement config, string source)
     {
         var outputs = new Dictionary<string, List<KerasTensor>>();
+        var layersByName = new Dictionary<string, Layer>();
+        // Keras 3 writes inbound nodes as args/kwargs objects; which generation wrote the file decides how a nested
+        // model's nodes are numbered (Model.NestedNodeOffset).
+        bool keras3 = false;
+        KerasTensor Tensor(string owner, string layerName, int nodeIndex)
+        {
+            int offset = layersByName.TryGetValue(layerName, out var producer) ? Model.NestedNodeOffset(producer, keras3) : 0;
+            return outputs.TryGetValue(layerName, out var list) && nodeIndex - offset >= 0 && nodeIndex - offset < list.Count ? list[nodeIndex - offset]
+                : throw new InvalidDataException($"{source}: {owner} needs output {nodeIndex} of layer '{layerName}', which does not exist (yet).");
+        }
         foreach (var l in LayerList(config, source).EnumerateArray())
         {
             var layer = CreateLayer(l, source);
             string name = l.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : layer.Name;
+            layersByName[name] = layer;
             var produced = outputs[name] = new List<KerasTensor>();
             if (layer is InputLayer input)
             {
@@ -61,13 +72,15 @@ internal static class ModelConfigReader
             foreach (var node in nodes.EnumerateArray())
             {
                 var refs = new List<(string Layer, int Node)>();
-                if (node.ValueKind == JsonValueKind.Object) CollectKeras3(node, name, refs, source);
+                if (node.ValueKind == JsonValueKind.Object)
+                {
+                    keras3 = true;
+                    CollectKeras3(node, name, refs, source);
+                }
                 else if (node.ValueKind == JsonValueKind.Array)
                     foreach (var i in node.EnumerateArray()) refs.Add(HistoryEntry(i, name, source));
                 else throw new InvalidDataException($"{source}: layer '{name}' has an inbound node that is neither a list (tf.keras) nor an args/kwargs object (Keras 3).");
-                var inputs = refs.Select(r =>
-                    outputs.TryGetValue(r.Layer, out var list) && r.Node < list.Count ? list[r.Node]
-                        : throw new InvalidDataException($"{source}: layer '{name}' needs output {r.Node} of layer '{r.Layer}', which does not exist (yet).")).ToArray();
+                var inputs = refs.Select(r => Tensor($"layer '{name}'", r.Layer, r.Node)).ToArray();
                 produced.Add(layer.Call(inputs));
             }
         }
@@ -80,7 +93,7 @@ internal static class ModelConfigReader
             return refs.Select(r =>
             {
                 var (layerName, nodeIndex) = HistoryEntry(r, key, source);
-                return outputs.TryGetValue(layerName, out var list) && list.Count > nodeIndex ? list[nodeIndex]
+                return outputs.ContainsKey(layerName) ? Tensor(key, layerName, nodeIndex)
                     : throw new InvalidDataException($"{source}: {key} names layer '{layerName}', which is not in the model.");
             }).ToArray();
         }
