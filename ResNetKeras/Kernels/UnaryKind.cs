@@ -34,4 +34,6 @@ public enum UnaryKind
     HardSigmoid,
     /// <summary>e^x.</summary>
     Exponential,
+    /// <summary>|x| (the L1 penalty's term); its gradient is sign(x), 0 at 0, as TensorFlow's.</summary>
+    Abs,
 }

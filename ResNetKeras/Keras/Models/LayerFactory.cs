@@ -140,11 +140,15 @@ internal static class LayerFactory
         if (!c.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         string cls = v.GetProperty("class_name").GetString()!;
         var cfg = v.GetProperty("config");
+        double Factor(string key, string alt) => cfg.TryGetProperty(key, out var f) ? f.GetDouble() : cfg.TryGetProperty(alt, out var g) ? g.GetDouble() : 0.01;
         return cls switch
         {
-            "L2" or "l2" => new L2(cfg.TryGetProperty("l2", out var l) ? l.GetDouble() : cfg.GetProperty("l").GetDouble()),
+            "L2" or "l2" => new L2(Factor("l2", "l")),
+            "L1" or "l1" => new L1(Factor("l1", "l")),
+            // tf.keras 2 writes L2(...) as L1L2 with l1 = 0 in some versions: kept as L2 so the file round-trips as it was.
             "L1L2" when cfg.TryGetProperty("l1", out var l1) && l1.GetDouble() == 0 => new L2(cfg.GetProperty("l2").GetDouble()),
-            _ => throw new InvalidDataException($"model config: regularizer '{cls}' is not supported; expected L2."),
+            "L1L2" or "l1_l2" => new L1L2(cfg.TryGetProperty("l1", out var a1) ? a1.GetDouble() : 0, cfg.TryGetProperty("l2", out var a2) ? a2.GetDouble() : 0),
+            _ => throw new InvalidDataException($"model config: regularizer '{cls}' is not supported; expected L1, L2 or L1L2."),
         };
     }
 }

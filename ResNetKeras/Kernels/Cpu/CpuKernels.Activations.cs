@@ -16,6 +16,7 @@ public sealed partial class CpuKernels
         {
             case UnaryKind.Relu or UnaryKind.Sigmoid or UnaryKind.Tanh: Unary(kind, x, y); return;
             case UnaryKind.Exponential: System.Numerics.Tensors.TensorPrimitives.Exp(x, y); return;
+            case UnaryKind.Abs: System.Numerics.Tensors.TensorPrimitives.Abs(x, y); return;
         }
         double a = alpha;
         Func<double, double> f = kind switch
@@ -67,6 +68,7 @@ public sealed partial class CpuKernels
             },
             UnaryKind.Softplus => x => 1 / (1 + Math.Exp(-x)),
             UnaryKind.Softsign => x => 1 / ((1 + Math.Abs(x)) * (1 + Math.Abs(x))),
+            UnaryKind.Abs => x => Math.Sign(x),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation kernel."),
         };
         Map(dx.Length, i => dx[i] = (float)(dy[i] * d(saved[i])));
