@@ -38,11 +38,7 @@ public class CategoricalCrossentropy : Loss
     internal override Tensor? CallOnLogits(Tensor yTrue, Tensor logits) =>
         FromLogits ? null : Op.SoftmaxCrossEntropyWithLogits(logits, Smooth(yTrue));
 
-    internal override void CheckTargets(NDArray y, int[] outputShape, string param)
-    {
-        if (y.Rank != outputShape.Length || !y.ShapeSpan[1..].SequenceEqual(outputShape.AsSpan(1)))
-            throw new ArgumentException($"Shapes are incompatible: labels `{param}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {Name}; one-hot labels of shape (N, {outputShape[^1]}) were expected (see Utils.ToCategorical).", param);
-    }
+    internal override void CheckTargets(NDArray y, int[] outputShape, string param) => CheckOneHotTargets(y, outputShape, param);
 
     /// <summary>Keras's config: name, reduction, from_logits, label_smoothing (0) and axis (-1).</summary>
     public override Dictionary<string, object?> GetConfig()

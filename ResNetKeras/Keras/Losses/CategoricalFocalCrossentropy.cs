@@ -56,11 +56,7 @@ public sealed class CategoricalFocalCrossentropy : Loss
         return Op.Sum(terms, axis);
     }
 
-    internal override void CheckTargets(NDArray y, int[] outputShape, string param)
-    {
-        if (y.Rank != outputShape.Length || !y.ShapeSpan[1..].SequenceEqual(outputShape.AsSpan(1)))
-            throw new ArgumentException($"Shapes are incompatible: labels `{param}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {Name}; one-hot labels of shape (N, {outputShape[^1]}) were expected (see Utils.ToCategorical).", param);
-    }
+    internal override void CheckTargets(NDArray y, int[] outputShape, string param) => CheckOneHotTargets(y, outputShape, param);
 
     /// <summary>Keras's config: name, reduction, from_logits, label_smoothing, axis, alpha, gamma.</summary>
     public override Dictionary<string, object?> GetConfig()

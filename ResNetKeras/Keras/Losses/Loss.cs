@@ -60,6 +60,13 @@ public abstract class Loss
     /// <summary>Checks the targets of Fit/Evaluate against the model output before training starts (nothing for a user's loss).</summary>
     internal virtual void CheckTargets(NDArray y, int[] outputShape, string param) { }
 
+    /// <summary>The categorical losses' check: one-hot targets with the output's shape (labels would need the sparse loss).</summary>
+    private protected void CheckOneHotTargets(NDArray y, int[] outputShape, string param)
+    {
+        if (y.Rank != outputShape.Length || !y.ShapeSpan[1..].SequenceEqual(outputShape.AsSpan(1)))
+            throw new ArgumentException($"Shapes are incompatible: labels `{param}` of shape {ShapeUtil.Format(y.ShapeSpan)} do not match the model output of shape {KerasTensor.FormatShape(outputShape)} for {Name}; one-hot labels of shape (N, {outputShape[^1]}) were expected (see Utils.ToCategorical).", param);
+    }
+
     /// <summary>Keras's <c>reduce_weighted_values</c>: weights matched to the values' rank, multiplied in, then the reduction.</summary>
     public static Tensor ReduceWeightedValues(Tensor values, Tensor? sampleWeight, string? reduction)
     {
