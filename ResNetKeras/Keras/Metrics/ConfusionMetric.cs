@@ -22,6 +22,23 @@ public abstract class ConfusionMetric : Metric
         thresholds = new Tensor(thresholdValues, thresholdValues.Length).To(TruePositives.Value.Device);
     }
 
+    /// <summary>Precision's or Recall's result: a scalar for one threshold, one value per threshold otherwise.</summary>
+    private protected Tensor ThresholdResult(ConfusionRatio ratio)
+    {
+        var r = Ratio(ratio);
+        return Thresholds.Count == 1 ? Op.Reshape(r) : r;
+    }
+
+    /// <summary>Precision's or Recall's config: the base keys, the thresholds (one number or a list), top_k and class_id (null).</summary>
+    private protected Dictionary<string, object?> ThresholdConfig()
+    {
+        var c = base.GetConfig();
+        c["thresholds"] = Thresholds.Count == 1 ? Thresholds[0] : Thresholds.ToArray();
+        c["top_k"] = null;
+        c["class_id"] = null;
+        return c;
+    }
+
     /// <summary>
     /// The <c>thresholds</c> of a Precision/Recall config: one number, a list, or null (the class default); the keys
     /// <c>top_k</c> and <c>class_id</c>, which this library does not implement, must be null.

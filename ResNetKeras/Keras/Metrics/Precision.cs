@@ -1,6 +1,5 @@
 using ResNetKeras.Engine;
 using ResNetKeras.Kernels;
-using ResNetKeras.Ops;
 
 namespace ResNetKeras.Keras;
 
@@ -14,21 +13,10 @@ public sealed class Precision : ConfusionMetric
     public Precision(float[]? thresholds = null, string? name = "precision") : base(CheckThresholds(thresholds ?? [0.5f]), name) { }
 
     /// <inheritdoc/>
-    public override Tensor Result()
-    {
-        var r = Ratio(ConfusionRatio.Precision);
-        return Thresholds.Count == 1 ? Op.Reshape(r) : r;
-    }
+    public override Tensor Result() => ThresholdResult(ConfusionRatio.Precision);
 
     /// <inheritdoc/>
-    public override Dictionary<string, object?> GetConfig()
-    {
-        var c = base.GetConfig();
-        c["thresholds"] = Thresholds.Count == 1 ? Thresholds[0] : Thresholds.ToArray();
-        c["top_k"] = null;
-        c["class_id"] = null;
-        return c;
-    }
+    public override Dictionary<string, object?> GetConfig() => ThresholdConfig();
 
     /// <summary><c>Precision.from_config(config)</c>.</summary>
     public static Precision FromConfig(IReadOnlyDictionary<string, object?> config)
