@@ -57,6 +57,33 @@ public sealed class ConvVariantLayerTests
     }
 
     [TestMethod]
+    public void PaddingAndCroppingConfigs_ReadKerasThreeForms()
+    {
+        foreach (var (cls, key) in new[] { ("ZeroPadding2D", "padding"), ("Cropping2D", "cropping") })
+        {
+            (int, int, int, int) Read(string value)
+            {
+                using var doc = JsonDocument.Parse($"{{\"name\": \"p\", \"{key}\": {value}}}");
+                var layer = LayerFactory.Create(cls, doc.RootElement);
+                return layer switch
+                {
+                    ZeroPadding2D z => (z.Rows.Top, z.Rows.Bottom, z.Cols.Left, z.Cols.Right),
+                    Cropping2D c => (c.Rows.Top, c.Rows.Bottom, c.Cols.Left, c.Cols.Right),
+                    _ => throw new AssertFailedException(layer.ClassName),
+                };
+            }
+            Assert.AreEqual((1, 2, 0, 3), Read("[[1, 2], [0, 3]]"), cls);
+            Assert.AreEqual((2, 2, 1, 1), Read("[2, 1]"), cls);
+            Assert.AreEqual((3, 3, 3, 3), Read("3"), cls);
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => Read("[[1, 2], 3]")).Message, "((top, bottom), (left, right))");
+            using var missing = JsonDocument.Parse("{\"name\": \"p\"}");
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => LayerFactory.Create(cls, missing.RootElement)).Message, $"`{key}` is missing");
+            using var first = JsonDocument.Parse($"{{\"name\": \"p\", \"{key}\": 1, \"data_format\": \"channels_first\"}}");
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => LayerFactory.Create(cls, first.RootElement)).Message, "channels_first");
+        }
+    }
+
+    [TestMethod]
     public void ChannelsFirstConfig_IsRefusedNotSilentlyReadAsChannelsLast()
     {
         using var doc = JsonDocument.Parse("{\"name\": \"up\", \"size\": [2, 2], \"data_format\": \"channels_first\"}");

@@ -49,6 +49,24 @@ internal readonly struct LayerConfigReader(JsonElement config)
         throw new InvalidDataException($"layer config: expected `{key}` to be an int or a list of 2 ints; received {v.GetRawText()}.");
     }
 
+    /// <summary>
+    /// ZeroPadding2D's and Cropping2D's amounts: ((top, bottom), (left, right)) as Keras writes them, or a pair (rows,
+    /// cols) or an int for every side; a missing key is an error (Keras always writes it).
+    /// </summary>
+    public ((int Top, int Bottom) Rows, (int Left, int Right) Cols) SidePairs(string key)
+    {
+        if (!config.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            throw new InvalidDataException($"layer config of '{Name}': `{key}` is missing.");
+        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2 && v[0].ValueKind == JsonValueKind.Array)
+        {
+            if (v[0].GetArrayLength() != 2 || v[1].ValueKind != JsonValueKind.Array || v[1].GetArrayLength() != 2)
+                throw new InvalidDataException($"layer config: expected `{key}` to be ((top, bottom), (left, right)); received {v.GetRawText()}.");
+            return ((IntOf(key, v[0][0], 0), IntOf(key, v[0][1], 0)), (IntOf(key, v[1][0], 0), IntOf(key, v[1][1], 0)));
+        }
+        var p = Pair(key, 0);
+        return ((p.First, p.First), (p.Second, p.Second));
+    }
+
     /// <summary>An int or a one-element list (1-D layers' kernel_size, strides, dilation_rate).</summary>
     public int Single(string key, int fallback)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ResNetKeras.Engine;
 using ResNetKeras.Ops;
 
@@ -56,8 +55,7 @@ public sealed class Cropping2D : Layer
     /// <summary>The layer from its Keras config (<c>Cropping2D.from_config</c>): nested pairs, a pair or an int.</summary>
     internal static Cropping2D FromConfig(LayerConfigReader c)
     {
-        if (c.Json.TryGetProperty("cropping", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() == 2 && p[0].ValueKind == JsonValueKind.Array)
-            return new Cropping2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), c.ChannelsLastName);
-        return new Cropping2D(c.Pair("cropping", 0), c.ChannelsLastName);
+        var (rows, cols) = c.SidePairs("cropping");
+        return new Cropping2D(rows, cols, c.ChannelsLastName);
     }
 }

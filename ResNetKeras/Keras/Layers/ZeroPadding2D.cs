@@ -45,4 +45,11 @@ public sealed class ZeroPadding2D : Layer
         c["data_format"] = "channels_last";
         return c;
     }
+
+    /// <summary>The layer from its Keras config (<c>ZeroPadding2D.from_config</c>): nested pairs, a pair or an int.</summary>
+    internal static ZeroPadding2D FromConfig(LayerConfigReader c)
+    {
+        var (rows, cols) = c.SidePairs("padding");
+        return new ZeroPadding2D(rows, cols, c.ChannelsLastName);
+    }
 }

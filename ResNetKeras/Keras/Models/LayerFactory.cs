@@ -57,13 +57,6 @@ internal static class LayerFactory
             case "GlobalMaxPooling2D": return new GlobalMaxPooling2D(Name());
             case "Flatten": return new Flatten(Name());
             case "Dropout": return new Dropout(Num("rate", 0.5), c.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetUInt32() : null, Name());
-            case "ZeroPadding2D":
-            {
-                var p = c.GetProperty("padding");
-                if (p.ValueKind == JsonValueKind.Array && p[0].ValueKind == JsonValueKind.Array)
-                    return new ZeroPadding2D((p[0][0].GetInt32(), p[0][1].GetInt32()), (p[1][0].GetInt32(), p[1][1].GetInt32()), Name());
-                return new ZeroPadding2D(Pair("padding", 1), Name());
-            }
             default:
                 if (WithFromConfig.Value.TryGetValue(className, out var fromConfig)) return fromConfig(c);
                 if (CustomObjects.Find(className) is { } custom) return CustomObjects.Create(custom, ConfigValues.FromJson(c));
@@ -74,7 +67,7 @@ internal static class LayerFactory
     /// <summary>The classes this switch builds itself (the tutorial's layers, older than the per-layer FromConfig).</summary>
     private static readonly string[] InlineClasses =
         ["InputLayer", "IdentityShortcut", "Dense", "BatchNormalization", "Activation", "Add", "AveragePooling2D", "MaxPooling2D",
-         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout", "ZeroPadding2D"];
+         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Dropout"];
 
     /// <summary>
     /// Every other library layer, found by its static <c>FromConfig</c> (taking a <see cref="LayerConfigReader"/> or the
