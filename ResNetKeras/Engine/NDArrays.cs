@@ -149,19 +149,40 @@ internal static class NDArrays
             if (a.ndim == 0) throw new ArgumentException("NDArray take: a 0-d array cannot be indexed.");
             var shape = a.IntShape;
             int n = shape[0];
-            int rowBytes = shape[0] == 0 ? 0 : checked((int)(a.size / n * a.dtypesize));
+            int row = n == 0 ? 0 : a.Count / n;
             shape[0] = indices.Length;
             var dst = np.empty(new Shape(shape), a.dtype);
-            var src = a.ReadBytes();
-            var d = dst.WriteBytes();
-            for (int i = 0; i < indices.Length; i++)
+            // Rows are copied as elements of the dtype, not bytes: a byte span of a float32 dataset would end at 2 GB,
+            // element spans at 2^31 elements, the limit the engine has anyway.
+            try
             {
-                int k = indices[i] < 0 ? indices[i] + n : indices[i];
-                if ((uint)k >= (uint)n)
-                    throw new ArgumentException($"NDArray take: index {indices[i]} is out of bounds for axis 0 with size {n}.", nameof(indices));
-                src.Slice(k * rowBytes, rowBytes).CopyTo(d.Slice(i * rowBytes, rowBytes));
+                switch (a.typecode)
+                {
+                    case NPTypeCode.Single: CopyRows(a.ReadSpan<float>(), dst.WriteSpan<float>(), row, n, indices); break;
+                    case NPTypeCode.Double: CopyRows(a.ReadSpan<double>(), dst.WriteSpan<double>(), row, n, indices); break;
+                    case NPTypeCode.Byte: CopyRows(a.ReadSpan<byte>(), dst.WriteSpan<byte>(), row, n, indices); break;
+                    case NPTypeCode.Int32: CopyRows(a.ReadSpan<int>(), dst.WriteSpan<int>(), row, n, indices); break;
+                    case NPTypeCode.Int64: CopyRows(a.ReadSpan<long>(), dst.WriteSpan<long>(), row, n, indices); break;
+                    default: throw new ArgumentException($"NDArray: dtype {a.dtype} is not supported here.");
+                }
+            }
+            catch
+            {
+                dst.Dispose();
+                throw;
             }
             return dst;
+        }
+    }
+
+    private static void CopyRows<T>(ReadOnlySpan<T> src, Span<T> dst, int row, int n, ReadOnlySpan<int> indices)
+    {
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int k = indices[i] < 0 ? indices[i] + n : indices[i];
+            if ((uint)k >= (uint)n)
+                throw new ArgumentException($"NDArray take: index {indices[i]} is out of bounds for axis 0 with size {n}.", nameof(indices));
+            src.Slice(k * row, row).CopyTo(dst.Slice(i * row, row));
         }
     }
 
